@@ -1,0 +1,233 @@
+"""Question -> cited answer: ranked items, decision/proposal fields, extractive summary.
+
+The summary is extractive: sentences taken verbatim from the cited passages, each followed
+by its citation marker, framed in the question's language.  A decision question about an
+agenda says plainly that no decision is recorded and shows the recommendation.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from typing import Any, Protocol
+from urllib.parse import quote
+
+from ingest.chunker import DOC_TYPE_LABEL, citation_line, format_date
+
+from .lexical import Analyzer
+from .noanswer import assess_answerable
+from .query import QueryAnalysis, analyze
+from .search import Filters, ItemHit, Retriever
+
+TIMELINE_LIMIT = 25
+TIMELINE_RELATIVE_FLOOR = 0.06
+
+TEXTS = {
+    "da": {
+        "no_answer": "Arkivet indeholder ikke svaret på spørgsmålet. {why}",
+        "closest": "Nærmeste emner i arkivet: {items}.",
+        "no_decision": (
+            "Der er ikke registreret nogen beslutning i arkivet om dette punkt: "
+            "{where} er en dagsorden, så den viser kun indstillingen:"
+        ),
+        "decision": "Beslutning ({where}):",
+        "proposal": "Indstilling ({where}):",
+        "timeline": "Punkter i datoorden:",
+        "nothing": "Ingen resultater i arkivet (tjek filtrene).",
+    },
+    "en": {
+        "no_answer": "The archive does not contain the answer to this question. {why}",
+        "closest": "Closest topics in the archive: {items}.",
+        "no_decision": (
+            "No decision is recorded in the archive for this item: {where} is an agenda, "
+            "so it only shows the recommendation (Indstilling):"
+        ),
+        "decision": "Decision ({where}):",
+        "proposal": "Recommendation ({where}):",
+        "timeline": "Items in date order:",
+        "nothing": "No results in the archive (check the filters).",
+    },
+}
+
+
+class Generator(Protocol):
+    """Optional answer writer (e.g. an OpenAI-compatible LLM); not required."""
+
+    def generate(self, question: str, results: list[dict[str, Any]], language: str) -> str: ...
+
+
+@dataclass
+class Answer:
+    question: str
+    language: str
+    intent: str
+    no_answer: bool
+    answer: str
+    results: list[dict[str, Any]]
+    timeline: bool = False
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        """The `meetings ask --json` contract."""
+        return {
+            "question": self.question,
+            "language": self.language,
+            "intent": self.intent,
+            "no_answer": self.no_answer,
+            "answer": self.answer,
+            "results": self.results,
+        }
+
+
+def item_url(meeting_id: str, item_number: str, chunk_id: str | None = None) -> str:
+    """Stable deep link to the source item, optionally highlighting one chunk."""
+    url = f"/item/{quote(meeting_id)}/{quote(item_number)}"
+    return f"{url}?hl={quote(chunk_id)}" if chunk_id else url
+
+
+def result_dict(rank: int, hit: ItemHit) -> dict[str, Any]:
+    m, it = hit.meeting, hit.item
+    passages = hit.passages[:2]
+    return {
+        "rank": rank,
+        "score": round(hit.score, 4),
+        "meeting": {
+            "meeting_id": m.meeting_id,
+            "body": m.body,
+            "date": m.date,
+            "doc_type": m.doc_type,
+            "location": m.location,
+        },
+        "item": {"number": it.number, "title": it.title, "case_number": it.case_number},
+        "section": hit.best.section,
+        "text": "\n\n".join(p.text for p in passages),
+        "decision": hit.decision,
+        "proposal": hit.proposal,
+        "url": item_url(m.meeting_id, it.number, hit.best.chunk_id),
+        "citation": citation_line(m, it, hit.best.section),
+        "chunk_id": hit.best.chunk_id,
+    }
+
+
+class Assistant:
+    """The answering API used by the CLI, the web app and the eval."""
+
+    def __init__(self, retriever: Retriever, generator: Generator | None = None) -> None:
+        self.retriever = retriever
+        self.generator = generator
+        self.analyzer = Analyzer()
+
+    def ask(
+        self,
+        question: str,
+        k: int = 5,
+        filters: Filters | None = None,
+        search_text: str | None = None,
+        language: str | None = None,
+    ) -> Answer:
+        """Answer ``question``: ranked items (one per item), summary, no-answer flag."""
+        started = time.perf_counter()
+        query = analyze(question)
+        lang = language or query.language
+        limit = max(k, TIMELINE_LIMIT) if query.timeline else max(k, 10)
+        hits = self.retriever.search(query, filters, limit=limit, search_text=search_text)
+        if query.timeline and hits:
+            floor = hits[0].score - TIMELINE_RELATIVE_FLOOR
+            hits = [h for h in hits if h.score >= floor]
+        else:
+            hits = hits[:k]
+        verdict = assess_answerable(query, hits, self.retriever)
+        results = [result_dict(i, h) for i, h in enumerate(hits, 1)]
+        if not hits:
+            text = TEXTS[lang]["nothing"]
+        elif not verdict.answerable:
+            text = self._refusal(lang, verdict.reason, hits)
+        elif self.generator is not None:
+            text = self.generator.generate(question, results, lang)
+        else:
+            text = self._summary(query, lang, hits)
+        return Answer(
+            question=question,
+            language=lang,
+            intent=query.intent,
+            no_answer=bool(hits) and not verdict.answerable,
+            answer=text,
+            results=results,
+            timeline=query.timeline,
+            seconds=time.perf_counter() - started,
+        )
+
+    # --- summary ------------------------------------------------------------------
+    def _refusal(self, lang: str, why: str, hits: list[ItemHit]) -> str:
+        closest = "; ".join(_where(h, lang) + f" {h.item.title}" for h in hits[:3])
+        return (
+            TEXTS[lang]["no_answer"].format(why=why).strip()
+            + " "
+            + TEXTS[lang]["closest"].format(items=closest)
+        )
+
+    def _summary(self, query: QueryAnalysis, lang: str, hits: list[ItemHit]) -> str:
+        t = TEXTS[lang]
+        top = hits[0]
+        lines: list[str] = []
+        if query.timeline:
+            lines.append(t["timeline"])
+            ordered = sorted(enumerate(hits, 1), key=lambda p: (p[1].meeting.date, p[1].item.order))
+            for n, hit in ordered[:6]:
+                sentence = self._best_sentence(query, hit.decision or hit.best.text)
+                lines.append(f"- {_where(hit, lang)}, pkt. {hit.item.number} {hit.item.title}: "
+                             f"{sentence} [{n}]")
+            return "\n".join(lines)
+        if query.wants_decision:
+            if top.decision:
+                lines.append(t["decision"].format(where=_where(top, lang)))
+                lines.append(f"{_first_sentences(top.decision, 2)} [1]")
+            else:
+                lines.append(t["no_decision"].format(where=_where(top, lang)))
+                lines.append(f"{_first_sentences(top.proposal or top.best.text, 2)} [1]")
+            return " ".join(lines)
+        if query.intent == "proposal" and top.proposal:
+            lines.append(t["proposal"].format(where=_where(top, lang)))
+            lines.append(f"{_first_sentences(top.proposal, 2)} [1]")
+            return " ".join(lines)
+        picked = self._best_sentences(query, hits[:3], limit=3)
+        return " ".join(f"{s} [{n}]" for n, s in picked)
+
+    def _best_sentences(
+        self, query: QueryAnalysis, hits: list[ItemHit], limit: int
+    ) -> list[tuple[int, str]]:
+        terms = set(self.analyzer.tokens(query.text))
+        scored: list[tuple[float, int, int, str]] = []
+        for n, hit in enumerate(hits, 1):
+            for pos, sentence in enumerate(_sentences(" ".join(p.text for p in hit.passages[:2]))):
+                overlap = len(terms & set(self.analyzer.tokens(sentence)))
+                # earlier results and earlier sentences win ties
+                scored.append((overlap - 0.3 * (n - 1) - 0.01 * pos, n, pos, sentence))
+        scored.sort(key=lambda s: s[0], reverse=True)
+        chosen = scored[:limit] if scored else []
+        chosen.sort(key=lambda s: (s[1], s[2]))
+        return [(n, s) for _, n, _, s in chosen]
+
+    def _best_sentence(self, query: QueryAnalysis, text: str) -> str:
+        terms = set(self.analyzer.tokens(query.text))
+        sentences = _sentences(text) or [text]
+        return max(sentences, key=lambda s: len(terms & set(self.analyzer.tokens(s))))
+
+
+def _where(hit: ItemHit, lang: str) -> str:
+    label = DOC_TYPE_LABEL[hit.meeting.doc_type]
+    if lang == "en":
+        label = {"Dagsorden": "agenda", "Referat": "minutes"}[label]
+    return f"{hit.meeting.body} {format_date(hit.meeting.date)} ({label})"
+
+
+def _sentences(text: str) -> list[str]:
+    flat = re.sub(r"\s+", " ", text).strip()
+    parts = re.split(r"(?<=[.!?:])\s+(?=[A-ZÆØÅ0-9\"“-])", flat)
+    return [p.strip() for p in parts if len(p.strip()) > 3]
+
+
+def _first_sentences(text: str, n: int) -> str:
+    sentences = _sentences(text)
+    return " ".join(sentences[:n]) if sentences else text.strip()

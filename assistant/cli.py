@@ -1,0 +1,217 @@
+"""The ``meetings`` command line: ingest, outline, remove, ask, eval.
+
+Only this module (and app.py) turns library exceptions into user-facing messages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from .settings import SAMPLE_CORPUS, Services, Settings
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="meetings",
+        description="Cited search over KKR Midtjylland / KD-Net agendas and minutes.",
+    )
+    parser.add_argument("--db", help="embedded Chroma directory (env MEETINGS_DB)")
+    parser.add_argument(
+        "--chroma-url", help="Chroma server http://host:port (env MEETINGS_CHROMA_URL)"
+    )
+    parser.add_argument(
+        "--model", help="sentence-transformers model name or path (env MEETINGS_MODEL)"
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="ingest files or folders (.txt .md .pdf .docx .html)")
+    p.add_argument("paths", nargs="*", help=f"files or folders (default: {SAMPLE_CORPUS.name})")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--prune", action="store_true", help="remove stored documents not given")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    p = sub.add_parser("outline", help="what the index holds: meetings and their items")
+    p.add_argument("--json", action="store_true", help="print as JSON")
+
+    p = sub.add_parser("remove", help="remove documents (by their file path) from the index")
+    p.add_argument("paths", nargs="+")
+
+    p = sub.add_parser("ask", help="ask a question; prints a cited answer")
+    p.add_argument("question")
+    _add_search_args(p)
+    p.add_argument("--json", action="store_true", help="print the answer as JSON")
+
+    p = sub.add_parser("eval", help="run a question file (dev.jsonl format) and score it")
+    p.add_argument("questions", help="JSON lines file with gold items")
+    p.add_argument("--k", type=int, default=10, help="results per question (default 10)")
+    p.add_argument("--json", action="store_true", help="print the figures as JSON")
+    p.add_argument("--dump", help="write each response (ask --json + id) as JSON lines")
+    return parser
+
+
+def _add_search_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--k", type=int, default=5, help="number of items (default 5)")
+    p.add_argument("--body", help='only this body, e.g. "KKR Midtjylland" or "KD-Net"')
+    p.add_argument("--from", dest="date_from", help="only meetings on/after YYYY-MM-DD")
+    p.add_argument("--to", dest="date_to", help="only meetings on/before YYYY-MM-DD")
+    p.add_argument("--doc-type", choices=["dagsorden", "referat"], help="only agendas/minutes")
+    p.add_argument("--section", help="only this section, e.g. Beslutning")
+
+
+def main(argv: Sequence[str] | None = None, services: Services | None = None) -> int:
+    """Entry point of the ``meetings`` console script; returns the exit code.
+
+    ``services`` lets tests and the app inject an already-built embedder/store."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    settings = Settings.from_env(db_dir=args.db, chroma_url=args.chroma_url, model=args.model)
+    services = services or Services(settings)
+    from ingest.errors import IngestError
+    from vectorstore.errors import StoreError
+
+    try:
+        handler = COMMANDS[args.command]
+        return handler(args, services)
+    except (StoreError, IngestError, OSError, ValueError) as exc:
+        print(f"meetings {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+
+
+def cmd_ingest(args: argparse.Namespace, services: Services) -> int:
+    paths = args.paths or [str(SAMPLE_CORPUS)]
+    progress = None
+    if not args.no_progress and not args.json:
+        from tqdm import tqdm
+
+        def progress(files: Any) -> Any:
+            return tqdm(files, desc="ingest", unit="doc", file=sys.stderr)
+
+    report = services.ingestor.ingest(paths, prune=args.prune, progress=progress)
+    if args.json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(
+            f"documents: {report.documents}  ingested: {report.ingested}  "
+            f"skipped unchanged: {report.skipped_unchanged}  meetings: {report.meetings}  "
+            f"items: {report.items}  chunks: {report.chunks}  removed: {report.removed}  "
+            f"({report.seconds:.1f} s)"
+        )
+        for err in report.errors:
+            print(f"error: {err.file}: {err.reason}")
+    return 0 if report.ok else 1
+
+
+def cmd_outline(args: argparse.Namespace, services: Services) -> int:
+    from ingest.serialize import meeting_from_dict, outline_entry
+
+    meetings = sorted(
+        (meeting_from_dict(_strip(r.payload)) for r in services.store.all_documents()),
+        key=lambda m: (m.date, m.body, m.doc_type),
+    )
+    entries = [outline_entry(m) for m in meetings]
+    if args.json:
+        print(json.dumps(entries, ensure_ascii=False, indent=2))
+        return 0
+    for m in entries:
+        print(f"{m['body']} · {m['date']} · {m['doc_type']} · {m['location'] or ''}")
+        for item in m["items"]:
+            sections = ", ".join(item["sections"]) or "-"
+            case = f" [{item['case_number']}]" if item["case_number"] else ""
+            print(f"  {item['number']:>5}  {item['title']}{case}  ({sections})")
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace, services: Services) -> int:
+    removed = services.ingestor.remove(args.paths)
+    print(f"removed {removed} document(s)")
+    return 0 if removed else 1
+
+
+def _assistant(services: Services) -> Any:
+    from .answer import Assistant
+    from .search import Retriever
+
+    return Assistant(Retriever(services.store, services.embedder))
+
+
+def cmd_ask(args: argparse.Namespace, services: Services) -> int:
+    from .search import Filters
+
+    filters = Filters(body=args.body, date_from=_iso(args.date_from), date_to=_iso(args.date_to),
+                      doc_type=args.doc_type, section=args.section)
+    answer = _assistant(services).ask(args.question, k=args.k, filters=filters)
+    if args.json:
+        print(json.dumps(answer.as_dict(), ensure_ascii=False, indent=2))
+        return 0
+    print(answer.answer)
+    print()
+    for r in answer.results:
+        print(f"[{r['rank']}] {r['citation']}")
+        if r["decision"] is None and r["meeting"]["doc_type"] == "dagsorden":
+            label = "Ingen beslutning registreret (dagsorden)" if answer.language == "da" else (
+                "No decision recorded (agenda)")
+            print(f"    {label}")
+        print("    " + _shorten(r["text"], 400))
+        print(f"    {r['url']}")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace, services: Services) -> int:
+    from pathlib import Path
+
+    from .evaluate import format_summary, load_questions, run_eval
+
+    assistant = _assistant(services)
+    questions = load_questions(Path(args.questions))
+    summary, _ = run_eval(
+        questions,
+        lambda q: assistant.ask(q, k=args.k).as_dict(),
+        Path(args.dump) if args.dump else None,
+    )
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        print(format_summary(summary))
+    return 0
+
+
+def _iso(value: str | None) -> str | None:
+    if value is None:
+        return None
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not a date like 2023-06-21") from exc
+
+
+def _shorten(text: str, limit: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rsplit(" ", 1)[0] + " …"
+
+
+def _strip(payload: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in payload.items() if k != "text"}
+
+
+COMMANDS = {
+    "ingest": cmd_ingest,
+    "outline": cmd_outline,
+    "remove": cmd_remove,
+    "ask": cmd_ask,
+    "eval": cmd_eval,
+}
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,75 @@
+"""In-memory BM25 over the stored chunks (Chroma 1.5 has no local lexical search).
+
+Derived state only: built from the ``chunks`` collection when a process starts, rebuilt
+after that process ingests or removes documents.  Danish Snowball stemming.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+
+import bm25s
+import numpy as np
+import Stemmer
+
+logging.getLogger("bm25s").setLevel(logging.WARNING)
+
+STOPWORDS = frozenset(
+    """
+    af alle andet andre at blev blive bliver da de dem den denne der deres det dette dig din
+    disse dog du efter eller en end er et for fra ham han hans har havde have hende hendes
+    her hos hun hvad hvem hvis hvor hvordan hvornår hvilke hvilken i ikke ind jeg jer jo kan
+    kunne man mange med meget men mig min mine mit mod ned noget nogle nu når og også om op
+    os over på sig sin sine sit skal skulle som sådan thi til ud under var vi vil ville vor
+    være været the a an and or of to in on at for is are was were be been by with about what
+    who when which how did does do this that it its as from has have will would should
+    """.split()
+)
+WORD_RE = re.compile(r"[0-9a-zæøåéü]+(?:[-'][0-9a-zæøåéü]+)*")
+
+
+class Analyzer:
+    """Lower-case, split, drop stopwords, Danish-stem."""
+
+    def __init__(self) -> None:
+        self._stemmer = Stemmer.Stemmer("danish")
+
+    def words(self, text: str) -> list[str]:
+        return [w for w in WORD_RE.findall(text.lower()) if w not in STOPWORDS]
+
+    def tokens(self, text: str) -> list[str]:
+        words = self.words(text)
+        # hyphenated names ("KD-Net", "it-udstyr") also count as their parts
+        words += [p for w in words if "-" in w for p in w.split("-") if p not in STOPWORDS]
+        return list(self._stemmer.stemWords(words))
+
+
+class LexicalIndex:
+    """BM25 scores of every chunk for a query, aligned with ``ids``."""
+
+    def __init__(self, ids: Sequence[str], texts: Sequence[str]) -> None:
+        self.analyzer = Analyzer()
+        self.ids = list(ids)
+        self.position = {cid: i for i, cid in enumerate(self.ids)}
+        corpus = [self.analyzer.tokens(t) for t in texts]
+        self.vocabulary = {tok for doc in corpus for tok in doc}
+        self._bm25 = bm25s.BM25()
+        if self.ids:
+            self._bm25.index(corpus, show_progress=False)
+
+    def scores(self, query: str) -> np.ndarray:
+        """Raw BM25 score per chunk (zeros when nothing matches)."""
+        tokens = [t for t in self.analyzer.tokens(query) if t in self.vocabulary]
+        if not self.ids or not tokens:
+            return np.zeros(len(self.ids), dtype=np.float32)
+        return np.asarray(self._bm25.get_scores(tokens), dtype=np.float32)
+
+    def known_terms(self, query: str) -> tuple[list[str], list[str]]:
+        """The query's stemmed content terms split into (in the corpus, not in the corpus)."""
+        tokens = self.analyzer.tokens(query)
+        return (
+            [t for t in tokens if t in self.vocabulary],
+            [t for t in tokens if t not in self.vocabulary],
+        )

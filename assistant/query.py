@@ -1,0 +1,163 @@
+"""Read a question: its language, intent, and the hard constraints it names.
+
+Staff name meetings in their questions ("at the June 2023 KKR meeting", "på KD-Net-mødet
+i november 2022", "den 21. juni 2023"): those constraints decide which of several
+meetings on the same topic is meant, and whether the archive can answer at all.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+MONTHS = {
+    # Danish
+    "januar": 1, "februar": 2, "marts": 3, "april": 4, "maj": 5, "juni": 6, "juli": 7,
+    "august": 8, "september": 9, "oktober": 10, "november": 11, "december": 12,
+    # English (where different)
+    "january": 1, "february": 2, "march": 3, "may": 5, "june": 6, "july": 7,
+    "october": 10,
+}
+_MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
+
+DA_MARKERS = {
+    "og", "i", "på", "af", "til", "om", "hvad", "hvem", "hvor", "hvornår", "hvordan",
+    "hvilke", "hvilken", "blev", "er", "der", "det", "den", "de", "mødet", "møde", "skal",
+    "med", "for", "som", "har", "besluttet", "besluttede", "mange", "meget", "ifølge",
+}
+EN_MARKERS = {
+    "the", "what", "who", "when", "how", "which", "was", "were", "is", "are", "of", "did",
+    "does", "and", "to", "in", "on", "at", "about", "for", "meeting", "decided", "decide",
+    "many", "much", "has", "have", "will", "by",
+}
+
+DECISION_PATTERNS = [
+    r"\bbeslut\w*", r"\bvedt\w*", r"\btiltr\w*", r"\bgodkend\w*", r"\budfald\w*",
+    r"\bdecid\w*", r"\bdecision\w*", r"\boutcome\b", r"\bresolv\w*", r"\bapprov\w*",
+    r"\bconclu\w*", r"\bagreed\b", r"\bkonklu\w*", r"\bresultat\w* af drøftelsen",
+]
+PROPOSAL_PATTERNS = [
+    r"\bindstil\w*", r"\bforesl\w*", r"\bforslag\w*", r"\bproposal\w*", r"\bpropos\w*",
+    r"\brecommend\w*", r"\basked to\b", r"\bskal .{0,40}tage stilling\b", r"\btage stilling\b",
+]
+TIMELINE_PATTERNS = [
+    r"\btrace\b", r"\bdevelop\w*", r"\bover time\b", r"\bwhich meetings\b", r"\bhistory\b",
+    r"\btimeline\b", r"\bforløb\w*", r"\budvikl\w*", r"\bhvilke møder\b", r"\btidslinje\b",
+    r"\bfulgt op\b", r"\bfollowed up\b", r"\bhvordan blev .* behandlet\b",
+]
+
+BODY_PATTERNS = {
+    "KD-Net": r"\bkd-?net\w*|kommunaldirektørnetværk\w*|municipal directors",
+    "KKR Midtjylland": r"\bkkr\b|\bkkr-\w+|kkr midtjylland\w*",
+}
+DOC_TYPE_PATTERNS = {
+    "referat": r"\breferat\w*|\bminutes\b",
+    "dagsorden": r"\bdagsorden\w*|\bagenda\w*",
+}
+
+
+@dataclass(frozen=True)
+class DateConstraint:
+    """A date the question names: year, optionally month and day."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    def matches(self, iso: str) -> bool:
+        y, m, d = (int(x) for x in iso.split("-"))
+        return (
+            y == self.year
+            and (self.month is None or m == self.month)
+            and (self.day is None or d == self.day)
+        )
+
+    def label(self) -> str:
+        if self.day and self.month:
+            return f"{self.day:02d}.{self.month:02d}.{self.year}"
+        if self.month:
+            return f"{self.month:02d}.{self.year}"
+        return str(self.year)
+
+
+@dataclass(frozen=True)
+class QueryAnalysis:
+    """What the question asks for, beyond its words."""
+
+    text: str
+    language: str
+    intent: str
+    bodies: tuple[str, ...] = ()
+    dates: tuple[DateConstraint, ...] = ()
+    doc_type: str | None = None
+    timeline: bool = False
+    numbers: tuple[str, ...] = field(default=())
+
+    @property
+    def wants_decision(self) -> bool:
+        return self.intent == "decision"
+
+
+def detect_language(text: str) -> str:
+    """'da' or 'en', by function words and Danish letters (Danish by default)."""
+    words = re.findall(r"[a-zæøåé]+", text.lower())
+    da = sum(w in DA_MARKERS for w in words) + 2 * len(re.findall(r"[æøå]", text.lower()))
+    en = sum(w in EN_MARKERS for w in words)
+    return "en" if en > da else "da"
+
+
+def detect_intent(text: str) -> str:
+    """'decision', 'proposal', or 'fact'."""
+    low = text.lower()
+    if any(re.search(p, low) for p in PROPOSAL_PATTERNS):
+        return "proposal"
+    if any(re.search(p, low) for p in DECISION_PATTERNS):
+        return "decision"
+    return "fact"
+
+
+def extract_dates(text: str) -> tuple[DateConstraint, ...]:
+    """Dates the question names: '21. juni 2023', 'June 2023', '21 June 2023', '2023',
+    '21-06-2023', 'June 21, 2023'.  Year ranges like '2022-2026' are not constraints."""
+    low = text.lower()
+    found: list[DateConstraint] = []
+    spans: list[tuple[int, int]] = []
+
+    def add(m: re.Match[str], c: DateConstraint) -> None:
+        if not any(a <= m.start() < b for a, b in spans):
+            found.append(c)
+            spans.append(m.span())
+
+    for m in re.finditer(r"\b(\d{1,2})[-./](\d{1,2})[-./](\d{4})\b", low):
+        add(m, DateConstraint(int(m[3]), int(m[2]), int(m[1])))
+    for m in re.finditer(rf"\b(\d{{1,2}})\.?\s+({_MONTH_RE})\s+(\d{{4}})\b", low):
+        add(m, DateConstraint(int(m[3]), MONTHS[m[2]], int(m[1])))
+    for m in re.finditer(rf"\b({_MONTH_RE})\s+(\d{{1,2}}),?\s+(\d{{4}})\b", low):
+        add(m, DateConstraint(int(m[3]), MONTHS[m[1]], int(m[2])))
+    for m in re.finditer(rf"\b({_MONTH_RE})\s+(\d{{4}})\b", low):
+        add(m, DateConstraint(int(m[2]), MONTHS[m[1]]))
+    for m in re.finditer(r"(?<![\d-])((?:19|20)\d{2})(?![\d-])", low):
+        add(m, DateConstraint(int(m[1])))
+    return tuple(found)
+
+
+def analyze(text: str) -> QueryAnalysis:
+    """Analyse a question (pure function, no index needed)."""
+    low = text.lower()
+    bodies = tuple(b for b, p in BODY_PATTERNS.items() if re.search(p, low))
+    if "KD-Net" in bodies and "KKR Midtjylland" in bodies and not re.search(
+        r"kkr midtjylland|\bkkr\b(?!-sekretariat)", low.replace("kd-net", "")
+    ):
+        bodies = ("KD-Net",)
+    doc_type = next((t for t, p in DOC_TYPE_PATTERNS.items() if re.search(p, low)), None)
+    numbers = tuple(re.findall(r"\b\d+(?:[.,]\d+)?\b", low))
+    return QueryAnalysis(
+        text=text,
+        language=detect_language(text),
+        intent=detect_intent(text),
+        bodies=bodies,
+        dates=extract_dates(text),
+        doc_type=doc_type,
+        timeline=any(re.search(p, low) for p in TIMELINE_PATTERNS),
+        numbers=numbers,
+    )

@@ -1,0 +1,223 @@
+"""Hybrid, item-level, decision-aware retrieval over the stored meetings.
+
+Chunks are scored by the dense model (Chroma query) plus a language-weighted BM25 term,
+then grouped by agenda item: results are items, each once, with its best passages.  The
+question's named constraints (body, meeting date, doc type) and intent (decision vs
+proposal) adjust item scores; they never silently drop items unless the user set a filter.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ingest.models import DECISION_SECTIONS, AgendaItem, Meeting
+from ingest.serialize import meeting_from_dict
+from vectorstore.store import VectorStore
+
+from .lexical import LexicalIndex
+from .query import QueryAnalysis
+
+log = logging.getLogger(__name__)
+
+DENSE_CANDIDATES = 200
+# BM25 contributes by language: Danish questions share words with the documents,
+# English ones mostly do not (measured on the dev set, see docs/BENCHMARKS.md).
+LEXICAL_WEIGHT = {"da": 0.06, "en": 0.02}
+BODY_MATCH_BONUS = 0.012
+BODY_MISMATCH_PENALTY = 0.03
+DATE_MATCH_BONUS = 0.025
+DATE_MISMATCH_PENALTY = 0.02
+DECISION_SECTION_BONUS = 0.01
+MINUTES_BONUS_FOR_DECISIONS = 0.008
+SECOND_PASSAGE_WEIGHT = 0.15
+
+
+@dataclass(frozen=True)
+class Filters:
+    """User-set hard filters (CLI flags, API fields, UI controls)."""
+
+    body: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    doc_type: str | None = None
+    section: str | None = None
+
+    def where(self) -> dict[str, Any] | None:
+        """The equivalent Chroma ``where`` clause (None when no filter is set)."""
+        clauses: list[dict[str, Any]] = []
+        if self.body:
+            clauses.append({"body": self.body})
+        if self.doc_type:
+            clauses.append({"doc_type": self.doc_type})
+        if self.section:
+            clauses.append({"section": self.section})
+        if self.date_from:
+            clauses.append({"date_int": {"$gte": int(self.date_from.replace("-", ""))}})
+        if self.date_to:
+            clauses.append({"date_int": {"$lte": int(self.date_to.replace("-", ""))}})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+    def accepts(self, meta: dict[str, Any]) -> bool:
+        """True when chunk metadata passes every set filter."""
+        date = str(meta.get("date", ""))
+        return (
+            (not self.body or meta.get("body") == self.body)
+            and (not self.doc_type or meta.get("doc_type") == self.doc_type)
+            and (not self.section or meta.get("section") == self.section)
+            and (not self.date_from or date >= self.date_from)
+            and (not self.date_to or date <= self.date_to)
+        )
+
+
+@dataclass
+class Passage:
+    chunk_id: str
+    text: str
+    section: str
+    score: float
+    dense: float
+    lexical: float
+
+
+@dataclass
+class ItemHit:
+    """One agenda item as a search result."""
+
+    meeting: Meeting
+    item: AgendaItem
+    passages: list[Passage] = field(default_factory=list)
+    score: float = 0.0
+    dense: float = 0.0
+
+    @property
+    def best(self) -> Passage:
+        return self.passages[0]
+
+    @property
+    def decision(self) -> str | None:
+        """The recorded decision; None for agendas (which never record one)."""
+        if self.meeting.doc_type != "referat":
+            return None
+        return self.item.decision
+
+    @property
+    def proposal(self) -> str | None:
+        return self.item.proposal
+
+
+class Retriever:
+    """Loads the index once; ``search`` answers in milliseconds after that."""
+
+    def __init__(self, store: VectorStore, embedder: Any) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.refresh()
+
+    def refresh(self) -> None:
+        """(Re)load meetings and the lexical index from the store."""
+        self.meetings: dict[str, Meeting] = {}
+        current: dict[str, str] = {}
+        for record in self.store.all_documents():
+            payload = {k: v for k, v in record.payload.items() if k != "text"}
+            meeting = meeting_from_dict(payload)
+            self.meetings[meeting.meeting_id] = meeting
+            current[record.source] = record.doc_hash
+        ids, texts, metas = self.store.all_chunks()
+        keep = [
+            i for i, m in enumerate(metas) if current.get(str(m.get("source"))) == m.get("doc_hash")
+        ]
+        self.chunk_ids = [ids[i] for i in keep]
+        self.chunk_meta = {ids[i]: metas[i] for i in keep}
+        self.chunk_text = {ids[i]: texts[i] for i in keep}
+        lexical_texts = [f"{metas[i].get('item_title', '')}\n{texts[i]}" for i in keep]
+        self.lexical = LexicalIndex(self.chunk_ids, lexical_texts)
+
+    def search(
+        self,
+        query: QueryAnalysis,
+        filters: Filters | None = None,
+        limit: int = 10,
+        search_text: str | None = None,
+    ) -> list[ItemHit]:
+        """Items ranked for ``query``; ``search_text`` overrides the text that is embedded."""
+        filters = filters or Filters()
+        text = search_text or query.text
+        vector = self.embedder.embed_query(text)
+        dense = {
+            h.chunk_id: h.similarity
+            for h in self.store.query(vector, DENSE_CANDIDATES, filters.where())
+            if h.chunk_id in self.chunk_meta
+        }
+        lex_raw = self.lexical.scores(text)
+        lex_max = float(lex_raw.max()) if lex_raw.size else 0.0
+        lexical = {
+            self.chunk_ids[i]: float(lex_raw[i]) / lex_max
+            for i in np.flatnonzero(lex_raw > 0)
+        } if lex_max > 0 else {}
+        floor = min(dense.values()) if dense else 0.0
+        weight = LEXICAL_WEIGHT.get(query.language, 0.03)
+        candidates = set(dense) | {c for c in lexical if self.chunk_meta[c] and filters.accepts(
+            self.chunk_meta[c])}
+        passages: list[tuple[str, Passage]] = []
+        for cid in candidates:
+            meta = self.chunk_meta[cid]
+            d = dense.get(cid, floor)
+            lx = lexical.get(cid, 0.0)
+            score = d + weight * lx + self._section_bonus(query, meta)
+            passages.append(
+                (str(meta["meeting_id"]) + "\x00" + str(meta["item_number"]),
+                 Passage(cid, self.chunk_text[cid], str(meta["section"]), score, d, lx))
+            )
+        hits = self._group(passages, query)
+        hits.sort(key=lambda h: h.score, reverse=True)
+        return hits[:limit]
+
+    def _section_bonus(self, query: QueryAnalysis, meta: dict[str, Any]) -> float:
+        if not query.wants_decision:
+            return 0.0
+        bonus = MINUTES_BONUS_FOR_DECISIONS if meta.get("doc_type") == "referat" else 0.0
+        if meta.get("section") in DECISION_SECTIONS:
+            bonus += DECISION_SECTION_BONUS
+        return bonus
+
+    def _group(
+        self, passages: Iterable[tuple[str, Passage]], query: QueryAnalysis
+    ) -> list[ItemHit]:
+        grouped: dict[str, list[Passage]] = {}
+        for key, passage in passages:
+            grouped.setdefault(key, []).append(passage)
+        hits: list[ItemHit] = []
+        for key, group in grouped.items():
+            meeting_id, number = key.split("\x00")
+            meeting = self.meetings.get(meeting_id)
+            item = meeting.item(number) if meeting else None
+            if meeting is None or item is None:
+                continue
+            group.sort(key=lambda p: p.score, reverse=True)
+            score = group[0].score
+            if len(group) > 1:
+                score += SECOND_PASSAGE_WEIGHT * max(0.0, group[1].score - group[0].score + 0.05)
+            score += self._meeting_bonus(query, meeting)
+            hits.append(ItemHit(meeting, item, group, score, group[0].dense))
+        return hits
+
+    @staticmethod
+    def _meeting_bonus(query: QueryAnalysis, meeting: Meeting) -> float:
+        bonus = 0.0
+        if query.bodies:
+            bonus += BODY_MATCH_BONUS if meeting.body in query.bodies else -BODY_MISMATCH_PENALTY
+        if query.dates:
+            if any(d.matches(meeting.date) for d in query.dates):
+                bonus += DATE_MATCH_BONUS
+            elif not any(d.year == int(meeting.date[:4]) for d in query.dates):
+                bonus -= DATE_MISMATCH_PENALTY
+        if query.doc_type and query.doc_type == meeting.doc_type:
+            bonus += 0.005
+        return bonus

@@ -1,0 +1,142 @@
+"""Meeting -> chunks: one chunk per section, long sections split by tokens.
+
+The *stored* text of a chunk is the clean passage (what a user reads and what a citation
+quotes); the *embedded* text carries a short citation header (body, date, doc type, item
+number + title, section) so that a Beslutning like "Godkendt." is still found through its
+item's title.  Sizes are counted in tokens of the embedder's own tokenizer, so no chunk
+exceeds the model's 512-token window.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+from .models import AgendaItem, Chunk, Meeting, Section, slugify
+
+CHUNKER_VERSION = "1"
+DEFAULT_CHUNK_TOKENS = 320
+DEFAULT_OVERLAP_TOKENS = 48
+MODEL_MAX_TOKENS = 512
+# "passage: " prefix and special tokens, plus slack for tokenizer differences.
+RESERVED_TOKENS = 16
+
+TokenCounter = Callable[[str], int]
+
+DOC_TYPE_LABEL = {"dagsorden": "Dagsorden", "referat": "Referat"}
+
+
+def format_date(iso: str) -> str:
+    """'2023-02-10' -> '10.02.2023' (the Danish way documents print dates)."""
+    year, month, day = iso.split("-")
+    return f"{day}.{month}.{year}"
+
+
+def citation_line(meeting: Meeting, item: AgendaItem, section: str) -> str:
+    """The human citation, e.g. 'KKR Midtjylland · 10.02.2023 · Referat · pkt. 3.1 ... · X'."""
+    parts = [
+        meeting.body,
+        format_date(meeting.date),
+        DOC_TYPE_LABEL[meeting.doc_type],
+        f"pkt. {item.number} {item.title}",
+    ]
+    if section:
+        parts.append(section)
+    return " · ".join(parts)
+
+
+class Chunker:
+    """Split a parsed meeting into citable chunks sized for the embedder."""
+
+    def __init__(
+        self,
+        count_tokens: TokenCounter,
+        chunk_tokens: int = DEFAULT_CHUNK_TOKENS,
+        overlap_tokens: int = DEFAULT_OVERLAP_TOKENS,
+        max_tokens: int = MODEL_MAX_TOKENS,
+    ) -> None:
+        if overlap_tokens >= chunk_tokens:
+            raise ValueError("overlap_tokens must be smaller than chunk_tokens")
+        self.count_tokens = count_tokens
+        self.chunk_tokens = chunk_tokens
+        self.max_tokens = max_tokens
+        self._splitter = RecursiveCharacterTextSplitter(
+            chunk_size=chunk_tokens,
+            chunk_overlap=overlap_tokens,
+            length_function=count_tokens,
+            separators=["\n\n", "\n", ". ", "; ", ", ", " ", ""],
+            keep_separator="end",
+            strip_whitespace=True,
+        )
+
+    def chunk_meeting(self, meeting: Meeting, source_text: str | None = None) -> list[Chunk]:
+        """Return the chunks of every non-empty section of every item, in document order."""
+        chunks: list[Chunk] = []
+        for item in meeting.items:
+            for s_index, section in enumerate(item.sections):
+                chunks.extend(self._chunk_section(meeting, item, s_index, section, source_text))
+        return chunks
+
+    def _chunk_section(
+        self,
+        meeting: Meeting,
+        item: AgendaItem,
+        s_index: int,
+        section: Section,
+        source_text: str | None,
+    ) -> Iterator[Chunk]:
+        text = section.text.strip()
+        if not text:
+            return
+        header = citation_line(meeting, item, section.name)
+        budget = self.max_tokens - RESERVED_TOKENS - self.count_tokens(header + "\n")
+        pieces = [text] if self.count_tokens(text) <= min(budget, self.chunk_tokens) else None
+        if pieces is None:
+            pieces = [p for p in self._splitter.split_text(text) if p.strip()]
+            pieces = [q for p in pieces for q in self._enforce_budget(p, budget)]
+        exact = source_text is not None and source_text[section.start : section.end] == (
+            section.text
+        )
+        cursor = 0
+        for c_index, piece in enumerate(pieces):
+            found = section.text.find(piece, cursor)
+            if exact and found >= 0:
+                start, end = section.start + found, section.start + found + len(piece)
+                cursor = found + 1
+            else:
+                start, end = section.start, section.end
+            yield Chunk(
+                chunk_id=chunk_id(meeting.doc_hash, item, s_index, section.name, c_index),
+                text=piece,
+                embed_text=f"{header}\n{piece}",
+                meeting_id=meeting.meeting_id,
+                body=meeting.body,
+                date=meeting.date,
+                doc_type=meeting.doc_type,
+                item_number=item.number,
+                item_order=item.order,
+                item_title=item.title,
+                section=section.name,
+                source=meeting.source,
+                doc_hash=meeting.doc_hash,
+                start=start,
+                end=end,
+                case_number=item.case_number,
+                chunk_index=c_index,
+                location=meeting.location,
+            )
+
+    def _enforce_budget(self, piece: str, budget: int) -> list[str]:
+        """Hard-split a piece that is still over the token budget (e.g. one huge 'word')."""
+        if self.count_tokens(piece) <= budget:
+            return [piece]
+        half = len(piece) // 2
+        return self._enforce_budget(piece[:half], budget) + self._enforce_budget(
+            piece[half:], budget
+        )
+
+
+def chunk_id(doc_hash: str, item: AgendaItem, s_index: int, section: str, c_index: int) -> str:
+    """Id from content hash + item + section + index: stable across re-ingests."""
+    return f"{doc_hash[:16]}-{item.order:03d}-{item.number}-{s_index}-{slugify(section)}-{c_index}"

@@ -1,0 +1,203 @@
+"""Meeting header fields: document type, date, time, location, title and participants.
+
+Headers come as labelled lines ('Dato: 21-11-2023 10:00', '**Sted:** ...', 'Tid og sted:
+Fredag den 4. november 2022, kl. 10.00 – 12.00. Gl. Skovriddergaard, ...') or as free
+text ('Dagsorden for Økonomiudvalget, mødedato 12. marts 2024').
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from .textlines import Line
+
+MONTHS = {
+    "januar": 1, "jan": 1, "februar": 2, "feb": 2, "marts": 3, "mar": 3, "april": 4,
+    "apr": 4, "maj": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7, "august": 8, "aug": 8,
+    "september": 9, "sep": 9, "sept": 9, "oktober": 10, "okt": 10, "november": 11,
+    "nov": 11, "december": 12, "dec": 12,
+}  # fmt: skip
+_MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
+_LONG_DATE_RE = re.compile(
+    rf"(?<!\d)(\d{{1,2}})\.?\s+({_MONTH_ALT})\.?\s+(\d{{4}})(?!\d)", re.IGNORECASE
+)
+_NUM_DATE_RE = re.compile(r"(?<![\d.])(\d{1,2})[-./](\d{1,2})[-./](\d{4})(?!\d)")
+_ISO_DATE_RE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+_CLOCK = r"(?:kl\.?\s*\d{1,2}(?:[.:]\d{2})?|\d{1,2}[.:]\d{2})"
+_TIME_RE = re.compile(rf"{_CLOCK}(?:\s*[-–—]\s*(?:kl\.?\s*)?\d{{1,2}}(?:[.:]\d{{2}})?)?", re.I)
+_DATE_LABEL_RE = re.compile(
+    r"^(?:mødedato|dato|tid og sted|mødetidspunkt|tidspunkt|afholdt|tid)\b\s*:?", re.I
+)
+_PLACE_LABEL_RE = re.compile(r"^(?:sted|mødested|mødelokale|lokale|adresse)\s*:\s*(.+)$", re.I)
+_TIME_PLACE_RE = re.compile(r"^tid og sted\s*:", re.I)
+_DOC_TYPE_RE = re.compile(
+    r"(?<![\wæøå])(dagsorden|mødereferat|referat|beslutningsprotokol|protokol)(?![\wæøå])",
+    re.IGNORECASE,
+)
+_PRESENT_RE = re.compile(
+    r"^(deltagere|deltagerfortegnelse|til stede|fremmødte|mødedeltagere)\s*:?\s*(.*)$",
+    re.I,
+)
+_ABSENT_RE = re.compile(r"^(afbud|fraværende|fravær|forfald|ikke til stede)\s*:?\s*(.*)$", re.I)
+_GROUP_RE = re.compile(r"^(fra|øvrige|desuden|endvidere)\b.{0,60}$", re.I)
+
+
+@dataclass(frozen=True)
+class Header:
+    """What the header says about the meeting; None where it says nothing."""
+
+    doc_type: str | None
+    date: str | None
+    time: str | None
+    location: str | None
+    title: str | None
+
+
+def find_date(text: str) -> tuple[str, int] | None:
+    """Earliest valid date in ``text`` as (ISO date, end offset of the match)."""
+    found: list[tuple[int, str, int]] = []
+    for m in _LONG_DATE_RE.finditer(text):
+        day, month, year = int(m.group(1)), MONTHS[m.group(2).lower()], int(m.group(3))
+        found.extend(_valid(m, year, month, day))
+    for m in _NUM_DATE_RE.finditer(text):
+        found.extend(_valid(m, int(m.group(3)), int(m.group(2)), int(m.group(1))))
+    for m in _ISO_DATE_RE.finditer(text):
+        found.extend(_valid(m, int(m.group(1)), int(m.group(2)), int(m.group(3))))
+    if not found:
+        return None
+    start, iso, end = min(found)
+    return iso, end
+
+
+def _valid(m: re.Match[str], year: int, month: int, day: int) -> list[tuple[int, str, int]]:
+    try:
+        return [(m.start(), date(year, month, day).isoformat(), m.end())]
+    except ValueError:
+        return []
+
+
+def find_time(text: str) -> tuple[str, int] | None:
+    """First clock time or time range in ``text`` ('10:00 – 12.00', 'kl. 10.00')."""
+    for m in _TIME_RE.finditer(text):
+        hours = re.findall(r"\d{1,2}", m.group(0))
+        if hours and int(hours[0]) <= 24:
+            return m.group(0).strip(), m.end()
+    return None
+
+
+def parse_header(lines: Sequence[Line], end: int) -> Header:
+    """Read doc type, date, time, location and a title from lines [0, end)."""
+    head = [line for line in lines[:end] if not line.blank]
+    doc_type, title = _doc_type(head)
+    when = _date_line(head)
+    meeting_date = meeting_time = location = None
+    if when is not None:
+        line, (meeting_date, date_end) = when
+        rest = line.clean[date_end:]
+        clock = find_time(rest)
+        if clock is not None:
+            meeting_time, time_end = clock
+            rest = rest[time_end:]
+        if _TIME_PLACE_RE.match(line.clean):
+            location = rest.strip(" .,;:–-") or None
+    if meeting_time is None:
+        meeting_time = _labelled_time(head)
+    location = _labelled_place(head) or location
+    return Header(doc_type, meeting_date, meeting_time, location, title)
+
+
+def _doc_type(head: Sequence[Line]) -> tuple[str | None, str | None]:
+    for line in head:
+        m = _DOC_TYPE_RE.search(line.clean)
+        if m:
+            kind = "dagsorden" if m.group(1).lower() == "dagsorden" else "referat"
+            return kind, line.clean
+    return None, None
+
+
+def _date_line(head: Sequence[Line]) -> tuple[Line, tuple[str, int]] | None:
+    """The labelled date line ('Dato:', 'Tid og sted:'), else the first line with a date."""
+    labelled = [line for line in head if _DATE_LABEL_RE.match(line.clean)]
+    for line in labelled + list(head):
+        found = find_date(line.clean)
+        if found is not None:
+            return line, found
+    return None
+
+
+def _labelled_time(head: Sequence[Line]) -> str | None:
+    for line in head:
+        if re.match(r"^(?:tid|tidspunkt|mødetidspunkt|kl\.)", line.clean, re.I):
+            clock = find_time(line.clean)
+            if clock is not None:
+                return clock[0]
+    return None
+
+
+def _labelled_place(head: Sequence[Line]) -> str | None:
+    for line in head:
+        m = _PLACE_LABEL_RE.match(line.clean)
+        if m:
+            return m.group(1).strip() or None
+    return None
+
+
+# ------------------------------------------------------------------ participants
+
+
+def parse_participants(lines: Sequence[Line]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(participants, absentees) from 'Deltagere:'/'Afbud:' lines or a participant list.
+
+    A list heading ('Deltagerfortegnelse', '### Deltagere', '### Afbud', '**Fra KL**')
+    switches the group that the following lines belong to; inline forms are split on
+    commas outside parentheses.
+    """
+    present: list[str] = []
+    absent: list[str] = []
+    group: list[str] | None = None
+    for line in lines:
+        if line.blank:
+            continue
+        label = line.clean.rstrip(":").strip()
+        m = _ABSENT_RE.match(line.clean) or _PRESENT_RE.match(line.clean)
+        if m is not None:
+            target = absent if _ABSENT_RE.match(line.clean) else present
+            rest = m.group(2)
+            if not rest:
+                group = target
+                continue
+            if ":" in line.clean[: len(line.clean) - len(rest)]:
+                target.extend(split_names(rest))
+                group = None
+                continue
+        if group is not None and _is_list_heading(line, label):
+            group = present if _GROUP_RE.match(label) else None
+            continue
+        if group is not None:
+            group.append(label)
+    return tuple(present), tuple(absent)
+
+
+def _is_list_heading(line: Line, label: str) -> bool:
+    stripped = line.raw.lstrip()
+    return stripped.startswith(("#", "**", "<b>")) or bool(_GROUP_RE.match(label))
+
+
+def split_names(text: str) -> list[str]:
+    """Split 'A, B (C, D), E.' on commas/semicolons outside parentheses."""
+    parts: list[str] = []
+    depth = 0
+    current = ""
+    for ch in text:
+        depth += ch == "("
+        depth -= ch == ")" and depth > 0
+        if ch in ",;" and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += ch
+    parts.append(current)
+    return [p.strip(" .") for p in parts if p.strip(" .")]

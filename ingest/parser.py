@@ -1,0 +1,461 @@
+"""Structure parser: extracted text of an agenda/minutes document -> ``Meeting``.
+
+The parser works on structure, never on file names, dates or body names:
+
+1. **Skeleton.**  The table of contents (``toc.find_toc``) gives the item numbers and
+   titles; body headings are matched to it in order (``toc.match_headings``).  Without a
+   TOC, numbered headings followed by section labels or case numbers are the skeleton.
+2. **Bodies.**  Section markers (``sections.find_markers``) are grouped into item bodies;
+   a label that repeats (a second 'Baggrund') starts the next body.  Between two matched
+   headings, bodies whose headings were lost in conversion are aligned with the unmatched
+   TOC entries by order and title words, so items that exist only in the TOC ('4.
+   Udpegninger') stay without sections.
+3. **Fill in.**  Sections, case number + handler initials, presenter ('v. Name'),
+   attachments ('./.' lines) and the meeting header (body, date, time, place, doc type,
+   participants).
+
+Unknown bodies do not fail: ``bodies.canonical_body`` falls back to the committee named in
+the header.  A document without a recognisable date, document type, body or any item
+raises ``ParseError``; nothing else escapes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from bisect import bisect_left
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from .bodies import canonical_body
+from .errors import ParseError
+from .header import parse_header, parse_participants
+from .models import AgendaItem, Document, Meeting, Section
+from .sections import (
+    UNLABELLED_SECTION,
+    Marker,
+    build_sections,
+    case_number,
+    find_markers,
+    is_case_line,
+    label_name,
+    proposal_marker,
+)
+from .textlines import Line, is_attachment_marker, is_noise, split_lines
+from .toc import (
+    Heading,
+    Toc,
+    TocEntry,
+    content_tokens,
+    find_toc,
+    headings_without_toc,
+    match_headings,
+)
+
+PARENT_PENALTY = 5.0
+"""Cost of giving a body to an item that has sub-items (bodies belong to leaves)."""
+_SIMILARITY_TOKENS = 150
+_ATTACHMENT_PREFIX_RE = re.compile(r"^\s*(?:[-•]\s*)?(?:\./\.{0,2}|/)\s*")
+
+
+@dataclass
+class _Skeleton:
+    """Item entries (TOC or headings), matched headings, and where header/body begin."""
+
+    entries: list[TocEntry]
+    headings: dict[int, Heading]
+    toc: Toc | None
+    header_end: int
+    body_start: int
+
+    def has_children(self, index: int) -> bool:
+        if index + 1 >= len(self.entries):
+            return False
+        return self.entries[index + 1].number.startswith(self.entries[index].number + ".")
+
+
+@dataclass
+class _Block:
+    """A run of lines [start, end) owned by one item: a preamble or one labelled body."""
+
+    start: int
+    end: int
+    markers: list[Marker] = field(default_factory=list)
+
+
+def parse_meeting(doc: Document) -> Meeting:
+    """Parse ``doc`` into a Meeting; raises ParseError naming the file when it cannot."""
+    text = doc.text
+    if not text.strip():
+        raise ParseError(doc.path, "the document contains no text")
+    lines = split_lines(text)
+    markers = find_markers(lines, 0, len(lines))
+    skeleton = _skeleton(lines, markers)
+    if not skeleton.entries:
+        raise ParseError(doc.path, "no agenda items found (no table of contents or numbered items)")
+    body_markers = [m for m in markers if m.line >= skeleton.body_start]
+    owners = _assign_blocks(lines, skeleton, body_markers)
+    items = [
+        _build_item(text, lines, skeleton, index, owners.get(index, []))
+        for index in range(len(skeleton.entries))
+    ]
+    return _meeting(doc, lines, skeleton, items)
+
+
+# ----------------------------------------------------------------------- skeleton
+
+
+def _skeleton(lines: Sequence[Line], markers: Sequence[Marker]) -> _Skeleton:
+    """Find the TOC (or numbered headings) and the body headings."""
+    structural = [m.line for m in markers if m.kind != "stop" and m.name != "Referat"]
+    first_label = min(structural, default=len(lines))
+    toc = find_toc(lines, first_label)
+    if toc is not None:
+        headings = match_headings(toc, lines, toc.end)
+        return _Skeleton(list(toc.entries), headings, toc, toc.start, toc.end)
+    support = sorted(
+        {m.line for m in markers if m.kind != "stop"}
+        | {line.index for line in lines if is_case_line(line) or _is_proposal(line)}
+    )
+
+    def supported(line: int, until: int) -> bool:
+        k = bisect_left(support, line + 1)
+        return k < len(support) and support[k] < until
+
+    found = headings_without_toc(lines, 0, supported)
+    entries = [TocEntry(h.number, h.title, h.line) for h in found if h.title]
+    headings = {i: h for i, h in enumerate(h for h in found if h.title)}
+    start = entries[0].line if entries else len(lines)
+    return _Skeleton(entries, headings, None, start, start)
+
+
+def _is_proposal(line: Line) -> bool:
+    return line.clean.lower().startswith("det indstilles")
+
+
+# ------------------------------------------------------------------ body -> items
+
+
+def _assign_blocks(
+    lines: Sequence[Line], sk: _Skeleton, markers: Sequence[Marker]
+) -> dict[int, list[_Block]]:
+    """Give every preamble/body block between the headings to the item it belongs to."""
+    anchors = sorted(sk.headings.items())
+    owners: dict[int, list[_Block]] = {}
+    bounds = [(None, sk.body_start)] + [(i, h.line + 1) for i, h in anchors]
+    for k, (anchor, start) in enumerate(bounds):
+        end = anchors[k][1].line if k < len(anchors) else len(lines)
+        previous = -1 if anchor is None else anchor
+        following = anchors[k][0] if k < len(anchors) else len(sk.entries)
+        unheaded = list(range(previous + 1, following))
+        region = [m for m in markers if start <= m.line < end]
+        preamble, bodies = _split_bodies(lines, region, start, end)
+        if anchor is not None:
+            owners.setdefault(anchor, []).append(preamble)
+            if bodies and (not unheaded or not sk.has_children(anchor)):
+                owners[anchor].append(bodies.pop(0))
+            if not unheaded:
+                owners[anchor].extend(bodies)
+                continue
+        if not unheaded:
+            continue  # front matter before the first heading: belongs to no item
+        for body, slot in zip(bodies, _align(lines, sk, bodies, unheaded), strict=True):
+            owners.setdefault(slot, []).append(body)
+    return owners
+
+
+def _split_bodies(
+    lines: Sequence[Line], markers: Sequence[Marker], start: int, end: int
+) -> tuple[_Block, list[_Block]]:
+    """Split [start, end) into a preamble and bodies; a repeated label starts a new body."""
+    bodies: list[_Block] = []
+    seen: set[str] = set()
+    for marker in markers:
+        if marker.kind == "stop":
+            if bodies:
+                bodies[-1].markers.append(marker)
+            continue
+        if not bodies or marker.name in seen:
+            first = _pull_case_line(lines, marker.line, bodies[-1].start if bodies else start)
+            bodies.append(_Block(first, end, []))
+            seen = set()
+        seen.add(marker.name)
+        bodies[-1].markers.append(marker)
+    for body, following in zip(bodies, bodies[1:], strict=False):
+        body.end = following.start
+    preamble = _Block(start, bodies[0].start if bodies else end, [])
+    return preamble, bodies
+
+
+def _pull_case_line(lines: Sequence[Line], line: int, floor: int) -> int:
+    """Start a body at the case number line that directly precedes its first label."""
+    k = line - 1
+    while k > floor and is_noise(lines[k].clean):
+        k -= 1
+    return k if k >= floor and k < line and is_case_line(lines[k]) else line
+
+
+def _align(
+    lines: Sequence[Line], sk: _Skeleton, bodies: list[_Block], slots: list[int]
+) -> list[int]:
+    """Assign bodies (in order) to TOC entries ``slots`` (in order), one body per entry.
+
+    Weighted alignment: a body scores with an entry by the rarity-weighted title words it
+    contains; entries with sub-items pay ``PARENT_PENALTY``.  Surplus bodies stay with the
+    entry of the body before them.
+    """
+    if not bodies:
+        return []
+    words = [_body_words(lines, b) for b in bodies]
+    df: dict[str, int] = {}
+    for ws in words:
+        for w in ws:
+            df[w] = df.get(w, 0) + 1
+    n = len(bodies)
+    indexes = [sorted(ws) for ws in words]
+    titles = [sorted(set(content_tokens(sk.entries[s].title))) for s in slots]
+    penalty = [PARENT_PENALTY if sk.has_children(s) else 0.0 for s in slots]
+
+    def weight(b: int, s: int) -> float:
+        score = 0.0
+        for token in titles[s]:
+            hit = _find_word(token, words[b], indexes[b])
+            if hit is not None:
+                score += math.log((n + 1) / (df[hit] + 0.5))
+        return score - penalty[s]
+
+    fitting = min(len(bodies), len(slots))
+    chosen = _monotone_assignment(fitting, len(slots), weight)
+    result = [slots[s] for s in chosen]
+    return result + [result[-1]] * (len(bodies) - fitting)
+
+
+def _monotone_assignment(
+    n_bodies: int, n_slots: int, weight: Callable[[int, int], float]
+) -> list[int]:
+    """Best increasing slot index for each body (dynamic programming, ties -> earlier)."""
+    neg = float("-inf")
+    f = [[0.0] * (n_slots + 1)] + [[neg] * (n_slots + 1) for _ in range(n_bodies)]
+    took = [[False] * (n_slots + 1) for _ in range(n_bodies + 1)]
+    for b in range(1, n_bodies + 1):
+        for s in range(1, n_slots + 1):
+            skip = f[b][s - 1]
+            take = f[b - 1][s - 1] + weight(b - 1, s - 1) if f[b - 1][s - 1] > neg else neg
+            f[b][s], took[b][s] = (take, True) if take > skip else (skip, False)
+    chosen: list[int] = []
+    b, s = n_bodies, n_slots
+    while b > 0:
+        if took[b][s]:
+            chosen.append(s - 1)
+            b -= 1
+        s -= 1
+    return chosen[::-1]
+
+
+def _body_words(lines: Sequence[Line], block: _Block) -> set[str]:
+    """Content words at the start of a body (labels skipped), for title alignment."""
+    words: list[str] = []
+    for line in lines[block.start : block.end]:
+        if label_name(line.clean) is None:
+            words.extend(content_tokens(line.clean))
+        if len(words) >= _SIMILARITY_TOKENS:
+            break
+    return set(words[:_SIMILARITY_TOKENS])
+
+
+def _find_word(token: str, words: set[str], ordered: list[str]) -> str | None:
+    """The body word matching title word ``token`` (exact, or same stem for long words)."""
+    if token in words:
+        return token
+    if len(token) >= 5:
+        stem = token[: max(5, len(token) - 2)]
+        k = bisect_left(ordered, stem)
+        if k < len(ordered) and ordered[k].startswith(stem):
+            return ordered[k]
+    return None
+
+
+# ---------------------------------------------------------------------- items
+
+
+def _build_item(
+    text: str, lines: Sequence[Line], sk: _Skeleton, index: int, blocks: list[_Block]
+) -> AgendaItem:
+    """One AgendaItem from its TOC entry, heading (if found) and owned blocks."""
+    entry = sk.entries[index]
+    heading = sk.headings.get(index)
+    title = entry.title if sk.toc is not None else (heading.title if heading else entry.title)
+    blocks = sorted(blocks, key=lambda b: b.start)
+    markers = [m for b in blocks for m in b.markers]
+    case = _case(lines, heading, blocks, markers)
+    end_line = max((b.end for b in blocks), default=heading.line + 1 if heading else entry.line)
+    end_offset = lines[end_line].start if end_line < len(lines) else len(text)
+    if heading is not None:
+        markers = _preamble_markers(lines, heading, blocks, markers, case) + markers
+    sections = build_sections(text, lines, markers, end_offset)
+    start, end = _span(lines, entry, heading, blocks, sections)
+    content_start = heading.line + 1 if heading else (blocks[0].start if blocks else end_line)
+    return AgendaItem(
+        number=entry.number,
+        title=title,
+        order=index,
+        level=entry.level,
+        case_number=case[0] if case else None,
+        handler=case[1] if case else None,
+        presenter=heading.presenter if heading else None,
+        heading=(heading.title or None) if heading else None,
+        sections=sections,
+        attachments=_attachments(lines, content_start, end_line),
+        start=start,
+        end=end,
+    )
+
+
+def _case(
+    lines: Sequence[Line], heading: Heading | None, blocks: list[_Block], markers: list[Marker]
+) -> tuple[str, str | None, int] | None:
+    """Case number in the lines between the heading (or body start) and the first label."""
+    if not blocks:
+        return None
+    first = heading.line + 1 if heading else blocks[0].start
+    stop = min((m.line for m in markers), default=blocks[-1].end)
+    return case_number(lines, first, stop)
+
+
+def _preamble_markers(
+    lines: Sequence[Line],
+    heading: Heading,
+    blocks: list[_Block],
+    markers: list[Marker],
+    case: tuple[str, str | None, int] | None,
+) -> list[Marker]:
+    """Implicit markers between heading and first label: proposal, unlabelled text."""
+    stop = min((m.line for m in markers), default=max((b.end for b in blocks), default=0))
+    found: list[Marker] = []
+    if heading.proposal_offset is not None:
+        found.append(Marker("proposal", "Indstilling", heading.line, heading.proposal_offset))
+    elif (proposal := proposal_marker(lines, heading.line + 1, stop)) is not None:
+        found.append(proposal)
+    if found and found[0].line == heading.line:
+        return found  # the proposal is inline in the heading; what follows continues it
+    first_text = heading.line + 1 if case is None else case[2] + 1
+    limit = found[0].line if found else stop
+    for line in lines[first_text:limit]:
+        if not is_noise(line.clean):
+            found.insert(0, Marker("implicit", UNLABELLED_SECTION, line.index, line.start))
+            break
+    return found
+
+
+def _span(
+    lines: Sequence[Line],
+    entry: TocEntry,
+    heading: Heading | None,
+    blocks: list[_Block],
+    sections: tuple[Section, ...],
+) -> tuple[int, int]:
+    """Character span of the item: heading (or first body line) to its last content."""
+    if heading is not None:
+        start = lines[heading.line].content_start
+        end = lines[heading.line].content_end
+    else:
+        first = next((b.start for b in blocks if b.markers), None)
+        line = lines[first] if first is not None else lines[entry.line]
+        start, end = line.content_start, line.content_end
+    for section in sections:
+        end = max(end, section.end)
+    return start, max(start, end)
+
+
+def _attachments(lines: Sequence[Line], start: int, end: int) -> tuple[str, ...]:
+    """Attachment titles from './.' lines (a bare marker takes the next line as title)."""
+    found: list[str] = []
+    i = start
+    while i < end:
+        line = lines[i]
+        i += 1
+        if not is_attachment_marker(line.clean):
+            continue
+        title = _ATTACHMENT_PREFIX_RE.sub("", line.clean, count=1).strip()
+        if not title:
+            nxt = next((k for k in range(i, min(i + 2, end)) if not lines[k].blank), None)
+            if nxt is None or is_attachment_marker(lines[nxt].clean):
+                continue
+            title, i = lines[nxt].clean, nxt + 1
+        found.append(_short(title))
+        while i < end and _continues_list(lines[i]):
+            found.append(_short(lines[i].clean))
+            i += 1
+    return tuple(found)
+
+
+def _continues_list(line: Line) -> bool:
+    return (
+        not line.blank
+        and not is_attachment_marker(line.clean)
+        and label_name(line.clean) is None
+        and len(line.clean) <= 200
+        and not is_noise(line.clean)
+    )
+
+
+def _short(title: str) -> str:
+    if len(title) <= 200:
+        return title
+    cut = title.find(". ", 0, 200)
+    return title[: cut + 1] if cut > 0 else title[:200].rstrip() + "…"
+
+
+# -------------------------------------------------------------------- meeting
+
+
+def _meeting(
+    doc: Document, lines: Sequence[Line], sk: _Skeleton, items: list[AgendaItem]
+) -> Meeting:
+    """Combine header fields and items; raise ParseError when a required field is missing."""
+    header = parse_header(lines, sk.header_end)
+    front = _front_matter(lines, sk, items)
+    fallback = parse_header(front, len(front))
+    head = lines[: sk.header_end]
+    body = canonical_body("\n".join(line.clean for line in head)) or canonical_body(
+        "\n".join(line.clean for line in front)
+    )
+    doc_type = header.doc_type or fallback.doc_type
+    if doc_type is None and any(item.decision for item in items):
+        doc_type = "referat"
+    meeting_date = header.date or fallback.date
+    missing = [
+        label
+        for label, value in (("body", body), ("meeting date", meeting_date), ("doc type", doc_type))
+        if value is None
+    ]
+    if missing or body is None or meeting_date is None or doc_type is None:
+        raise ParseError(doc.path, "could not find the " + ", ".join(missing) + " in the header")
+    participants, absentees = parse_participants(front)
+    return Meeting(
+        body=body,
+        date=meeting_date,
+        doc_type=doc_type,
+        source=doc.path,
+        doc_hash=hashlib.sha256(doc.text.encode("utf-8", "surrogatepass")).hexdigest()[:16],
+        items=tuple(items),
+        time=header.time or (fallback.time if header.date is None else None),
+        location=header.location or fallback.location,
+        participants=participants,
+        absentees=absentees,
+        title=_title(header.title, doc_type, body, meeting_date),
+    )
+
+
+def _front_matter(lines: Sequence[Line], sk: _Skeleton, items: list[AgendaItem]) -> list[Line]:
+    """Header lines plus the lines between the TOC and the first item's content."""
+    first_item = min((item.start for item in items if item.sections or item.heading), default=0)
+    after_toc = [line for line in lines[sk.body_start :] if line.end <= first_item]
+    return list(lines[: sk.header_end]) + after_toc
+
+
+def _title(header_title: str | None, doc_type: str, body: str, meeting_date: str) -> str:
+    if header_title and len(header_title.split()) >= 4:
+        return header_title
+    return f"{doc_type.capitalize()} {body} {meeting_date}"

@@ -1,0 +1,56 @@
+"""Meeting <-> JSON-able dict, for the ``documents`` collection and the CLI/API."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from .models import AgendaItem, Meeting, Section
+
+
+def meeting_to_dict(meeting: Meeting) -> dict[str, Any]:
+    """A JSON-able dict of the whole meeting, with its ``meeting_id``."""
+    data = asdict(meeting)
+    data["meeting_id"] = meeting.meeting_id
+    return data
+
+
+def meeting_from_dict(data: dict[str, Any]) -> Meeting:
+    """Inverse of :func:`meeting_to_dict` (ignores derived keys)."""
+    items = tuple(
+        AgendaItem(
+            **{k: v for k, v in item.items() if k not in ("sections", "attachments")},
+            sections=tuple(Section(**s) for s in item.get("sections", [])),
+            attachments=tuple(item.get("attachments", [])),
+        )
+        for item in data.get("items", [])
+    )
+    derived = ("items", "meeting_id", "participants", "absentees")
+    fields = {k: v for k, v in data.items() if k not in derived}
+    return Meeting(
+        **fields,
+        items=items,
+        participants=tuple(data.get("participants", [])),
+        absentees=tuple(data.get("absentees", [])),
+    )
+
+
+def outline_entry(meeting: Meeting) -> dict[str, Any]:
+    """The `meetings outline --json` shape of one meeting."""
+    return {
+        "meeting_id": meeting.meeting_id,
+        "body": meeting.body,
+        "date": meeting.date,
+        "doc_type": meeting.doc_type,
+        "location": meeting.location,
+        "source": meeting.source,
+        "items": [
+            {
+                "number": item.number,
+                "title": item.title,
+                "case_number": item.case_number,
+                "sections": [s.name for s in item.sections],
+            }
+            for item in meeting.items
+        ],
+    }

@@ -1,0 +1,160 @@
+"""Line-level view of extracted text: offsets, markup stripping and passage cleaning.
+
+Conversions of the same kind of meeting document differ mostly in markup: PDF->markdown
+adds ``#``/``**``/``<b>``, DOCX->text leaves ``[bookmark: ...]`` residue, PDF->text splits
+words across page breaks.  Everything here is about that surface; no meeting knowledge.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_BOOKMARK_RE = re.compile(r"\[(?:bookmark|image):[^\]]*\]", re.IGNORECASE)
+_AUTOLINK_RE = re.compile(r"<((?:https?|ftp)://[^>\s]+|www\.[^>\s]+)>", re.IGNORECASE)
+_TAG_RE = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
+_LINK_RE = re.compile(r"\[((?:[^\]\\]|\\.)*)\]\(([^)\s]*)\)")
+_ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>])")
+_HEADING_MARK_RE = re.compile(r"^\s*#{1,6}(?=\s|$)\s*")
+_STAR_BULLET_RE = re.compile(r"^(\s*)\*\s+")
+_SPACES_RE = re.compile(r"[ \t\u00a0\u2007\u202f]+")
+_ATTACHMENT_MARK_RE = re.compile(r"^\s*(?:[-•]\s*)?(?:\./\.{0,2}|/)(?=\s|$)")
+_LETTER_ITEM_RE = re.compile(r"^[a-zæøå][.)]\s")
+_NO_SPLIT_WORDS = frozenset({"og", "eller", "samt", "til", "som", "men", "der", "at"})
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of the document: 0-based index, character span (no newline), raw and clean."""
+
+    index: int
+    start: int
+    end: int
+    raw: str
+    clean: str
+
+    @property
+    def blank(self) -> bool:
+        return not self.clean
+
+    @property
+    def content_start(self) -> int:
+        """Offset of the first non-whitespace character (``end`` for blank lines)."""
+        stripped = len(self.raw) - len(self.raw.lstrip())
+        return min(self.start + stripped, self.end)
+
+    @property
+    def content_end(self) -> int:
+        """Offset just after the last non-whitespace character."""
+        return self.start + len(self.raw.rstrip())
+
+
+def split_lines(text: str) -> list[Line]:
+    """Return the lines of ``text`` with offsets into it and their cleaned form."""
+    lines: list[Line] = []
+    pos = 0
+    for index, raw in enumerate(text.split("\n")):
+        lines.append(Line(index, pos, pos + len(raw), raw, clean_inline(raw)))
+        pos += len(raw) + 1
+    return lines
+
+
+_MARKUP_CHARS = frozenset("<[#*_\\")
+
+
+def strip_markup(raw: str) -> str:
+    """Remove markup (tags, bookmarks, bold/italic stars, link syntax) but keep TABs."""
+    if _MARKUP_CHARS.isdisjoint(raw):
+        return raw
+    s = _BOOKMARK_RE.sub("", raw)
+    s = _AUTOLINK_RE.sub(r"\1", s)
+    s = _TAG_RE.sub("", s)
+    s = _LINK_RE.sub(_link_text, s)
+    s = _HEADING_MARK_RE.sub("", s)
+    s = _STAR_BULLET_RE.sub(r"\1- ", s)
+    s = s.replace("**", "").replace("__", "")
+    s = re.sub(r"(?<!\\)\*", "", s)
+    return _ESCAPE_RE.sub(r"\1", s)
+
+
+def _link_text(match: re.Match[str]) -> str:
+    label, url = match.group(1), match.group(2)
+    return label if url in ("", "#") else f"{label} ({url})"
+
+
+def clean_inline(raw: str) -> str:
+    """Markup-free, whitespace-collapsed form of one line ('' for blank lines)."""
+    return _SPACES_RE.sub(" ", strip_markup(raw)).strip()
+
+
+def is_attachment_marker(clean: str) -> bool:
+    """True for a line starting with an attachment ("bilag") marker: './.', './', '/'."""
+    return bool(_ATTACHMENT_MARK_RE.match(clean))
+
+
+def is_noise(clean: str) -> bool:
+    """True for lines without any letter or digit that are not attachment markers.
+
+    Such lines are conversion residue (a lone '.' + TAB where a heading was, stray
+    bullets); they carry nothing a reader would cite.
+    """
+    if not clean:
+        return True
+    if any(ch.isalnum() for ch in clean):
+        return False
+    return not is_attachment_marker(clean)
+
+
+def clean_passage(raw: str) -> str:
+    """Clean a block of source text into a readable passage.
+
+    Markup is removed, noise lines dropped, blank-line runs collapsed to one paragraph
+    break, and words or sentences that a page break split (``kompressi-`` / ``onsstrømper``,
+    ``den`` / ``kommunale``) joined again.  Only characters that are not letters or digits
+    are ever removed, so every word of the passage can be found in the source span.
+    """
+    paragraphs: list[list[str]] = [[]]
+    for raw_line in raw.split("\n"):
+        line = clean_inline(raw_line)
+        if is_noise(line):
+            if paragraphs[-1]:
+                paragraphs.append([])
+            continue
+        current = paragraphs[-1]
+        if current and _continues(current[-1], line):
+            current[-1] = _join(current[-1], line)
+        else:
+            current.append(line)
+    merged: list[str] = []
+    for para in (p for p in paragraphs if p):
+        text = "\n".join(para)
+        if merged and _continues(merged[-1], text):
+            merged[-1] = _join(merged[-1], text)
+        else:
+            merged.append(text)
+    return "\n\n".join(merged)
+
+
+def _continues(previous: str, following: str) -> bool:
+    """Does ``following`` continue the sentence or word that ``previous`` broke off?"""
+    if not previous or not following:
+        return False
+    first = following[0]
+    if previous.endswith("-") and len(previous) > 1:
+        before = previous[-2]
+        if before.isdigit() and first.isdigit():
+            return True
+        word = following.split(" ", 1)[0].rstrip(".,;:")
+        return before.isalpha() and first.islower() and word not in _NO_SPLIT_WORDS
+    last_line = previous.rsplit("\n", 1)[-1]
+    if _LETTER_ITEM_RE.match(following) or last_line.startswith("- "):
+        return False  # 'a. Nyt forslag' starts a list entry; bullets stay separate
+    return first.islower() and not previous.endswith(":")
+
+
+def _join(previous: str, following: str) -> str:
+    if previous.endswith("-") and not previous.endswith(" -"):
+        if previous[-2].isdigit():
+            return previous + following
+        return previous[:-1] + following
+    return previous + " " + following

@@ -1,0 +1,352 @@
+"""The item skeleton: table of contents (TOC) entries and the body headings that match them.
+
+A meeting document's TOC is the best witness of its item list, whatever system produced it:
+
+* a run of lines ``N[.N]. Title [.....] [page]`` (dot leaders, TAB page numbers, ``<b>``),
+* or a TAB table ``Punkt<TAB>Indhold<TAB>Bilag`` with rows ``N<TAB>Title<TAB>./.``.
+
+Body headings are then located in order by number + fuzzy title (tolerant to markdown,
+bold, a ``- `` prefix, case and spelling differences).  Without a TOC, numbered headings
+that are followed by section labels or case numbers form the skeleton.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from .textlines import Line, strip_markup
+
+NUMBER = r"\d{1,3}(?:\.\d{1,3})*"
+_NUMBER_CELL_RE = re.compile(rf"^(?:(?:punkt|pkt\.?)\s*)?({NUMBER})\.?$", re.IGNORECASE)
+_NUMBER_TITLE_RE = re.compile(rf"^(?:(?:punkt|pkt\.?)\s*)?({NUMBER})\.?\s+(.+)$", re.IGNORECASE)
+_DOTS_RE = re.compile(r"\s*\.{2,}\s*(\d{1,4})?\s*$")
+_PAGE_RE = re.compile(r"^\d{1,4}$")
+_TABLE_HEAD_RE = re.compile(r"^\s*(?:punkt|pkt\.?|nr\.?|sag)\s*\t", re.IGNORECASE)
+_HEADING_RE = re.compile(
+    rf"^(?:[-•]\s*)?(?:(?:punkt|pkt\.?)\s*)?({NUMBER})[.:)]?(?:\s+(.*))?$", re.IGNORECASE
+)
+_PRESENTER_RE = re.compile(r"\sv\.\s+(?P<name>[^*]+?)\s*(?=\*|\sDet indstilles|$)")
+_INLINE_PROPOSAL_RE = re.compile(r"\*?\s*(Det indstilles)\b", re.IGNORECASE)
+_STOP_WORDS = frozenset(
+    "af at de den der det efter eller en er et for fra i med mellem om og over på samt som "
+    "til under ved vedr ift mv mm kl nr".split()
+)
+MIN_SIMILARITY = 0.34
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    """One numbered TOC line: item number, title as printed, line index."""
+
+    number: str
+    title: str
+    line: int
+
+    @property
+    def key(self) -> tuple[int, ...]:
+        return number_key(self.number)
+
+    @property
+    def level(self) -> int:
+        return len(self.key)
+
+
+@dataclass(frozen=True)
+class Toc:
+    """The TOC entries in order and the line range [start, end) the TOC occupies."""
+
+    entries: tuple[TocEntry, ...]
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A body line that heads an item: its number, title text, presenter, inline proposal."""
+
+    number: str
+    title: str
+    line: int
+    strong: bool
+    presenter: str | None = None
+    proposal_offset: int | None = None
+
+
+def number_key(number: str) -> tuple[int, ...]:
+    """'3.10' -> (3, 10), for ordering item numbers."""
+    return tuple(int(part) for part in number.split("."))
+
+
+# --------------------------------------------------------------------------- TOC
+
+
+@dataclass(frozen=True)
+class _TocLine:
+    number: str | None
+    title: str
+    signal: bool
+
+
+def _parse_toc_line(raw: str) -> _TocLine | None:
+    """Parse one candidate TOC line; None when it is not entry-shaped."""
+    cells = [c.strip() for c in strip_markup(raw).split("\t")]
+    cells = [c for c in cells if c]
+    if not cells:
+        return None
+    number: str | None = None
+    table = False
+    first = _NUMBER_CELL_RE.match(cells[0])
+    if first and len(cells) > 1:
+        number, title, rest, table = first.group(1), cells[1], cells[2:], True
+    elif m := _NUMBER_TITLE_RE.match(cells[0]):
+        number, title, rest = m.group(1), m.group(2), cells[1:]
+    else:
+        title, rest = cells[0], cells[1:]
+    page = bool(rest) and bool(_PAGE_RE.match(rest[-1]))
+    dots = _DOTS_RE.search(title)
+    if dots:
+        page = page or dots.group(1) is not None
+        title = title[: dots.start()]
+    title = re.sub(r"\s+", " ", title).strip(" .")
+    if not any(ch.isalpha() for ch in title) or len(title) > 250:
+        return None
+    return _TocLine(number, title, signal=page or bool(dots) or table)
+
+
+def find_toc(lines: Sequence[Line], before: int) -> Toc | None:
+    """Return the first TOC that starts before line ``before`` (the first section label)."""
+    i = 0
+    while i < min(before, len(lines)):
+        toc = _toc_run(lines, i)
+        if toc is not None:
+            return toc
+        i += 1
+    return None
+
+
+def _toc_run(lines: Sequence[Line], start: int) -> Toc | None:
+    """Grow a TOC run from ``start``; None unless it looks like a real TOC."""
+    first = _parse_toc_line(lines[start].raw)
+    if first is None or first.number is None:
+        return None
+    table_head = start > 0 and bool(_TABLE_HEAD_RE.match(lines[start - 1].raw))
+    entries: list[TocEntry] = []
+    signals = 0
+    saw_blank = False
+    end = start
+    for line in lines[start:]:
+        if line.blank:
+            saw_blank = True
+            continue
+        parsed = _parse_toc_line(line.raw)
+        if parsed is None:
+            break
+        if parsed.number is None:
+            if not parsed.signal:
+                break
+        else:
+            if entries and number_key(parsed.number) <= entries[-1].key:
+                break
+            if signals and not parsed.signal and saw_blank:
+                break
+            entries.append(TocEntry(parsed.number, parsed.title, line.index))
+            signals += parsed.signal
+        end = line.index + 1
+    if len(entries) < 2:
+        return None
+    signalled = table_head or signals * 2 >= len(entries)
+    plain_list = len(entries) >= 3 and not any(line.blank for line in lines[start:end])
+    if not (signalled or plain_list):
+        return None
+    return Toc(tuple(entries), start, end)
+
+
+# --------------------------------------------------------------------- similarity
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-case word tokens (letters/digits) of ``text``."""
+    return [t for t in re.findall(r"[^\W_]+", text.lower()) if t]
+
+
+def content_tokens(text: str) -> list[str]:
+    """Tokens without Danish function words."""
+    return [t for t in tokens(text) if t not in _STOP_WORDS]
+
+
+def token_match(a: str, b: str, fuzzy: bool = True) -> bool:
+    """Same word up to inflection (shared stem of >= 5 letters) or a small spelling slip."""
+    if a == b:
+        return True
+    if min(len(a), len(b)) >= 5 and (a.startswith(b) or b.startswith(a)):
+        return True
+    if fuzzy and min(len(a), len(b)) >= 6 and a[:2] == b[:2]:
+        matcher = SequenceMatcher(None, a, b)
+        return matcher.quick_ratio() >= 0.85 and matcher.ratio() >= 0.85
+    return False
+
+
+def title_similarity(title: str, candidate: str) -> float:
+    """Share of the title's content words found near the start of ``candidate`` (0..1)."""
+    want = content_tokens(title) or tokens(title)
+    if not want:
+        return 0.0
+    have = content_tokens(candidate)[: 2 * len(want) + 3]
+    exact = set(have)
+    found = sum(1 for w in want if w in exact or any(token_match(w, h) for h in have))
+    return found / len(want)
+
+
+# ----------------------------------------------------------------------- headings
+
+
+def parse_heading(lines: Sequence[Line], index: int) -> Heading | None:
+    """Read line ``index`` as a numbered heading ('3.1. Title', '- 4. **Title** v. Name')."""
+    line = lines[index]
+    m = _HEADING_RE.match(line.clean)
+    if not m:
+        return None
+    number, rest = m.group(1), (m.group(2) or "").strip()
+    if not rest:
+        rest = _next_text(lines, index)
+    raw = line.raw.replace("**", "")
+    presenter = None
+    if pm := _PRESENTER_RE.search(raw):
+        name = pm.group("name").strip(" .,")
+        if name[:1].isupper() and len(name) <= 80:
+            presenter = name
+    title = re.split(r"\sv\.\s|\s\*?Det indstilles\b", rest, maxsplit=1)[0].strip(" *")
+    proposal = _INLINE_PROPOSAL_RE.search(line.raw, pos=_after_number(line.raw))
+    offset = None
+    if proposal and proposal.start() > 0 and title:
+        offset = line.start + proposal.start(1)
+    stripped = line.raw.lstrip()
+    strong = stripped.startswith("#") or stripped.startswith(("**", "<b>"))
+    return Heading(number, title, index, strong, presenter, offset)
+
+
+def _after_number(raw: str) -> int:
+    m = re.search(r"\d", raw)
+    return m.end() if m else 0
+
+
+def _next_text(lines: Sequence[Line], index: int) -> str:
+    for line in lines[index + 1 : index + 3]:
+        if not line.blank:
+            return line.clean
+    return ""
+
+
+def match_headings(toc: Toc, lines: Sequence[Line], start: int) -> dict[int, Heading]:
+    """Map TOC entry index -> its body heading, searching lines from ``start`` in order.
+
+    Every line that starts with an entry's number is a candidate scored by title
+    similarity; the chosen headings are the best-scoring increasing sequence, so a
+    numbered list inside an item ('1. Taksterne ...') cannot steal later items.
+    """
+    by_number: dict[str, list[int]] = {}
+    for i, entry in enumerate(toc.entries):
+        by_number.setdefault(entry.number, []).append(i)
+    pairs: list[tuple[int, int, float, Heading]] = []
+    for index in range(start, len(lines)):
+        if lines[index].blank or not lines[index].clean[:1].isdigit() and not _bullet(lines[index]):
+            continue
+        heading = parse_heading(lines, index)
+        if heading is None or heading.number not in by_number:
+            continue
+        for entry_index in by_number[heading.number]:
+            sim = title_similarity(toc.entries[entry_index].title, heading.title)
+            if sim >= MIN_SIMILARITY or (heading.strong and heading.title):
+                score = sim + (0.25 if heading.strong else 0.0) + 0.01 - index * 1e-7
+                pairs.append((entry_index, index, score, heading))
+    chosen = _best_chain(pairs)
+    return {entry_index: heading for entry_index, _, _, heading in chosen}
+
+
+def _bullet(line: Line) -> bool:
+    return line.clean[:2] in ("- ", "• ") or line.clean[:1].lower() == "p"
+
+
+def _best_chain(
+    pairs: list[tuple[int, int, float, Heading]],
+) -> list[tuple[int, int, float, Heading]]:
+    """Highest-scoring subsequence increasing in both entry index and line index."""
+    pairs.sort(key=lambda p: (p[0], p[1]))
+    best: list[float] = []
+    back: list[int] = []
+    for i, (entry, line, score, _) in enumerate(pairs):
+        best.append(score)
+        back.append(-1)
+        for j in range(i):
+            if pairs[j][0] < entry and pairs[j][1] < line and best[j] + score > best[i]:
+                best[i], back[i] = best[j] + score, j
+    if not pairs:
+        return []
+    i = max(range(len(pairs)), key=lambda k: best[k])
+    chain = []
+    while i >= 0:
+        chain.append(pairs[i])
+        i = back[i]
+    return chain[::-1]
+
+
+# ------------------------------------------------------------------ without a TOC
+
+
+def headings_without_toc(
+    lines: Sequence[Line], start: int, supported: Callable[[int, int], bool]
+) -> list[Heading]:
+    """Numbered headings of a document without TOC, in outline order.
+
+    ``supported(line, until)`` tells whether section labels, a case number or a
+    proposal follow the heading before line ``until``; numbered lists inside items
+    rarely have that, and their numbers do not continue the outline either.
+    """
+    candidates = [h for i in range(start, len(lines)) if (h := _plain_heading(lines, i))]
+    chain: list[Heading] = []
+    for k, heading in enumerate(candidates):
+        until = candidates[k + 1].line if k + 1 < len(candidates) else len(lines)
+        child_follows = k + 1 < len(candidates) and candidates[k + 1].number.startswith(
+            heading.number + "."
+        )
+        backed = heading.strong or child_follows or supported(heading.line, until)
+        if not chain:
+            if backed:
+                chain.append(heading)
+            continue
+        if number_key(heading.number) not in _next_numbers(number_key(chain[-1].number)):
+            continue
+        if backed or _stands_alone(lines, heading):
+            chain.append(heading)
+    return chain
+
+
+def _stands_alone(lines: Sequence[Line], heading: Heading) -> bool:
+    """A short title line between blank lines ('4. Eventuelt'), not a list entry."""
+    index = heading.line
+    before = index == 0 or lines[index - 1].blank
+    after = index + 1 >= len(lines) or lines[index + 1].blank
+    short = len(heading.title.split()) <= 12 and not heading.title.endswith((".", ":", ","))
+    return before and after and short
+
+
+def _plain_heading(lines: Sequence[Line], index: int) -> Heading | None:
+    if lines[index].blank or len(lines[index].clean) > 200:
+        return None
+    heading = parse_heading(lines, index)
+    if heading is None or not heading.title[:1].isupper():
+        return None
+    if heading.title.endswith((",", ";")) or len(heading.title.split()) > 25:
+        return None
+    return heading
+
+
+def _next_numbers(key: tuple[int, ...]) -> set[tuple[int, ...]]:
+    """Numbers that may follow ``key`` in an outline: first child or next sibling."""
+    following = {key + (1,)}
+    for depth in range(1, len(key) + 1):
+        following.add(key[: depth - 1] + (key[depth - 1] + 1,))
+    return following

@@ -1,0 +1,485 @@
+"""Structure parser: expected outlines of the samples, invariants, unseen documents, garbage."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ingest.bodies import canonical_body
+from ingest.errors import ParseError
+from ingest.models import Document, Meeting
+from ingest.parser import parse_meeting
+from ingest.readers import read_document
+
+ROOT = Path(__file__).parents[1]
+SAMPLES = ROOT / "data" / "samples" / "kkr-midtjylland"
+EXPECTED = Path(__file__).parent / "expected"
+SHARED_EVAL = ROOT / ".." / "shared" / "eval"
+FILES = sorted(p.name for p in SAMPLES.glob("*.txt"))
+
+
+def expected(name: str) -> dict[str, Any]:
+    """The checked-in expected outline of sample ``name`` (tests/expected/<stem>.json)."""
+    return json.loads((EXPECTED / f"{Path(name).stem}.json").read_text(encoding="utf-8"))
+
+
+AGENDAS = [f for f in FILES if expected(f)["doc_type"] == "dagsorden"]
+MINUTES = [f for f in FILES if f not in AGENDAS]
+
+
+@cache
+def parsed(name: str) -> tuple[Document, Meeting]:
+    doc = read_document(SAMPLES / name)
+    return doc, parse_meeting(doc)
+
+
+def shared_truth() -> dict[str, dict[str, Any]]:
+    path = SHARED_EVAL / "items.json"
+    if not path.exists():
+        pytest.skip(f"ground truth {path} not available (../shared is not checked out)")
+    return {m["file"]: m for m in json.loads(path.read_text(encoding="utf-8"))}
+
+
+def squash(text: str) -> str:
+    """Letters and digits only: what a cleaned passage must share with its source span."""
+    text = re.sub(
+        r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>|\[(?:bookmark|image):[^\]]*\]", "", text
+    )
+    return re.sub(r"[\W_]+", "", text)
+
+
+def test_samples_present() -> None:
+    assert len(FILES) == 5 and len(AGENDAS) == 2 and len(MINUTES) == 3
+
+
+# ------------------------------------------------------------- expected outlines
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_meeting_header(name: str) -> None:
+    _, meeting = parsed(name)
+    want = expected(name)
+    got = {
+        "body": meeting.body,
+        "doc_type": meeting.doc_type,
+        "date": meeting.date,
+        "location": meeting.location,
+        "time": meeting.time,
+    }
+    assert got == {k: want[k] for k in got}
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_items_match_expected_outline(name: str) -> None:
+    _, meeting = parsed(name)
+    want = expected(name)["items"]
+    assert [i.number for i in meeting.items] == [w["number"] for w in want]
+    for item, w in zip(meeting.items, want, strict=True):
+        got = {
+            "number": item.number,
+            "title": item.title,
+            "level": item.level,
+            "case_number": item.case_number,
+            "handler": item.handler,
+            "presenter": item.presenter,
+            "sections": [s.name for s in item.sections],
+            "empty_sections": [s.name for s in item.sections if not s.text],
+        }
+        assert got == w, f"item {w['number']}"
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_items_match_shared_ground_truth(name: str) -> None:
+    truth = shared_truth()[name]
+    doc, meeting = parsed(name)
+    assert (meeting.body, meeting.doc_type, meeting.date) == (
+        truth["body"],
+        truth["doc_type"],
+        truth["meeting_date"],
+    )
+    assert (meeting.location, meeting.time) == (truth["location"], truth["time"])
+    assert len(meeting.items) == len(truth["items"])
+    for item, t in zip(meeting.items, truth["items"], strict=True):
+        assert (item.number, item.title, item.level) == (
+            t["number"],
+            t["title"].strip(),
+            t["level"],
+        )
+        assert (item.case_number, item.handler) == (t["case_number"], t["case_handler_initials"])
+        assert item.presenter == t.get("presenter")
+        names = [s.name for s in item.sections]
+        assert set(names) == set(t["sections"]), item.number
+        # items.json lists sections canonically; ours are in document order
+        starts = t["section_start_lines"]
+        assert names == sorted(t["sections"], key=lambda n: starts[n]), item.number
+        assert sorted(s.name for s in item.sections if not s.text) == sorted(t["empty_sections"])
+        for section in item.sections:
+            if section.text:
+                line = doc.text.count("\n", 0, section.start) + 1
+                assert starts[section.name] <= line <= starts[section.name] + 2, (
+                    item.number,
+                    section,
+                )
+
+
+# -------------------------------------------------------------------- invariants
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_offsets_point_into_the_text(name: str) -> None:
+    doc, meeting = parsed(name)
+    text = doc.text
+    previous_end = 0
+    for item in meeting.items:
+        assert 0 <= item.start <= item.end <= len(text)
+        assert item.number in text[item.start : item.end] or item.title in text or not item.sections
+        for section in item.sections:
+            assert item.start <= section.start <= section.end <= item.end
+            source = text[section.start : section.end]
+            assert squash(section.text) == squash(source), (item.number, section.name)
+            if section.text:
+                assert source == source.strip()
+            assert section.start >= previous_end, (item.number, section.name)
+            previous_end = section.end
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_document_identity(name: str) -> None:
+    doc, meeting = parsed(name)
+    assert meeting.source == doc.path
+    assert meeting.doc_hash == hashlib.sha256(doc.text.encode()).hexdigest()[:16]
+    assert [i.order for i in meeting.items] == list(range(len(meeting.items)))
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_file_name_plays_no_part(name: str) -> None:
+    doc, meeting = parsed(name)
+    renamed = parse_meeting(Document("elsewhere/unknown.txt", doc.text))
+    assert renamed.items == meeting.items
+    assert (renamed.body, renamed.date, renamed.doc_type) == (
+        meeting.body,
+        meeting.date,
+        meeting.doc_type,
+    )
+
+
+def test_toc_only_items_exist_without_sections() -> None:
+    _, meeting = parsed("001_13997d882f1e3255.txt")
+    for number, title in (("4", "Udpegninger"), ("5", "KKR"), ("6", "Punkter til næste møde")):
+        item = meeting.item(number)
+        assert item is not None and item.title == title and item.sections == ()
+
+
+def test_items_with_lost_headings_are_aligned_by_order_and_title() -> None:
+    _, meeting = parsed("001_13997d882f1e3255.txt")
+    fysio = meeting.item("3.8")
+    assert fysio is not None and "fysioterapi" in fysio.sections[0].text.lower()
+    nxt = meeting.item("6.1")
+    assert nxt is not None and "punkter til det kommende møde" in nxt.sections[0].text
+
+
+def test_end_boilerplate_does_not_leak_into_last_item() -> None:
+    _, meeting = parsed("001_13997d882f1e3255.txt")
+    last = meeting.items[-1]
+    assert last.number == "7.1" and all(s.text == "" for s in last.sections)
+    for item in meeting.items:
+        assert all("KL bidrager til at udvikle" not in s.text for s in item.sections)
+
+
+def test_kd_net_presenters_and_headings() -> None:
+    _, meeting = parsed("003_4032f31379db0b95.txt")
+    presenters = {i.number: i.presenter for i in meeting.items}
+    assert presenters["1"] == "Jesper Kaas Schmidt"
+    assert presenters["5"] == "Jesper Kaas Schmidt / Jesper Thyrring"
+    assert presenters["12"] == "Lasse Jacobsen og Jesper Thyrring"
+    assert presenters["15"] is None and presenters["16"] is None
+    item8 = meeting.item("8")
+    assert item8 is not None and item8.title.endswith("Erhvervscenter Midtjylland")
+    assert item8.heading == (
+        "Udkast til resultatkontrakt 2023 mellem KKR Midtjylland og Erhvervshus Midtjylland"
+    )
+
+
+def test_kd_net_inline_proposal_and_numbered_lists() -> None:
+    _, meeting = parsed("003_4032f31379db0b95.txt")
+    assert [i.number for i in meeting.items] == [str(n) for n in range(1, 19)]
+    item4 = meeting.item("4")
+    assert item4 is not None
+    assert item4.proposal == (
+        "Det indstilles, at KD-Net drøfter oplægget til fortsat klimasamarbejde efter 2023"
+    )
+    item5 = meeting.item("5")
+    assert item5 is not None
+    case = item5.section("Sagsfremstilling")
+    assert case is not None and "Taksterne kan ikke stige i perioden" in case.text
+
+
+@pytest.mark.parametrize("name", MINUTES)
+def test_minutes_carry_decision_text(name: str) -> None:
+    _, meeting = parsed(name)
+    for item, w in zip(meeting.items, expected(name)["items"], strict=True):
+        if {"Beslutning", "Referat"} & set(w["sections"]):
+            assert item.decision, item.number
+
+
+@pytest.mark.parametrize(
+    ("name", "number", "snippet"),
+    [
+        ("003_4032f31379db0b95.txt", "12", "KD-net godkendte nedlæggelse af psykiatriforum"),
+        ("003_4032f31379db0b95.txt", "13", "Ikke behandlet. Se eftersendt mail."),
+        ("002_106207530be927c1.txt", "3.5", "Indstillingerne blev tiltrådt"),
+        ("004_d18184a479f2914c.txt", "1.1", "Referatet blev godkendt."),
+    ],
+)
+def test_decision_text(name: str, number: str, snippet: str) -> None:
+    item = parsed(name)[1].item(number)
+    assert item is not None and item.decision is not None and snippet in item.decision
+
+
+@pytest.mark.parametrize("name", AGENDAS)
+def test_agendas_have_no_decisions(name: str) -> None:
+    _, meeting = parsed(name)
+    assert all(not s.is_decision for i in meeting.items for s in i.sections)
+    assert all(i.decision is None for i in meeting.items)
+    assert any(i.proposal for i in meeting.items)
+
+
+def test_participants_and_absentees() -> None:
+    _, m002 = parsed("002_106207530be927c1.txt")
+    assert "Lars Storgaard (C), Favrskov" in m002.participants
+    assert "Jesper Kaas Schmidt, kommunaldirektør, Randers Kommune" in m002.participants
+    assert "H.C. Østerby (A), Holstebro" in m002.absentees
+    assert len(m002.absentees) == 11
+    _, m003 = parsed("003_4032f31379db0b95.txt")
+    assert m003.absentees[0] == "Pernille Blach Hansen" and len(m003.absentees) == 3
+    assert "regionsdirektøren" in m003.participants
+
+
+def test_attachments() -> None:
+    _, m000 = parsed("000_a7fdc03e3abcc479.txt")
+    item = m000.item("3.6")
+    assert item is not None and item.attachments == (
+        "Strategi for Europæisk Kulturregion",
+        "Handlingsplan for Europæisk Kulturregion",
+    )
+    item = m000.item("3.2")
+    assert item is not None and item.attachments == ("Et arbejdsmarked i forandring, KL 2023",)
+
+
+def test_page_break_splits_are_joined() -> None:
+    _, m000 = parsed("000_a7fdc03e3abcc479.txt")
+    item = m000.item("2.1")
+    assert item is not None
+    text = "\n".join(s.text for s in item.sections)
+    assert "udlevering af kompressionsstrømper" in text
+    assert "kompressi-" not in text
+
+
+def test_answer_keywords_lie_in_the_gold_items() -> None:
+    path = SHARED_EVAL / "dev.jsonl"
+    if not path.exists():
+        pytest.skip(f"{path} not available")
+    for line in path.read_text(encoding="utf-8").splitlines():
+        question = json.loads(line)
+        texts = []
+        for gold in question["gold"]:
+            item = parsed(gold["file"])[1].item(gold["item"])
+            assert item is not None and item.title == gold["item_title"].strip()
+            assert gold["section"] in {s.name for s in item.sections}, question["id"]
+            texts.extend(s.text.lower() for s in item.sections)
+        for keyword in question["answer_keywords"]:
+            assert any(keyword.lower() in t for t in texts), (question["id"], keyword)
+
+
+# ------------------------------------------------------------- unseen documents
+
+AARHUS_AGENDA = """Aarhus Kommune
+
+Dagsorden for Økonomiudvalget
+Mødedato: 12. marts 2024, kl. 15.00 - 17.00
+Mødested: Rådhuset, lokale 390
+
+1. Godkendelse af dagsorden
+
+Indstilling
+Borgmesterens Afdeling indstiller, at dagsordenen godkendes.
+
+2. Budgetopfølgning pr. 29. februar 2024
+
+Resume
+Budgetopfølgningen viser et forventet merforbrug på 12,5 mio. kr. på serviceudgifterne.
+Merforbruget skyldes primært stigende udgifter til det specialiserede
+børneområde.
+
+Indstilling
+Det indstilles, at Økonomiudvalget tager budgetopfølgningen til efterretning.
+
+Sagsfremstilling
+Der er gennemført en budgetopfølgning for alle magistratsafdelinger.
+De væsentligste afvigelser er:
+1. Børn og Unge: merforbrug på 9,0 mio. kr.
+2. Sociale Forhold og Beskæftigelse: merforbrug på 3,5 mio. kr.
+
+./. Notat om budgetopfølgning
+
+3. Udbud af rengøring på rådhuset
+
+Indstilling
+Det indstilles, at udbuddet gennemføres som beskrevet.
+
+Sagsfremstilling
+Kontrakten udløber den 31. december 2024.
+
+4. Eventuelt
+"""
+
+SILKEBORG_MINUTES = """Referat
+Byrådet, Silkeborg Kommune
+Mødedato: 28-02-2024
+Mødetidspunkt: 17:00
+Mødested: Byrådssalen
+
+Indholdsfortegnelse
+1. Godkendelse af dagsorden
+2. Anlægsbevilling til ny skole i Gødvad
+3. Salg af grund på Christian 8.s Vej
+
+Punkt 1: Godkendelse af dagsorden
+Beslutning: Godkendt.
+
+Punkt 2: Anlægsbevilling til ny skole
+SAG-2024-00017 abc/def
+Sagsfremstilling
+Byrådet har i budget 2024 afsat 180 mio. kr. til en ny skole.
+Indstilling
+Direktionen indstiller, at der gives en anlægsbevilling på 180 mio. kr.
+Beslutning i Byrådet den 28-02-2024
+Indstillingen blev godkendt med 27 stemmer mod 4.
+
+Punkt 3: Salg af grund på Christian 8.s Vej
+Beslutning: Godkendt.
+"""
+
+
+def test_unseen_agenda_without_toc() -> None:
+    meeting = parse_meeting(Document("aarhus/oeu-2024-03-12.txt", AARHUS_AGENDA))
+    assert (meeting.body, meeting.date, meeting.doc_type) == (
+        "Økonomiudvalget, Aarhus Kommune",
+        "2024-03-12",
+        "dagsorden",
+    )
+    assert (meeting.time, meeting.location) == ("kl. 15.00 - 17.00", "Rådhuset, lokale 390")
+    assert [(i.number, i.title) for i in meeting.items] == [
+        ("1", "Godkendelse af dagsorden"),
+        ("2", "Budgetopfølgning pr. 29. februar 2024"),
+        ("3", "Udbud af rengøring på rådhuset"),
+        ("4", "Eventuelt"),
+    ]
+    budget = meeting.items[1]
+    assert [s.name for s in budget.sections] == ["Baggrund", "Indstilling", "Sagsfremstilling"]
+    assert "det specialiserede børneområde" in budget.sections[0].text
+    assert budget.attachments == ("Notat om budgetopfølgning",)
+    assert meeting.items[3].sections == ()
+
+
+def test_unseen_minutes_with_plain_toc_and_inline_decisions() -> None:
+    meeting = parse_meeting(Document("silkeborg/byraad.txt", SILKEBORG_MINUTES))
+    assert (meeting.body, meeting.date, meeting.doc_type, meeting.time) == (
+        "Byrådet, Silkeborg Kommune",
+        "2024-02-28",
+        "referat",
+        "17:00",
+    )
+    assert [i.title for i in meeting.items] == [
+        "Godkendelse af dagsorden",
+        "Anlægsbevilling til ny skole i Gødvad",
+        "Salg af grund på Christian 8.s Vej",
+    ]
+    school = meeting.items[1]
+    assert (school.case_number, school.handler) == ("SAG-2024-00017", "abc/def")
+    assert [s.name for s in school.sections] == ["Sagsfremstilling", "Indstilling", "Beslutning"]
+    assert school.decision == "Indstillingen blev godkendt med 27 stemmer mod 4."
+    assert meeting.items[0].decision == "Godkendt."
+
+
+def test_unknown_body_without_committee_fails_clearly() -> None:
+    text = "Dagsorden\nMødedato: 1. april 2024\n\n1. Noget\nIndstilling\nDet indstilles.\n"
+    with pytest.raises(ParseError) as info:
+        parse_meeting(Document("x/mystery.txt", text))
+    assert "x/mystery.txt" in str(info.value) and "body" in info.value.problem
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("", "no text"),
+        ("KKR Midtjylland\nDagsorden\nDato: 21-11-2023\n\nIngen punkter her.", "no agenda items"),
+        ("KKR Midtjylland\nDagsorden\n\n1. Godkendelse\nIndstilling\nGodkendt.\n", "date"),
+    ],
+)
+def test_parse_errors_name_the_file(text: str, problem: str) -> None:
+    with pytest.raises(ParseError) as info:
+        parse_meeting(Document("some/file.txt", text))
+    assert info.value.path == "some/file.txt" and problem in info.value.problem
+
+
+@pytest.mark.parametrize(
+    ("header", "body"),
+    [
+        ("DAGSORDEN 2023\nKKR MIDTJYLLAND", "KKR Midtjylland"),
+        ("Referat fra møde i kommunaldirektørnetværket i den midtjyske region", "KD-Net"),
+        ("Møde i KD-net", "KD-Net"),
+        ("KKR NORDJYLLAND | 08-04-2025", "KKR Nordjylland"),
+        ("Dagsorden til Byrådets møde, Horsens Kommune", "Byrådet, Horsens Kommune"),
+        ("Lorem ipsum dolor", None),
+    ],
+)
+def test_canonical_body(header: str, body: str | None) -> None:
+    assert canonical_body(header) == body
+
+
+# --------------------------------------------------------------------- garbage
+
+_TRICKY_LINES = st.sampled_from(
+    [
+        "KKR Midtjylland", "Dagsorden", "Referat", "Dato: 21-11-2023 10:00", "Sted: Her",
+        "1. Godkendelse af referat", "1.1. Godkendelse af referat\t3", "2.\tSiden sidst.....\t4",
+        "Punkt\tIndhold\tBilag", "3\tEventuelt\t./.", "Baggrund", "Indstilling", "Beslutning",
+        "Sagsfremstilling.", "Referat: Godkendt.", "SAG-2023-04402 chbn/jhp", "./.", "/ Bilag",
+        "- 4. **Titel** v. Navn *Det indstilles, at*", "Det indstilles, at", "Mission", "",
+        ".\t", "## **3.2.**", "den 4. november 2022", "Tid og sted:\tkl. 10", "### Afbud",
+        "Deltagere:\tA, B (C, D)", "999.999.999. x", "0. Nul", "1) Punkt", "<b>5. KKR</b>",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=2000))
+def test_random_text_parses_or_raises_parse_error(text: str) -> None:
+    _check_never_crashes(text)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(_TRICKY_LINES, st.text(max_size=40)), max_size=60))
+def test_structured_garbage_parses_or_raises_parse_error(lines: list[str]) -> None:
+    _check_never_crashes("\n".join(lines))
+
+
+def _check_never_crashes(text: str) -> None:
+    try:
+        meeting = parse_meeting(Document("garbage.txt", text))
+    except ParseError as exc:
+        assert exc.path == "garbage.txt"
+        return
+    assert meeting.items
+    for item in meeting.items:
+        for section in item.sections:
+            assert 0 <= section.start <= section.end <= len(text)

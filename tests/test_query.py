@@ -1,0 +1,66 @@
+"""Question analysis: language, intent, named bodies, dates, timeline."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.query import DateConstraint, analyze, detect_intent, detect_language, extract_dates
+
+
+@pytest.mark.parametrize(
+    ("question", "lang"),
+    [
+        ("What was decided about KlimaMidt funding?", "en"),
+        ("Hvad blev besluttet om KlimaMidt?", "da"),
+        ("Hvor mange studiepladser på pædagoguddannelsen?", "da"),
+        ("Who chairs the municipal directors' network?", "en"),
+        ("KlimaMidt", "da"),  # Danish is the default
+    ],
+)
+def test_language(question: str, lang: str) -> None:
+    assert detect_language(question) == lang
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("What was decided about KlimaMidt funding?", "decision"),
+        ("Hvad blev der besluttet om afbureaukratisering?", "decision"),
+        ("What was the outcome of the discussion of lægevagten?", "decision"),
+        ("Hvad indstilles KKR Midtjylland til?", "proposal"),
+        ("What is KKR asked to do with the practice plan?", "proposal"),
+        ("Hvad skal KKR tage stilling til vedrørende høringssvaret?", "proposal"),
+        ("Hvor mange lærepladser skal der fordeles?", "fact"),
+        ("Who briefed KD-Net on the health area?", "fact"),
+    ],
+)
+def test_intent(question: str, intent: str) -> None:
+    assert detect_intent(question) == intent
+
+
+def test_dates_in_danish_and_english() -> None:
+    assert extract_dates("på KKR-mødet den 21. juni 2023") == (DateConstraint(2023, 6, 21),)
+    assert extract_dates("at the June 2023 KKR meeting") == (DateConstraint(2023, 6),)
+    assert extract_dates("on 4 November 2022") == (DateConstraint(2022, 11, 4),)
+    assert extract_dates("Dato: 21-11-2023") == (DateConstraint(2023, 11, 21),)
+    assert extract_dates("i april 2025") == (DateConstraint(2025, 4),)
+    assert extract_dates("i 2024") == (DateConstraint(2024),)
+    # a year range is a period, not the meeting date
+    assert extract_dates("valgperioden 2022-2026") == ()
+
+
+def test_date_constraint_matching() -> None:
+    june = DateConstraint(2023, 6)
+    assert june.matches("2023-06-21") and not june.matches("2023-02-10")
+    assert DateConstraint(2023).matches("2023-11-21")
+    assert DateConstraint(2022, 11, 4).label() == "04.11.2022"
+
+
+def test_bodies_doc_type_and_timeline() -> None:
+    q = analyze("What did the municipal directors' network (KD-Net) decide in November 2022?")
+    assert q.bodies == ("KD-Net",) and q.intent == "decision" and q.language == "en"
+    q = analyze("Hvad stod der i referatet fra KKR Midtjylland?")
+    assert q.bodies == ("KKR Midtjylland",) and q.doc_type == "referat"
+    assert analyze("Trace how welfare technology was followed up in 2023").timeline
+    assert analyze("Hvordan forløb arbejdet med strategien?").timeline
+    assert not analyze("Hvornår overtager regionen den akutte natordning?").timeline
