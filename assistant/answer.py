@@ -21,6 +21,8 @@ from .query import QueryAnalysis, analyze
 from .search import Filters, ItemHit, Retriever
 
 TIMELINE_LIMIT = 25
+# An item's result text: its best passages, up to this many, in rank order.
+PASSAGES_PER_ITEM = 3
 TIMELINE_RELATIVE_FLOOR = 0.06
 
 TEXTS = {
@@ -88,7 +90,7 @@ def item_url(meeting_id: str, item_number: str, chunk_id: str | None = None) -> 
 
 def result_dict(rank: int, hit: ItemHit) -> dict[str, Any]:
     m, it = hit.meeting, hit.item
-    passages = hit.passages[:2]
+    passages = hit.passages[:PASSAGES_PER_ITEM]
     return {
         "rank": rank,
         "score": round(hit.score, 4),

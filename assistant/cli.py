@@ -52,6 +52,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--k", type=int, default=10, help="results per question (default 10)")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.add_argument("--dump", help="write each response (ask --json + id) as JSON lines")
+    p = sub.add_parser("serve", help="launch the web app (chat, source view, JSON API)")
+    p.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    p.add_argument("--auth", help="require HTTP login user:pass")
     return parser
 
 
@@ -184,6 +188,22 @@ def cmd_eval(args: argparse.Namespace, services: Services) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace, services: Services) -> int:
+    import importlib
+
+    # app.py sits on top of this package; load it only when serving (no import-time arrow).
+    app = importlib.import_module("app")
+
+    auth = None
+    if args.auth:
+        user, sep, password = args.auth.partition(":")
+        if not sep or not user or not password:
+            raise ValueError("--auth must look like user:password")
+        auth = (user, password)
+    app.serve(host=args.host, port=args.port, services=services, auth=auth)
+    return 0
+
+
 def _iso(value: str | None) -> str | None:
     if value is None:
         return None
@@ -210,6 +230,7 @@ COMMANDS = {
     "remove": cmd_remove,
     "ask": cmd_ask,
     "eval": cmd_eval,
+    "serve": cmd_serve,
 }
 
 

@@ -39,6 +39,9 @@ class Analyzer:
     def words(self, text: str) -> list[str]:
         return [w for w in WORD_RE.findall(text.lower()) if w not in STOPWORDS]
 
+    def stem(self, words: list[str]) -> list[str]:
+        return list(self._stemmer.stemWords(words))
+
     def tokens(self, text: str) -> list[str]:
         words = self.words(text)
         # hyphenated names ("KD-Net", "it-udstyr") also count as their parts
@@ -68,8 +71,14 @@ class LexicalIndex:
 
     def known_terms(self, query: str) -> tuple[list[str], list[str]]:
         """The query's stemmed content terms split into (in the corpus, not in the corpus)."""
-        tokens = self.analyzer.tokens(query)
-        return (
-            [t for t in tokens if t in self.vocabulary],
-            [t for t in tokens if t not in self.vocabulary],
-        )
+        words = self.analyzer.words(query)
+        present: list[str] = []
+        missing: list[str] = []
+        for word in words:
+            # a hyphenated compound ("kkr-referat") is known when all its parts are
+            parts = [p for p in word.split("-") if p and p not in STOPWORDS] or [word]
+            stems = list(self.analyzer.stem(parts))
+            whole = self.analyzer.stem([word])[0]
+            known = whole in self.vocabulary or all(st in self.vocabulary for st in stems)
+            (present if known else missing).append(whole)
+        return present, missing

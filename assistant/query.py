@@ -92,6 +92,7 @@ class QueryAnalysis:
     doc_type: str | None = None
     timeline: bool = False
     numbers: tuple[str, ...] = field(default=())
+    lexical_text: str = ""
 
     @property
     def wants_decision(self) -> bool:
@@ -141,6 +142,25 @@ def extract_dates(text: str) -> tuple[DateConstraint, ...]:
     return tuple(found)
 
 
+def names_in(text: str) -> list[str]:
+    """Words of an English question that can match Danish documents verbatim: names and
+    terms written as in the documents ("KlimaMidt", "lægevagten", "ØA24", "SAG-2023-00155")
+    - capitalised words not opening a sentence, words with Danish letters or digits, and
+    quoted or parenthesised terms."""
+    found: list[str] = []
+    for m in re.finditer(r"(?:^|(?<=\s))[\"'‘“(]([^\"'’”)]{2,80})[\"'’”)]", text):
+        found.append(m[1])
+    for m in re.finditer(r"[\w-]+", text):
+        word = m.group()
+        before = text[: m.start()].rstrip()
+        sentence_start = not before or before[-1] in ".?!:"
+        if word.lower() in MONTHS or re.fullmatch(r"\d{1,4}", word):
+            continue  # dates are constraints, not words to match
+        if re.search(r"[æøåÆØÅ0-9]", word) or (word[0].isupper() and not sentence_start):
+            found.append(word)
+    return found
+
+
 def analyze(text: str) -> QueryAnalysis:
     """Analyse a question (pure function, no index needed)."""
     low = text.lower()
@@ -151,9 +171,11 @@ def analyze(text: str) -> QueryAnalysis:
         bodies = ("KD-Net",)
     doc_type = next((t for t, p in DOC_TYPE_PATTERNS.items() if re.search(p, low)), None)
     numbers = tuple(re.findall(r"\b\d+(?:[.,]\d+)?\b", low))
+    language = detect_language(text)
     return QueryAnalysis(
         text=text,
-        language=detect_language(text),
+        language=language,
+        lexical_text=text if language == "da" else " ".join(names_in(text)),
         intent=detect_intent(text),
         bodies=bodies,
         dates=extract_dates(text),

@@ -155,7 +155,7 @@ class Retriever:
             for h in self.store.query(vector, DENSE_CANDIDATES, filters.where())
             if h.chunk_id in self.chunk_meta
         }
-        lex_raw = self.lexical.scores(text)
+        lex_raw = self.lexical.scores(query.lexical_text if search_text is None else text)
         lex_max = float(lex_raw.max()) if lex_raw.size else 0.0
         lexical = {
             self.chunk_ids[i]: float(lex_raw[i]) / lex_max

@@ -72,6 +72,12 @@ def make_services(db_dir: Path, embedder: object) -> object:
     return Services(Settings(db_dir=db_dir, chroma_url=None, model=None), embedder=embedder)
 
 
+@pytest.fixture(scope="session")
+def services_factory() -> object:
+    """``factory(db_dir, embedder)`` -> Services, for tests that need their own index."""
+    return make_services
+
+
 @pytest.fixture()
 def hash_services(tmp_path: Path, hash_embedder: CountingEmbedder) -> object:
     return make_services(tmp_path / "index", hash_embedder)

@@ -12,8 +12,6 @@ from ingest.pipeline import source_key
 from vectorstore.errors import IndexMismatchError
 from vectorstore.store import IndexIdentity, VectorStore, make_client
 
-from .conftest import make_services
-
 
 def stored_hashes(store: VectorStore) -> dict[str, set[str]]:
     _, _, metas = store.all_chunks()
@@ -124,8 +122,10 @@ def test_index_built_with_another_model_is_a_clear_error(hash_services, corpus_c
         VectorStore(client, IndexIdentity("another-model", 384, "1"))
 
 
-def test_cli_ingest_json_and_outline(tmp_path, corpus_copy, hash_embedder, capsys):
-    services = make_services(tmp_path / "db", hash_embedder)
+def test_cli_ingest_json_and_outline(
+    tmp_path, corpus_copy, hash_embedder, capsys, services_factory
+):
+    services = services_factory(tmp_path / "db", hash_embedder)
     (corpus_copy / "empty.md").write_text("", encoding="utf-8")
     code = main(["--db", str(tmp_path / "db"), "ingest", "--json", str(corpus_copy)], services)
     report = json.loads(capsys.readouterr().out)
@@ -142,10 +142,12 @@ def test_cli_ingest_json_and_outline(tmp_path, corpus_copy, hash_embedder, capsy
     assert set(kd["items"][0]) == {"number", "title", "case_number", "sections"}
 
 
-def test_cli_ingest_of_only_bad_files_exits_nonzero(tmp_path, hash_embedder, capsys):
+def test_cli_ingest_of_only_bad_files_exits_nonzero(
+    tmp_path, hash_embedder, capsys, services_factory
+):
     bad = tmp_path / "bad"
     bad.mkdir()
     (bad / "empty.txt").write_text("", encoding="utf-8")
-    services = make_services(tmp_path / "db", hash_embedder)
+    services = services_factory(tmp_path / "db", hash_embedder)
     assert main(["ingest", "--no-progress", str(bad)], services) == 1
     assert "empty.txt" in capsys.readouterr().out

