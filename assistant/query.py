@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .glossary import translate_terms
+
 MONTHS = {
     # Danish
     "januar": 1, "februar": 2, "marts": 3, "april": 4, "maj": 5, "juni": 6, "juli": 7,
@@ -175,7 +177,7 @@ def analyze(text: str) -> QueryAnalysis:
     return QueryAnalysis(
         text=text,
         language=language,
-        lexical_text=text if language == "da" else " ".join(names_in(text)),
+        lexical_text=text if language == "da" else " ".join(names_in(text) + translate_terms(text)),
         intent=detect_intent(text),
         bodies=bodies,
         dates=extract_dates(text),

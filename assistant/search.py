@@ -213,10 +213,13 @@ class Retriever:
         bonus = 0.0
         if query.bodies:
             bonus += BODY_MATCH_BONUS if meeting.body in query.bodies else -BODY_MISMATCH_PENALTY
-        if query.dates:
-            if any(d.matches(meeting.date) for d in query.dates):
+        # A bare year ("i 2022") usually names the period a fact is about, not the meeting;
+        # a month or a day names the meeting.
+        dates = [d for d in query.dates if d.month is not None]
+        if dates:
+            if any(d.matches(meeting.date) for d in dates):
                 bonus += DATE_MATCH_BONUS
-            elif not any(d.year == int(meeting.date[:4]) for d in query.dates):
+            else:
                 bonus -= DATE_MISMATCH_PENALTY
         if query.doc_type and query.doc_type == meeting.doc_type:
             bonus += 0.005
