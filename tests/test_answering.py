@@ -38,7 +38,8 @@ def test_json_contract_and_citation(assistant: Assistant) -> None:
     top = results[0]
     assert top["meeting"]["doc_type"] == "referat" and top["decision"]
     assert "KlimaMidt" in top["item"]["title"]
-    assert top["url"].startswith(f"/item/{top['meeting']['meeting_id']}/{top['item']['number']}?hl=")
+    meeting_id, number = top["meeting"]["meeting_id"], top["item"]["number"]
+    assert top["url"].startswith(f"/item/{meeting_id}/{number}?hl=")
     assert top["citation"].startswith("KKR Midtjylland · 10.02.2023 · Referat · pkt. 3.1 ")
     assert "[1]" in answer["answer"]
 
