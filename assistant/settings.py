@@ -64,7 +64,7 @@ class Services:
         if self._embedder is None:
             from vectorstore.embedder import load_embedder
 
-            self._embedder = load_embedder(self.settings.model)
+            self._embedder = load_embedder(self.settings.model, lazy=True)
         return self._embedder
 
     @cached_property

