@@ -1,10 +1,10 @@
 # Two entry points (see README): `make run` and `make test`. Both create and reuse .venv.
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint eval bench clean-index setup
+.PHONY: run ask test lint eval clean-index setup
 
 setup: $(STAMP)
 
@@ -13,9 +13,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	$(BIN)/python -m vectorstore.convert
+	command -v chromium >/dev/null 2>&1 || { \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
 	touch $(STAMP)
 
 run: $(STAMP)
+	$(BIN)/meetings serve
+
+ask: $(STAMP)
 	$(BIN)/meetings ingest
 	$(BIN)/meetings ask "Hvad blev besluttet om KlimaMidt?"
 
