@@ -70,7 +70,7 @@ class LexicalIndex:
         return np.asarray(self._bm25.get_scores(tokens), dtype=np.float32)
 
     def known_terms(self, query: str) -> tuple[list[str], list[str]]:
-        """The query's stemmed content terms split into (in the corpus, not in the corpus)."""
+        """The query's content words split into (in the corpus, not in the corpus)."""
         words = self.analyzer.words(query)
         present: list[str] = []
         missing: list[str] = []
@@ -80,5 +80,5 @@ class LexicalIndex:
             stems = list(self.analyzer.stem(parts))
             whole = self.analyzer.stem([word])[0]
             known = whole in self.vocabulary or all(st in self.vocabulary for st in stems)
-            (present if known else missing).append(whole)
+            (present if known else missing).append(word)
         return present, missing

@@ -71,7 +71,8 @@ def assess_answerable(query: QueryAnalysis, hits: list[ItemHit], retriever: Retr
     _, missing = retriever.lexical.known_terms(
         query.text if query.language == "da" else query.lexical_text
     )
-    salient = sorted({t for t in missing if len(t) >= 4 and t not in GENERIC_TERMS})
+    stems = retriever.lexical.analyzer.stem
+    salient = sorted({w for w in missing if len(w) >= 4 and stems([w])[0] not in GENERIC_TERMS})
     if salient and hits[0].dense < MISSING_TERM_DENSE_FLOOR:
         words = ", ".join(salient)
         return Verdict(False, f"The terms «{words}» do not occur in the archive." if en
