@@ -55,7 +55,9 @@ class Filters:
         if self.doc_type:
             clauses.append({"doc_type": self.doc_type})
         if self.section:
-            clauses.append({"section": self.section})
+            names = self.section_names()
+            only = names[0] if len(names) == 1 else {"$in": names}
+            clauses.append({"section": only})
         if self.date_from:
             clauses.append({"date_int": {"$gte": int(self.date_from.replace("-", ""))}})
         if self.date_to:
@@ -64,13 +66,22 @@ class Filters:
             return None
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
+    def section_names(self) -> list[str]:
+        """The section filter as names: a decision section means every decision section
+        (KKR minutes say Beslutning, KD-Net minutes "Referat:")."""
+        if not self.section:
+            return []
+        if self.section in DECISION_SECTIONS or self.section.lower() in ("decision", "beslutning"):
+            return list(DECISION_SECTIONS)
+        return [self.section]
+
     def accepts(self, meta: dict[str, Any]) -> bool:
         """True when chunk metadata passes every set filter."""
         date = str(meta.get("date", ""))
         return (
             (not self.body or meta.get("body") == self.body)
             and (not self.doc_type or meta.get("doc_type") == self.doc_type)
-            and (not self.section or meta.get("section") == self.section)
+            and (not self.section or meta.get("section") in self.section_names())
             and (not self.date_from or date >= self.date_from)
             and (not self.date_to or date <= self.date_to)
         )

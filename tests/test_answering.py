@@ -75,7 +75,11 @@ def test_filters_body_doc_type_dates_section(assistant: Assistant) -> None:
                                                    date_to="2023-06-30")).results
     assert dated and all("2023-01-01" <= r["meeting"]["date"] <= "2023-06-30" for r in dated)
     decisions = assistant.ask(q, k=10, filters=Filters(section="Beslutning")).results
-    assert decisions and {r["section"] for r in decisions} == {"Beslutning"}
+    # "only decisions" covers KKR's Beslutning and KD-Net's "Referat:" alike
+    assert {r["section"] for r in decisions} == {"Beslutning", "Referat"}
+    assert all(r["decision"] for r in decisions)
+    proposals = assistant.ask(q, k=10, filters=Filters(section="Indstilling")).results
+    assert proposals and {r["section"] for r in proposals} == {"Indstilling"}
 
 
 def test_timeline_returns_items_in_several_meetings(assistant: Assistant) -> None:
