@@ -23,6 +23,8 @@ from .search import Filters, ItemHit, Retriever
 TIMELINE_LIMIT = 25
 # An item's result text: its best passages, up to this many, in rank order.
 PASSAGES_PER_ITEM = 3
+# Words every passage shares with questions about this archive: no evidence of relevance.
+GENERIC_STEMS = frozenset({"kkr", "midtjylland", "kd", "net", "kd-net", "mød", "møde", "meeting"})
 TIMELINE_RELATIVE_FLOOR = 0.06
 
 TEXTS = {
@@ -199,20 +201,33 @@ class Assistant:
     def _best_sentences(
         self, query: QueryAnalysis, hits: list[ItemHit], limit: int
     ) -> list[tuple[int, str]]:
-        terms = set(self.analyzer.tokens(query.text))
+        terms = self._terms(query)
         scored: list[tuple[float, int, int, str]] = []
         for n, hit in enumerate(hits, 1):
             for pos, sentence in enumerate(_sentences(" ".join(p.text for p in hit.passages[:2]))):
                 overlap = len(terms & set(self.analyzer.tokens(sentence)))
+                if n > 1 and overlap == 0:
+                    continue  # lower results only contribute sentences that share words
                 # earlier results and earlier sentences win ties
-                scored.append((overlap - 0.3 * (n - 1) - 0.01 * pos, n, pos, sentence))
+                scored.append((overlap - 0.6 * (n - 1) - 0.01 * pos, n, pos, sentence))
         scored.sort(key=lambda s: s[0], reverse=True)
-        chosen = scored[:limit] if scored else []
+        if not scored:
+            return []
+        # keep the best sentence, and others only when they are nearly as relevant
+        floor = scored[0][0] * 0.6
+        chosen = [scored[0]] + [s for s in scored[1:limit] if s[0] >= floor and s[0] > 0]
         chosen.sort(key=lambda s: (s[1], s[2]))
         return [(n, s) for _, n, _, s in chosen]
 
+    def _terms(self, query: QueryAnalysis) -> set[str]:
+        """Stemmed words that a Danish passage sentence can share with the question."""
+        terms = set(self.analyzer.tokens(query.text)) | set(
+            self.analyzer.tokens(query.lexical_text)
+        )
+        return terms - GENERIC_STEMS
+
     def _best_sentence(self, query: QueryAnalysis, text: str) -> str:
-        terms = set(self.analyzer.tokens(query.text))
+        terms = self._terms(query)
         sentences = _sentences(text) or [text]
         return max(sentences, key=lambda s: len(terms & set(self.analyzer.tokens(s))))
 
