@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from vectorstore.embedder import Embedder
-
 from vectorstore.store import VectorStore
 
 from .chunker import Chunker
