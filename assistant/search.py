@@ -35,6 +35,10 @@ DATE_MISMATCH_PENALTY = 0.02
 DECISION_SECTION_BONUS = 0.01
 MINUTES_BONUS_FOR_DECISIONS = 0.008
 SECOND_PASSAGE_WEIGHT = 0.15
+# At most this many items of one meeting before items of other meetings get their turn
+# (one long meeting must not crowd out the others; a timeline needs every meeting).
+# Not applied when the question names one meeting by its date.
+MAX_ITEMS_PER_MEETING = 2
 
 
 @dataclass(frozen=True)
@@ -188,7 +192,10 @@ class Retriever:
             )
         hits = self._group(passages, query)
         hits.sort(key=lambda h: h.score, reverse=True)
-        return hits[:limit]
+        names_meeting = any(d.month is not None for d in query.dates)
+        if names_meeting and not query.timeline:
+            return hits[:limit]  # the question asks about one meeting: no diversity cap
+        return cap_per_meeting(hits, MAX_ITEMS_PER_MEETING)[:limit]
 
     def _section_bonus(self, query: QueryAnalysis, meta: dict[str, Any]) -> float:
         if not query.wants_decision:
@@ -235,3 +242,15 @@ class Retriever:
         if query.doc_type and query.doc_type == meeting.doc_type:
             bonus += 0.005
         return bonus
+
+
+def cap_per_meeting(hits: list[ItemHit], cap: int) -> list[ItemHit]:
+    """Ranked hits with each meeting's hits beyond ``cap`` moved behind all others."""
+    seen: dict[str, int] = {}
+    first: list[ItemHit] = []
+    rest: list[ItemHit] = []
+    for hit in hits:
+        n = seen.get(hit.meeting.meeting_id, 0)
+        seen[hit.meeting.meeting_id] = n + 1
+        (first if n < cap else rest).append(hit)
+    return first + rest

@@ -1,0 +1,47 @@
+"""Pure parts of search: Chroma filter clauses, the per-meeting diversity cap."""
+
+from __future__ import annotations
+
+from assistant.search import Filters, ItemHit, cap_per_meeting
+from ingest.models import AgendaItem, Meeting
+
+
+def test_filters_to_where_clause() -> None:
+    assert Filters().where() is None
+    assert Filters(body="KD-Net").where() == {"body": "KD-Net"}
+    where = Filters(doc_type="referat", date_from="2023-01-01", date_to="2023-06-30").where()
+    assert where == {"$and": [{"doc_type": "referat"}, {"date_int": {"$gte": 20230101}},
+                              {"date_int": {"$lte": 20230630}}]}
+    # a decision section means both of the archive's decision markers
+    assert Filters(section="Beslutning").where() == {
+        "section": {"$in": ["Beslutning", "Referat"]}
+    }
+    assert Filters(section="Indstilling").where() == {"section": "Indstilling"}
+
+
+def test_filters_accept_matches_where() -> None:
+    f = Filters(body="KKR Midtjylland", date_from="2023-02-01", section="decision")
+    assert f.accepts({"body": "KKR Midtjylland", "date": "2023-02-10", "section": "Beslutning"})
+    assert not f.accepts({"body": "KKR Midtjylland", "date": "2023-02-10",
+                          "section": "Indstilling"})
+    assert not f.accepts({"body": "KD-Net", "date": "2023-02-10", "section": "Referat"})
+    assert not f.accepts({"body": "KKR Midtjylland", "date": "2022-11-04",
+                          "section": "Beslutning"})
+
+
+def hit(date: str, number: str) -> ItemHit:
+    item = AgendaItem(number=number, title=f"Punkt {number}", order=int(number))
+    meeting = Meeting(body="KKR Midtjylland", date=date, doc_type="referat", source="x",
+                      doc_hash="h", items=(item,))
+    return ItemHit(meeting, item)
+
+
+def test_cap_per_meeting_moves_a_meetings_extra_items_behind_the_others() -> None:
+    ranked = [hit("2023-02-10", "1"), hit("2023-02-10", "2"), hit("2023-02-10", "3"),
+              hit("2023-06-21", "1"), hit("2023-02-10", "4"), hit("2023-11-21", "1")]
+    capped = cap_per_meeting(ranked, 2)
+    assert [(h.meeting.date, h.item.number) for h in capped] == [
+        ("2023-02-10", "1"), ("2023-02-10", "2"), ("2023-06-21", "1"), ("2023-11-21", "1"),
+        ("2023-02-10", "3"), ("2023-02-10", "4"),
+    ]
+    assert cap_per_meeting(ranked, 10) == ranked
