@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ingest.bodies import BODY_ALIASES
 from ingest.chunker import format_date
 
 from .query import DateConstraint, QueryAnalysis
@@ -68,6 +69,9 @@ def assess_answerable(query: QueryAnalysis, hits: list[ItemHit], retriever: Retr
                 else f"Arkivet har hverken dagsorden eller referat fra et møde {date.label()} "
                 f"(det har møder {held_dates}).",
             )
+    role_verdict = _check_role_question(query, hits)
+    if role_verdict is not None:
+        return role_verdict
     _, missing = retriever.lexical.known_terms(
         query.text if query.language == "da" else query.lexical_text
     )
@@ -92,3 +96,50 @@ def _mentions_date(hit: ItemHit, date: DateConstraint) -> bool:
             rf"\b0?{date.day}[-./]0?{date.month}[-./]{date.year}",
         ]
     return any(re.search(p, text) for p in patterns)
+
+
+# "Who chairs X?" needs a passage that names X's holder of that role, not merely the role
+# and X somewhere (archives mention "KKR formandskabet" or "formanden for CDEU" often).
+ROLES = {
+    "formand": "formand", "chair": "formand", "chairs": "formand", "chairman": "formand",
+    "chairperson": "formand", "næstformand": "næstformand", "vice-chair": "næstformand",
+    "borgmester": "borgmester", "mayor": "borgmester", "direktør": "direktør",
+    "director": "direktør",
+}
+ROLE_EN = {"formand": "the chair", "næstformand": "the vice-chair", "borgmester": "the mayor",
+           "direktør": "the director"}
+_WHO_RE = re.compile(r"\b(hvem|who)\b", re.IGNORECASE)
+
+
+def _check_role_question(query: QueryAnalysis, hits: list[ItemHit]) -> Verdict | None:
+    """A refusal when a who-holds-this-role question about a named body has no passage
+    that states it; None when the question is of another kind or the evidence is there."""
+    if not _WHO_RE.search(query.text) or len(query.bodies) != 1:
+        return None
+    body = query.bodies[0]
+    aliases = [re.escape(a) for a, name in BODY_ALIASES.items() if name == body]
+    aliases.append(re.escape(body.lower()))
+    alias = "(?:" + "|".join(aliases) + ")"
+    # the role must be the body's own: "formand for KKR Midtjylland", "chairs ... KD-Net",
+    # not "the director of Erhvervshus Midtjylland invited to KKR Midtjylland"
+    asked = re.search(
+        rf"\b({'|'.join(map(re.escape, ROLES))})\b([^?.]{{0,45}}?){alias}", query.text,
+        re.IGNORECASE,
+    )
+    if asked is None or re.search(r"\b[A-ZÆØÅ]", asked.group(2)):
+        return None
+    role = ROLES[asked.group(1).lower()]
+    patterns = [
+        rf"\b{role}(?:en)?\b[^.]{{0,12}}\b(?:for|i|of)\b[^.]{{0,40}}{alias}",
+        rf"{alias}s?\s+{role}(?:en)?\b",
+    ]
+    for hit in hits[:5]:
+        text = " ".join([hit.item.title] + [p.text for p in hit.passages]).lower()
+        if any(re.search(p, text) for p in patterns):
+            return None
+    en = query.language == "en"
+    return Verdict(
+        False,
+        f"No passage in the archive states who is {ROLE_EN[role]} of {body}." if en
+        else f"Arkivet nævner ingen steder, hvem der er {role} for {body}.",
+    )

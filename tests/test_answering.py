@@ -97,6 +97,7 @@ def test_timeline_returns_items_in_several_meetings(assistant: Assistant) -> Non
         "Hvor mange penge har KKR Midtjylland afsat til en udvidelse af letbanen i Aarhus?",
         "What conclusions did KKR Midtjylland reach at the meeting on 26 April 2023?",
         "Hvad besluttede KKR Midtjylland på mødet den 3. marts 2024?",
+        "Hvem er formand for KKR Midtjylland?",
     ],
 )
 def test_unanswerable_questions_are_refused_with_reason(assistant: Assistant, question) -> None:
@@ -133,3 +134,16 @@ def test_dev_set_targets_and_hybrid_never_worse_than_dense(assistant: Assistant,
     assert hybrid["decision_checks"].split("/")[0] == hybrid["decision_checks"].split("/")[1]
     lines = (tmp_path / "dump.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(lines) == len(questions) and json.loads(lines[0])["id"] == questions[0]["id"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Hvem er formand for KD-Net?",
+        "Who chairs the municipal directors' network KD-Net?",
+        "Was the director of Erhvervshus Midtjylland invited to KKR Midtjylland?",
+    ],
+)
+def test_role_questions_with_evidence_are_answered(assistant: Assistant, question) -> None:
+    answer = assistant.ask(question)
+    assert not answer.no_answer, answer.answer
