@@ -20,7 +20,7 @@ from ingest.serialize import meeting_from_dict
 from vectorstore.store import VectorStore
 
 from .lexical import LexicalIndex
-from .query import QueryAnalysis
+from .query import DateConstraint, QueryAnalysis
 
 log = logging.getLogger(__name__)
 
@@ -192,8 +192,8 @@ class Retriever:
             )
         hits = self._group(passages, query)
         hits.sort(key=lambda h: h.score, reverse=True)
-        names_meeting = any(d.month is not None for d in query.dates)
-        if names_meeting and not query.timeline:
+        named = {(d.year, d.month) for d in query.dates if d.month is not None}
+        if len(named) == 1 and not query.timeline:
             return hits[:limit]  # the question asks about one meeting: no diversity cap
         return cap_per_meeting(hits, MAX_ITEMS_PER_MEETING)[:limit]
 
@@ -235,7 +235,8 @@ class Retriever:
         # a month or a day names the meeting.
         dates = [d for d in query.dates if d.month is not None]
         if dates:
-            if any(d.matches(meeting.date) for d in dates):
+            if any(d.matches(meeting.date) for d in dates) or _in_named_period(dates, query,
+                                                                               meeting.date):
                 bonus += DATE_MATCH_BONUS
             else:
                 bonus -= DATE_MISMATCH_PENALTY
@@ -254,3 +255,13 @@ def cap_per_meeting(hits: list[ItemHit], cap: int) -> list[ItemHit]:
         seen[hit.meeting.meeting_id] = n + 1
         (first if n < cap else rest).append(hit)
     return first + rest
+
+
+def _in_named_period(dates: list[DateConstraint], query: QueryAnalysis, iso: str) -> bool:
+    """A timeline question naming two or more months ("fra november 2022 til juni 2023")
+    names a period: every meeting inside it matches."""
+    if not query.timeline or len(dates) < 2:
+        return False
+    months = sorted((d.year, d.month or 1) for d in dates)
+    year, month = int(iso[:4]), int(iso[5:7])
+    return months[0] <= (year, month) <= months[-1]

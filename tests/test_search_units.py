@@ -45,3 +45,18 @@ def test_cap_per_meeting_moves_a_meetings_extra_items_behind_the_others() -> Non
         ("2023-02-10", "3"), ("2023-02-10", "4"),
     ]
     assert cap_per_meeting(ranked, 10) == ranked
+
+
+def test_timeline_with_two_months_names_a_period() -> None:
+    from assistant.query import analyze
+    from assistant.search import _in_named_period
+
+    q = analyze("Hvordan forløb arbejdet fra KD-Net-mødet i november 2022 "
+                "til KKR-mødet i juni 2023?")
+    dates = [d for d in q.dates if d.month]
+    assert q.timeline and len(dates) == 2
+    assert _in_named_period(dates, q, "2023-02-10")
+    assert _in_named_period(dates, q, "2022-11-04") and _in_named_period(dates, q, "2023-06-21")
+    assert not _in_named_period(dates, q, "2023-11-21")
+    single = analyze("Hvad skete der på mødet i juni 2023?")
+    assert not _in_named_period([d for d in single.dates if d.month], single, "2023-06-21")
