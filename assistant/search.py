@@ -20,7 +20,7 @@ from ingest.serialize import meeting_from_dict
 from vectorstore.store import VectorStore
 
 from .lexical import LexicalIndex
-from .query import DateConstraint, QueryAnalysis
+from .query import DateConstraint, QueryAnalysis, analyze
 
 log = logging.getLogger(__name__)
 
@@ -172,7 +172,10 @@ class Retriever:
                                       with_payload=False, total=self.store_count)
             if h.chunk_id in self.chunk_meta
         }
-        lex_raw = self.lexical.scores(query.lexical_text if search_text is None else text)
+        # English words cannot match Danish text: BM25 gets the lexical form of the text
+        lex_raw = self.lexical.scores(
+            query.lexical_text if search_text is None else analyze(search_text).lexical_text
+        )
         lex_max = float(lex_raw.max()) if lex_raw.size else 0.0
         lexical = {
             self.chunk_ids[i]: float(lex_raw[i]) / lex_max
@@ -180,8 +183,7 @@ class Retriever:
         } if lex_max > 0 else {}
         floor = min(dense.values()) if dense else 0.0
         weight = LEXICAL_WEIGHT.get(query.language, 0.03)
-        candidates = set(dense) | {c for c in lexical if self.chunk_meta[c] and filters.accepts(
-            self.chunk_meta[c])}
+        candidates = set(dense) | {c for c in lexical if filters.accepts(self.chunk_meta[c])}
         passages: list[tuple[str, Passage]] = []
         for cid in candidates:
             meta = self.chunk_meta[cid]

@@ -4,7 +4,7 @@ This module knows nothing about meetings: it stores records (id, vector, text, f
 metadata) and per-source document records, and enforces that an index is only ever opened
 with the embedding model and chunker it was built with.
 
-Write order for a changed source (crash-safe, see docs/ARCHITECTURE in the README):
+Write order for a changed source (crash-safe; README, "What ingest does"):
 1. upsert the new chunks (ids derive from the new content hash, so nothing is overwritten);
 2. upsert the document record with the new hash - the commit point;
 3. delete that source's chunks whose hash is not the current one.
