@@ -7,7 +7,6 @@ agenda says plainly that no decision is recorded and shows the recommendation.
 
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -15,8 +14,8 @@ from urllib.parse import quote
 
 from ingest.chunker import DOC_TYPE_LABEL, citation_line, format_date
 
-from .lexical import Analyzer
-from .noanswer import assess_answerable
+from .lexical import Analyzer, split_sentences
+from .noanswer import assess_answerable, role_evidence
 from .query import QueryAnalysis, analyze
 from .search import Filters, ItemHit, Retriever
 
@@ -141,6 +140,10 @@ class Assistant:
             hits = [h for h in hits if h.score >= floor]
         else:
             hits = hits[:k]
+        evidence = role_evidence(query, hits)
+        if evidence is not None and evidence[0] > 1:
+            # the result that states who holds the asked role is the best answer
+            hits.insert(0, hits.pop(evidence[0] - 1))
         verdict = assess_answerable(query, hits, self.retriever)
         results = [result_dict(i, h) for i, h in enumerate(hits, 1)]
         if not hits:
@@ -195,6 +198,9 @@ class Assistant:
             lines.append(t["proposal"].format(where=_where(top, lang)))
             lines.append(f"{_first_sentences(top.proposal, 2)} [1]")
             return " ".join(lines)
+        evidence = role_evidence(query, hits)
+        if evidence is not None:  # "who chairs X": the sentence that says so
+            return f"{evidence[1]} [{evidence[0]}]"
         picked = self._best_sentences(query, hits[:3], limit=3)
         return " ".join(f"{s} [{n}]" for n, s in picked)
 
@@ -204,7 +210,8 @@ class Assistant:
         terms = self._terms(query)
         scored: list[tuple[float, int, int, str]] = []
         for n, hit in enumerate(hits, 1):
-            for pos, sentence in enumerate(_sentences(" ".join(p.text for p in hit.passages[:2]))):
+            text = " ".join(p.text for p in hit.passages[:2])
+            for pos, sentence in enumerate(split_sentences(text)):
                 overlap = len(terms & set(self.analyzer.tokens(sentence)))
                 if n > 1 and overlap == 0:
                     continue  # lower results only contribute sentences that share words
@@ -228,7 +235,7 @@ class Assistant:
 
     def _best_sentence(self, query: QueryAnalysis, text: str) -> str:
         terms = self._terms(query)
-        sentences = _sentences(text) or [text]
+        sentences = split_sentences(text) or [text]
         return max(sentences, key=lambda s: len(terms & set(self.analyzer.tokens(s))))
 
 
@@ -239,12 +246,6 @@ def _where(hit: ItemHit, lang: str) -> str:
     return f"{hit.meeting.body} {format_date(hit.meeting.date)} ({label})"
 
 
-def _sentences(text: str) -> list[str]:
-    flat = re.sub(r"\s+", " ", text).strip()
-    parts = re.split(r"(?<=[.!?:])\s+(?=[A-ZÆØÅ0-9\"“-])", flat)
-    return [p.strip() for p in parts if len(p.strip()) > 3]
-
-
 def _first_sentences(text: str, n: int) -> str:
-    sentences = _sentences(text)
+    sentences = split_sentences(text)
     return " ".join(sentences[:n]) if sentences else text.strip()

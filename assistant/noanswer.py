@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from ingest.bodies import BODY_ALIASES
 from ingest.chunker import format_date
 
+from .lexical import split_sentences
 from .query import DateConstraint, QueryAnalysis
 
 if TYPE_CHECKING:
@@ -111,32 +112,53 @@ ROLE_EN = {"formand": "the chair", "næstformand": "the vice-chair", "borgmester
 _WHO_RE = re.compile(r"\b(hvem|who)\b", re.IGNORECASE)
 
 
-def _check_role_question(query: QueryAnalysis, hits: list[ItemHit]) -> Verdict | None:
-    """A refusal when a who-holds-this-role question about a named body has no passage
-    that states it; None when the question is of another kind or the evidence is there."""
+def _role_asked(query: QueryAnalysis) -> tuple[str, str] | None:
+    """(role, body) when the question asks who holds a role in a named body."""
     if not _WHO_RE.search(query.text) or len(query.bodies) != 1:
         return None
     body = query.bodies[0]
-    aliases = [re.escape(a) for a, name in BODY_ALIASES.items() if name == body]
-    aliases.append(re.escape(body.lower()))
-    alias = "(?:" + "|".join(aliases) + ")"
     # the role must be the body's own: "formand for KKR Midtjylland", "chairs ... KD-Net",
     # not "the director of Erhvervshus Midtjylland invited to KKR Midtjylland"
     asked = re.search(
-        rf"\b({'|'.join(map(re.escape, ROLES))})\b([^?.]{{0,45}}?){alias}", query.text,
-        re.IGNORECASE,
+        rf"\b({'|'.join(map(re.escape, ROLES))})\b([^?.]{{0,45}}?){_alias_re(body)}",
+        query.text, re.IGNORECASE,
     )
     if asked is None or re.search(r"\b[A-ZÆØÅ]", asked.group(2)):
         return None
-    role = ROLES[asked.group(1).lower()]
+    return ROLES[asked.group(1).lower()], body
+
+
+def _alias_re(body: str) -> str:
+    aliases = [re.escape(a) for a, name in BODY_ALIASES.items() if name == body]
+    return "(?:" + "|".join([*aliases, re.escape(body.lower())]) + ")"
+
+
+def role_evidence(query: QueryAnalysis, hits: list[ItemHit]) -> tuple[int, str] | None:
+    """For a who-holds-this-role question: (rank, sentence) of the first of the top five
+    results that states the role holder; None otherwise."""
+    asked = _role_asked(query)
+    if asked is None:
+        return None
+    role, body = asked
+    alias = _alias_re(body)
     patterns = [
         rf"\b{role}(?:en)?\b[^.]{{0,12}}\b(?:for|i|of)\b[^.]{{0,40}}{alias}",
         rf"{alias}s?\s+{role}(?:en)?\b",
     ]
-    for hit in hits[:5]:
-        text = " ".join([hit.item.title] + [p.text for p in hit.passages]).lower()
-        if any(re.search(p, text) for p in patterns):
-            return None
+    for n, hit in enumerate(hits[:5], 1):
+        for sentence in split_sentences(" ".join([p.text for p in hit.passages])):
+            if any(re.search(p, sentence.lower()) for p in patterns):
+                return n, sentence
+    return None
+
+
+def _check_role_question(query: QueryAnalysis, hits: list[ItemHit]) -> Verdict | None:
+    """A refusal when a who-holds-this-role question about a named body has no passage
+    that states it; None when the question is of another kind or the evidence is there."""
+    asked = _role_asked(query)
+    if asked is None or role_evidence(query, hits) is not None:
+        return None
+    role, body = asked
     en = query.language == "en"
     return Verdict(
         False,

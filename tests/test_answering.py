@@ -147,3 +147,9 @@ def test_dev_set_targets_and_hybrid_never_worse_than_dense(assistant: Assistant,
 def test_role_questions_with_evidence_are_answered(assistant: Assistant, question) -> None:
     answer = assistant.ask(question)
     assert not answer.no_answer, answer.answer
+
+
+def test_role_question_answers_with_the_sentence_that_states_it(assistant: Assistant) -> None:
+    answer = assistant.ask("Hvem er formand for KD-Net?")
+    assert "Jesper Kaas Schmidt" in answer.answer and answer.answer.endswith("[1]")
+    assert "formand for kommunaldirektørnetværket" in answer.results[0]["text"]
