@@ -21,7 +21,8 @@ def subcommand_help() -> dict[str, str]:
 def test_every_meetings_command_and_flag_in_readme_exists() -> None:
     helps = subcommand_help()
     global_help = build_parser().format_help()
-    uses = re.findall(r"meetings (\w+)([^\n`]*)", README)
+    # commands as the README shows them: in code (`meetings ...`, .venv/bin/meetings ...)
+    uses = re.findall(r"(?:`|bin/|^)meetings (\w+)([^\n`]*)", README, re.M)
     assert uses, "README shows meetings commands"
     for command, rest in uses:
         assert command in helps, f"README mentions unknown command 'meetings {command}'"
