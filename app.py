@@ -50,11 +50,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.datastructures import UploadFile
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from assistant.answer import TIMELINE_RELATIVE_FLOOR, Answer, Assistant, item_url
+from assistant.answer import Answer, Assistant, item_url
 from assistant.briefing import build_briefing, md_escape, to_docx, to_markdown
 from assistant.lexical import Analyzer
 from assistant.query import DA_MARKERS, EN_MARKERS, MONTHS
-from assistant.search import Filters, Retriever
+from assistant.search import Filters, Retriever, parse_date
 from assistant.settings import SAMPLE_CORPUS, Services, Settings
 from assistant.sourceview import SOURCE_CSS, highlight_terms, render_item
 from ingest.chunker import DOC_TYPE_LABEL, format_date
@@ -96,20 +96,6 @@ def make_filters(
         return Filters(body or None, date_from or None, date_to or None, "referat", "Beslutning")
     return Filters(body or None, date_from or None, date_to or None, doc_type or None,
                    section or None)
-
-
-def parse_date(value: str | None) -> str | None:
-    """'' / None -> None; 'YYYY-MM-DD' (or DD-MM-YYYY) -> ISO; otherwise ValueError."""
-    value = (value or "").strip()
-    if not value:
-        return None
-    m = re.fullmatch(r"(\d{1,2})[-./](\d{1,2})[-./](\d{4})", value)
-    if m:
-        value = f"{m[3]}-{int(m[2]):02d}-{int(m[1]):02d}"
-    try:
-        return dt.date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise ValueError(f"{value!r} is not a date like 2023-06-21") from None
 
 
 class AppCore:
@@ -167,20 +153,18 @@ class AppCore:
 
     def ask(
         self, question: str, k: int = 5, filters: Filters | None = None,
-        search_text: str | None = None,
+        search_text: str | None = None, timeline: bool | None = None,
     ) -> Answer:
         assistant = self.assistant
         with self._searches:
-            return assistant.ask(question, k=k, filters=filters, search_text=search_text)
+            return assistant.ask(question, k=k, filters=filters, search_text=search_text,
+                                 timeline=timeline)
 
     def timeline(self, topic: str, filters: Filters | None = None) -> list[dict[str, Any]]:
         """Every item matching ``topic`` (within the timeline floor), in date order."""
-        results = self.ask(topic, k=TIMELINE_K, filters=filters).results
-        if not results:
-            return []
-        floor = results[0]["score"] - TIMELINE_RELATIVE_FLOOR
-        kept = [r for r in results if r["score"] >= floor]
-        return sorted(kept, key=lambda r: (r["meeting"]["date"], _number_key(r["item"]["number"])))
+        results = self.ask(topic, k=TIMELINE_K, filters=filters, timeline=True).results
+        return sorted(results,
+                      key=lambda r: (r["meeting"]["date"], _number_key(r["item"]["number"])))
 
     def query_terms(self, text: str) -> list[str]:
         """Words of a question worth highlighting in passages."""

@@ -8,7 +8,7 @@ agenda says plainly that no decision is recorded and shows the recommendation.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 from urllib.parse import quote
 
@@ -128,10 +128,16 @@ class Assistant:
         filters: Filters | None = None,
         search_text: str | None = None,
         language: str | None = None,
+        timeline: bool | None = None,
     ) -> Answer:
-        """Answer ``question``: ranked items (one per item), summary, no-answer flag."""
+        """Answer ``question``: ranked items (one per item), summary, no-answer flag.
+
+        ``timeline=True`` treats any question as a timeline (every item close to the best);
+        None decides from the question's wording."""
         started = time.perf_counter()
         query = analyze(question)
+        if timeline is not None:
+            query = replace(query, timeline=timeline)
         lang = language or query.language
         limit = max(k, TIMELINE_LIMIT) if query.timeline else max(k, 10)
         hits = self.retriever.search(query, filters, limit=limit, search_text=search_text)
@@ -141,10 +147,11 @@ class Assistant:
         else:
             hits = hits[:k]
         evidence = role_evidence(query, hits)
-        if evidence is not None and evidence[0] > 1:
+        if evidence is not None:
             # the result that states who holds the asked role is the best answer
             hits.insert(0, hits.pop(evidence[0] - 1))
-        verdict = assess_answerable(query, hits, self.retriever)
+            evidence = (1, evidence[1])
+        verdict = assess_answerable(query, hits, self.retriever, evidence)
         results = [result_dict(i, h) for i, h in enumerate(hits, 1)]
         if not hits:
             text = TEXTS[lang]["nothing"]
@@ -153,7 +160,7 @@ class Assistant:
         elif self.generator is not None:
             text = self.generator.generate(question, results, lang)
         else:
-            text = self._summary(query, lang, hits)
+            text = self._summary(query, lang, hits, evidence)
         return Answer(
             question=question,
             language=lang,
@@ -174,7 +181,13 @@ class Assistant:
             + TEXTS[lang]["closest"].format(items=closest)
         )
 
-    def _summary(self, query: QueryAnalysis, lang: str, hits: list[ItemHit]) -> str:
+    def _summary(
+        self,
+        query: QueryAnalysis,
+        lang: str,
+        hits: list[ItemHit],
+        evidence: tuple[int, str] | None = None,
+    ) -> str:
         t = TEXTS[lang]
         top = hits[0]
         lines: list[str] = []
@@ -198,7 +211,6 @@ class Assistant:
             lines.append(t["proposal"].format(where=_where(top, lang)))
             lines.append(f"{_first_sentences(top.proposal, 2)} [1]")
             return " ".join(lines)
-        evidence = role_evidence(query, hits)
         if evidence is not None:  # "who chairs X": the sentence that says so
             return f"{evidence[1]} [{evidence[0]}]"
         picked = self._best_sentences(query, hits[:3], limit=3)

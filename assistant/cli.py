@@ -148,9 +148,10 @@ def _assistant(services: Services) -> Any:
 
 
 def cmd_ask(args: argparse.Namespace, services: Services) -> int:
-    from .search import Filters
+    from .search import Filters, parse_date
 
-    filters = Filters(body=args.body, date_from=_iso(args.date_from), date_to=_iso(args.date_to),
+    filters = Filters(body=args.body, date_from=parse_date(args.date_from),
+                      date_to=parse_date(args.date_to),
                       doc_type=args.doc_type, section=args.section)
     answer = _assistant(services).ask(args.question, k=args.k, filters=filters)
     if args.json:
@@ -202,17 +203,6 @@ def cmd_serve(args: argparse.Namespace, services: Services) -> int:
         auth = (user, password)
     app.serve(host=args.host, port=args.port, services=services, auth=auth)
     return 0
-
-
-def _iso(value: str | None) -> str | None:
-    if value is None:
-        return None
-    import datetime as dt
-
-    try:
-        return dt.date.fromisoformat(value).isoformat()
-    except ValueError as exc:
-        raise ValueError(f"{value!r} is not a date like 2023-06-21") from exc
 
 
 def _shorten(text: str, limit: int) -> str:

@@ -45,8 +45,15 @@ class Verdict:
     reason: str = ""
 
 
-def assess_answerable(query: QueryAnalysis, hits: list[ItemHit], retriever: Retriever) -> Verdict:
-    """Verdict on whether ``hits`` answer ``query`` (reason in the question's language)."""
+def assess_answerable(
+    query: QueryAnalysis,
+    hits: list[ItemHit],
+    retriever: Retriever,
+    evidence: tuple[int, str] | None = None,
+) -> Verdict:
+    """Verdict on whether ``hits`` answer ``query`` (reason in the question's language).
+
+    ``evidence`` is :func:`role_evidence` of the same hits when the caller has it."""
     if not hits:
         return Verdict(False, "")
     en = query.language == "en"
@@ -70,7 +77,7 @@ def assess_answerable(query: QueryAnalysis, hits: list[ItemHit], retriever: Retr
                 else f"Arkivet har hverken dagsorden eller referat fra et møde {date.label()} "
                 f"(det har møder {held_dates}).",
             )
-    role_verdict = _check_role_question(query, hits)
+    role_verdict = _check_role_question(query, hits, evidence)
     if role_verdict is not None:
         return role_verdict
     _, missing = retriever.lexical.known_terms(
@@ -152,11 +159,13 @@ def role_evidence(query: QueryAnalysis, hits: list[ItemHit]) -> tuple[int, str] 
     return None
 
 
-def _check_role_question(query: QueryAnalysis, hits: list[ItemHit]) -> Verdict | None:
+def _check_role_question(
+    query: QueryAnalysis, hits: list[ItemHit], evidence: tuple[int, str] | None
+) -> Verdict | None:
     """A refusal when a who-holds-this-role question about a named body has no passage
     that states it; None when the question is of another kind or the evidence is there."""
     asked = _role_asked(query)
-    if asked is None or role_evidence(query, hits) is not None:
+    if asked is None or (evidence or role_evidence(query, hits)) is not None:
         return None
     role, body = asked
     en = query.language == "en"

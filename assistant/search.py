@@ -8,7 +8,9 @@ proposal) adjust item scores; they never silently drop items unless the user set
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,6 +41,20 @@ SECOND_PASSAGE_WEIGHT = 0.15
 # (one long meeting must not crowd out the others; a timeline needs every meeting).
 # Not applied when the question names one meeting by its date.
 MAX_ITEMS_PER_MEETING = 2
+
+
+def parse_date(value: str | None) -> str | None:
+    """'' / None -> None; 'YYYY-MM-DD' (or DD-MM-YYYY) -> ISO; otherwise ValueError."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    m = re.fullmatch(r"(\d{1,2})[-./](\d{1,2})[-./](\d{4})", value)
+    if m:
+        value = f"{m[3]}-{int(m[2]):02d}-{int(m[1]):02d}"
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise ValueError(f"{value!r} is not a date like 2023-06-21") from None
 
 
 @dataclass(frozen=True)
