@@ -141,16 +141,17 @@ class Assistant:
         lang = language or query.language
         limit = max(k, TIMELINE_LIMIT) if query.timeline else max(k, 10)
         hits = self.retriever.search(query, filters, limit=limit, search_text=search_text)
-        if query.timeline and hits:
-            floor = hits[0].score - TIMELINE_RELATIVE_FLOOR
-            hits = [h for h in hits if h.score >= floor]
-        else:
-            hits = hits[:k]
+        # looked for before cutting to k, so that `--k 1` still finds the stating passage
         evidence = role_evidence(query, hits)
         if evidence is not None:
             # the result that states who holds the asked role is the best answer
             hits.insert(0, hits.pop(evidence[0] - 1))
             evidence = (1, evidence[1])
+        if query.timeline and hits:
+            floor = hits[0].score - TIMELINE_RELATIVE_FLOOR
+            hits = [h for h in hits if h.score >= floor]
+        else:
+            hits = hits[:k]
         verdict = assess_answerable(query, hits, self.retriever, evidence)
         results = [result_dict(i, h) for i, h in enumerate(hits, 1)]
         if not hits:
