@@ -22,7 +22,8 @@ from typing import Any
 from urllib.parse import quote
 
 from ingest.chunker import DOC_TYPE_LABEL, format_date
-from ingest.models import DECISION_SECTIONS, PROPOSAL_SECTIONS, slugify
+from ingest.models import slugify
+from ingest.sections import section_role
 
 from .answer import item_url
 
@@ -91,7 +92,7 @@ class BriefingEntry:
     @property
     def passage_is_decision(self) -> bool:
         """True when the pinned passage comes from a decision section (Beslutning/Referat)."""
-        return self.section in DECISION_SECTIONS
+        return section_role(self.section) == "decision"
 
     def note(self, language: str) -> tuple[str, str] | None:
         """The labelled decision / no-decision line after the citation, as (label, text).
@@ -106,7 +107,7 @@ class BriefingEntry:
             return t["decision"], _squash(self.decision)
         if self.is_agenda:
             proposal = self.proposal
-            if proposal and self.section in PROPOSAL_SECTIONS:
+            if proposal and section_role(self.section) == "proposal":
                 proposal = None if _squash(proposal) in _squash(self.text) else proposal
             if proposal:
                 return t["no_decision"], f"{t['proposal']} {_squash(proposal)}"

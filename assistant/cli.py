@@ -35,6 +35,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--prune", action="store_true", help="remove stored documents not given")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    _add_hint_args(p)
+
+    p = sub.add_parser(
+        "inspect", help="show how a file is understood (body, date, items, sections, warnings)"
+    )
+    p.add_argument("file", help="one document (.pdf .docx .html .txt .md, FirstAgenda .json)")
+    p.add_argument("--json", action="store_true", help="print as JSON")
+    _add_hint_args(p)
 
     p = sub.add_parser("outline", help="what the index holds: meetings and their items")
     p.add_argument("--json", action="store_true", help="print as JSON")
@@ -57,6 +65,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=7860, help="port (default 7860)")
     p.add_argument("--auth", help="require HTTP login user:pass")
     return parser
+
+
+def _add_hint_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--body", help="the body (committee, council ...) of every file given")
+    p.add_argument("--date", help="the meeting date YYYY-MM-DD of every file given")
+    p.add_argument("--doc-type", choices=["dagsorden", "referat"], help="agenda or minutes")
+
+
+def _hints(args: argparse.Namespace) -> Any:
+    from ingest.parser import MeetingHints
+
+    if not (args.body or args.date or args.doc_type):
+        return None
+    return MeetingHints(body=args.body, date=args.date, doc_type=args.doc_type)
 
 
 def _add_search_args(p: argparse.ArgumentParser) -> None:
@@ -85,6 +107,10 @@ def main(argv: Sequence[str] | None = None, services: Services | None = None) ->
     try:
         handler = COMMANDS[args.command]
         return handler(args, services)
+    except BrokenPipeError:
+        # the reader of our output went away (`meetings ask ... | head`): not an error
+        sys.stderr.close()
+        return 0
     except (StoreError, IngestError, OSError, ValueError) as exc:
         print(f"meetings {args.command}: error: {exc}", file=sys.stderr)
         return 2
@@ -99,7 +125,9 @@ def cmd_ingest(args: argparse.Namespace, services: Services) -> int:
         def progress(files: Any) -> Any:
             return tqdm(files, desc="ingest", unit="doc", file=sys.stderr)
 
-    report = services.ingestor.ingest(paths, prune=args.prune, progress=progress)
+    ingestor = services.ingestor
+    ingestor.hints = _hints(args)
+    report = ingestor.ingest(paths, prune=args.prune, progress=progress)
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:
@@ -107,11 +135,44 @@ def cmd_ingest(args: argparse.Namespace, services: Services) -> int:
             f"documents: {report.documents}  ingested: {report.ingested}  "
             f"skipped unchanged: {report.skipped_unchanged}  meetings: {report.meetings}  "
             f"items: {report.items}  chunks: {report.chunks}  removed: {report.removed}  "
-            f"({report.seconds:.1f} s)"
+            f"duplicates: {report.duplicates}  ({report.seconds:.1f} s)"
         )
+        for warning in report.warnings:
+            print(f"warning: {warning.file}: {warning.warning}")
         for err in report.errors:
             print(f"error: {err.file}: {err.reason}")
     return 0 if report.ok else 1
+
+
+def cmd_inspect(args: argparse.Namespace, services: Services) -> int:
+    """How one file is understood, without storing anything (and without the model)."""
+    from pathlib import Path
+
+    from ingest.pipeline import load_meeting
+    from ingest.serialize import inspect_entry
+
+    _, meeting = load_meeting(Path(args.file), _hints(args))
+    entry = inspect_entry(meeting)
+    if args.json:
+        print(json.dumps(entry, ensure_ascii=False, indent=2))
+        return 0
+    unknown = "(ukendt)"
+    print(f"file:      {args.file}")
+    print(f"body:      {entry['body'] or unknown}")
+    print(f"date:      {entry['date'] or unknown}  {entry['time'] or ''}".rstrip())
+    print(f"type:      {entry['doc_type'] or unknown}")
+    if entry["location"]:
+        print(f"location:  {entry['location']}")
+    print(f"items:     {len(entry['items'])}")
+    for item in entry["items"]:
+        flags = " [lukket]" if item["closed"] else ""
+        case = f" [{item['case_number']}]" if item["case_number"] else ""
+        print(f"  {item['number'] or '-':>5}  {item['title']}{case}{flags}")
+        for section in item["sections"]:
+            print(f"         - {section['name']} ({section['role']}, {section['chars']} chars)")
+    for warning in entry["warnings"]:
+        print(f"warning: {warning}")
+    return 0
 
 
 def cmd_outline(args: argparse.Namespace, services: Services) -> int:
@@ -119,14 +180,15 @@ def cmd_outline(args: argparse.Namespace, services: Services) -> int:
 
     meetings = sorted(
         (meeting_from_dict(_strip(r.payload)) for r in services.store.all_documents()),
-        key=lambda m: (m.date, m.body, m.doc_type),
+        key=lambda m: (m.date or "", m.body or "", m.doc_type or ""),
     )
     entries = [outline_entry(m) for m in meetings]
     if args.json:
         print(json.dumps(entries, ensure_ascii=False, indent=2))
         return 0
     for m in entries:
-        print(f"{m['body']} · {m['date']} · {m['doc_type']} · {m['location'] or ''}")
+        head = (m["body"] or "?", m["date"] or "?", m["doc_type"] or "?", m["location"] or "")
+        print(" · ".join(head))
         for item in m["items"]:
             sections = ", ".join(item["sections"]) or "-"
             case = f" [{item['case_number']}]" if item["case_number"] else ""
@@ -217,6 +279,7 @@ def _strip(payload: dict[str, Any]) -> dict[str, Any]:
 COMMANDS = {
     "ingest": cmd_ingest,
     "outline": cmd_outline,
+    "inspect": cmd_inspect,
     "remove": cmd_remove,
     "ask": cmd_ask,
     "eval": cmd_eval,

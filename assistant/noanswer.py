@@ -57,7 +57,7 @@ def assess_answerable(
     if not hits:
         return Verdict(False, "")
     en = query.language == "en"
-    held = {(m.body, m.date) for m in retriever.meetings.values()}
+    held = {(m.body, m.date) for m in retriever.meetings.values() if m.date}
     held_dates = ", ".join(sorted({format_date(d) for _, d in held}))
     for body in query.bodies:
         if not any(b == body for b, _ in held):
@@ -140,9 +140,13 @@ def _alias_re(body: str) -> str:
     return "(?:" + "|".join([*aliases, re.escape(body.lower())]) + ")"
 
 
+ROLE_EVIDENCE_DEPTH = 10
+"""How deep a who-holds-this-role question looks for a passage that states the holder."""
+
+
 def role_evidence(query: QueryAnalysis, hits: list[ItemHit]) -> tuple[int, str] | None:
-    """For a who-holds-this-role question: (rank, sentence) of the first of the top five
-    results that states the role holder; None otherwise."""
+    """For a who-holds-this-role question: (rank, sentence) of the first of the results
+    (the search returns at least ten) that states the role holder; None otherwise."""
     asked = _role_asked(query)
     if asked is None:
         return None
@@ -152,7 +156,7 @@ def role_evidence(query: QueryAnalysis, hits: list[ItemHit]) -> tuple[int, str] 
         rf"\b{role}(?:en)?\b[^.]{{0,12}}\b(?:for|i|of)\b[^.]{{0,40}}{alias}",
         rf"{alias}s?\s+{role}(?:en)?\b",
     ]
-    for n, hit in enumerate(hits[:5], 1):
+    for n, hit in enumerate(hits[:ROLE_EVIDENCE_DEPTH], 1):
         for sentence in split_sentences(" ".join([p.text for p in hit.passages])):
             if any(re.search(p, sentence.lower()) for p in patterns):
                 return n, sentence

@@ -17,7 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from ingest.models import DECISION_SECTIONS, AgendaItem, Meeting
+from ingest.models import ROLES, AgendaItem, Meeting
+from ingest.sections import section_role
 from ingest.serialize import meeting_from_dict
 from vectorstore.store import VectorStore
 
@@ -75,9 +76,8 @@ class Filters:
         if self.doc_type:
             clauses.append({"doc_type": self.doc_type})
         if self.section:
-            names = self.section_names()
-            only = names[0] if len(names) == 1 else {"$in": names}
-            clauses.append({"section": only})
+            role = self.section_role()
+            clauses.append({"section_role": role} if role else {"section": self.section})
         if self.date_from:
             clauses.append({"date_int": {"$gte": int(self.date_from.replace("-", ""))}})
         if self.date_to:
@@ -86,14 +86,14 @@ class Filters:
             return None
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
-    def section_names(self) -> list[str]:
-        """The section filter as names: a decision section means every decision section
-        (KKR minutes say Beslutning, KD-Net minutes "Referat:")."""
+    def section_role(self) -> str | None:
+        """The role the section filter means: 'decision' for any decision section, whatever
+        it is called in print (Beslutning, Referat:, 'Byrådets beslutning den ...')."""
         if not self.section:
-            return []
-        if self.section in DECISION_SECTIONS or self.section.lower() in ("decision", "beslutning"):
-            return list(DECISION_SECTIONS)
-        return [self.section]
+            return None
+        if self.section in ROLES:
+            return self.section
+        return section_role(self.section)
 
     def accepts(self, meta: dict[str, Any]) -> bool:
         """True when chunk metadata passes every set filter."""
@@ -101,10 +101,17 @@ class Filters:
         return (
             (not self.body or meta.get("body") == self.body)
             and (not self.doc_type or meta.get("doc_type") == self.doc_type)
-            and (not self.section or meta.get("section") in self.section_names())
+            and (not self.section or self._section_ok(meta))
             and (not self.date_from or date >= self.date_from)
             and (not self.date_to or date <= self.date_to)
         )
+
+
+    def _section_ok(self, meta: dict[str, Any]) -> bool:
+        role = self.section_role()
+        if role:
+            return meta.get("section_role") == role
+        return meta.get("section") == self.section
 
 
 @dataclass
@@ -221,7 +228,7 @@ class Retriever:
         if not query.wants_decision:
             return 0.0
         bonus = MINUTES_BONUS_FOR_DECISIONS if meta.get("doc_type") == "referat" else 0.0
-        if meta.get("section") in DECISION_SECTIONS:
+        if meta.get("section_role") == "decision":
             bonus += DECISION_SECTION_BONUS
         return bonus
 
@@ -255,8 +262,10 @@ class Retriever:
         # a month or a day names the meeting.
         dates = [d for d in query.dates if d.month is not None]
         if dates:
-            if any(d.matches(meeting.date) for d in dates) or _in_named_period(dates, query,
-                                                                               meeting.date):
+            held = meeting.date or ""
+            if held and (
+                any(d.matches(held) for d in dates) or _in_named_period(dates, query, held)
+            ):
                 bonus += DATE_MATCH_BONUS
             else:
                 bonus -= DATE_MISMATCH_PENALTY

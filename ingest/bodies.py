@@ -27,9 +27,16 @@ BODY_ALIASES: dict[str, str] = {
 KKR_REGIONS = ("Nordjylland", "Midtjylland", "Syddanmark", "Sjælland", "Hovedstaden")
 
 _KKR_RE = re.compile(r"\bKKR[\s-]+(" + "|".join(KKR_REGIONS) + r")\b", re.IGNORECASE)
+_BODY_WORDS = (
+    r"(?i:udvalget|udvalg|rådet|råd|raadet|raad|bestyrelsen|bestyrelse|forum|netværket|"
+    r"netværk|komitéen|komiteen|komité|styregruppen|styregruppe|repræsentantskabet|"
+    r"repræsentantskab|borgerrepræsentationen|direktionen|kontaktrådet|kontaktråd|"
+    r"forsamlingen|forsamling|nævnet|nævn|panelet|panel)"
+)
 _COMMITTEE_RE = re.compile(
-    r"(?<![\wæøåÆØÅ])([A-ZÆØÅ][\wæøåÆØÅ-]*?"
-    r"(?:udvalget|udvalg|rådet|råd|bestyrelsen|bestyrelse|forum|netværket|komitéen|komiteen))"
+    # 'Teknik- og Miljøudvalget', 'Social-, Sundheds- og Ældreudvalget', 'Byrådet'
+    r"(?<![\wæøåÆØÅ])((?:[A-ZÆØÅ][\wæøåÆØÅ]*-(?:,\s*[\wæøåÆØÅ]+-)*\s+og\s+)?"
+    r"[A-ZÆØÅa-zæøå]?[\wæøåÆØÅ-]*?" + _BODY_WORDS + r")"
     r"(?:s)?(?![\wæøå])"
 )
 _MUNICIPALITY_RE = re.compile(
@@ -59,16 +66,55 @@ def _known_body(text: str) -> str | None:
     return min(hits)[2] if hits else None
 
 
+_BARE_WORDS = frozenset(
+    "udvalg udvalget råd rådet nævn nævnet panel panelet forum netværk netværket forsamling "
+    "komité komitéen komiteen".split()
+)
+"""A body word alone is a label ('Udvalg<TAB>Økonomiudvalget'), not a body's name."""
+_QUALIFIER_RE = re.compile(
+    r"(?:[ \t]+for)?[ \t]+((?:[A-ZÆØÅ][\wæøåÆØÅ&./-]*)"
+    r"(?:[ \t]+[A-ZÆØÅ][\wæøåÆØÅ&./-]*){0,3})[ \t]*(?:\n|$)"
+)
+_NOT_QUALIFIER = frozenset(
+    "dagsorden referat mødereferat beslutningsprotokol mødedato dato tid sted mødested "
+    "deltagere afbud indholdsfortegnelse".split()
+)
+
+
+def _qualifier(text: str, end: int) -> str:
+    """The rest of the body's line when it names the body further: 'Bestyrelsen for Kragsø
+    Forsyning A/S', 'Beskæftigelsesnetværket Sydvest' (capitalised words up to line end)."""
+    m = _QUALIFIER_RE.match(text, end)
+    if m is None or m.group(1).split()[0].lower() in _NOT_QUALIFIER:
+        return ""
+    if _MUNICIPALITY_RE.fullmatch(m.group(1)):
+        return ""  # 'Økonomiudvalget Aarhus Kommune' is appended as ', Aarhus Kommune'
+    return m.group(0).rstrip()
+
+
 def guess_committee(text: str) -> str | None:
     """Committee name from a header ('Økonomiudvalgets møde' -> 'Økonomiudvalget').
 
     When the header also names a municipality or region, it is appended
     ("Økonomiudvalget, Aarhus Kommune") so equally named committees stay apart.
     """
-    m = _COMMITTEE_RE.search(text)
+    m = next(
+        (
+            m
+            for m in _COMMITTEE_RE.finditer(text)
+            if m.group(1)[:1].isupper() and m.group(1).lower() not in _BARE_WORDS
+        ),
+        None,
+    )
     if m is None:
         return None
     committee = m.group(1)
+    if committee[:1].islower():
+        return None
+    committee += _qualifier(text, m.end())
+    if committee.isupper():
+        committee = committee.capitalize()  # 'BYRÅDET' -> 'Byrådet'
+
     place = _MUNICIPALITY_RE.search(text)
     if place and place.group(1) not in committee:
         return f"{committee}, {place.group(1)}"

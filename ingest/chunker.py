@@ -15,7 +15,7 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from .models import AgendaItem, Chunk, Meeting, Section, slugify
 
-CHUNKER_VERSION = "1"
+CHUNKER_VERSION = "2"
 DEFAULT_CHUNK_TOKENS = 320
 DEFAULT_OVERLAP_TOKENS = 48
 MODEL_MAX_TOKENS = 512
@@ -24,22 +24,43 @@ RESERVED_TOKENS = 16
 
 TokenCounter = Callable[[str], int]
 
-DOC_TYPE_LABEL = {"dagsorden": "Dagsorden", "referat": "Referat"}
+UNKNOWN_BODY = "Ukendt organ"
+UNKNOWN_DATE = "udateret"
+UNKNOWN_DOC_TYPE = "Dokument"
 
 
-def format_date(iso: str) -> str:
-    """'2023-02-10' -> '10.02.2023' (the Danish way documents print dates)."""
+class _DocTypeLabels(dict[str | None, str]):
+    """Doc type -> label; an unknown (None/'') doc type reads 'Dokument'."""
+
+    def __missing__(self, key: str | None) -> str:
+        return UNKNOWN_DOC_TYPE
+
+
+DOC_TYPE_LABEL: dict[str | None, str] = _DocTypeLabels(
+    {"dagsorden": "Dagsorden", "referat": "Referat"}
+)
+
+
+def format_date(iso: str | None) -> str:
+    """'2023-02-10' -> '10.02.2023' (the Danish way documents print dates); '' -> 'udateret'."""
+    if not iso:
+        return UNKNOWN_DATE
     year, month, day = iso.split("-")
     return f"{day}.{month}.{year}"
+
+
+def item_label(number: str, title: str) -> str:
+    """'pkt. 3.1 Title', or just the title for the unnumbered item of a plain document."""
+    return f"pkt. {number} {title}" if number else title
 
 
 def citation_line(meeting: Meeting, item: AgendaItem, section: str) -> str:
     """The human citation, e.g. 'KKR Midtjylland · 10.02.2023 · Referat · pkt. 3.1 ... · X'."""
     parts = [
-        meeting.body,
+        meeting.body or UNKNOWN_BODY,
         format_date(meeting.date),
         DOC_TYPE_LABEL[meeting.doc_type],
-        f"pkt. {item.number} {item.title}",
+        item_label(item.number, item.title),
     ]
     if section:
         parts.append(section)
@@ -111,9 +132,9 @@ class Chunker:
                 text=piece,
                 embed_text=f"{header}\n{piece}",
                 meeting_id=meeting.meeting_id,
-                body=meeting.body,
-                date=meeting.date,
-                doc_type=meeting.doc_type,
+                body=meeting.body or "",
+                date=meeting.date or "",
+                doc_type=meeting.doc_type or "",
                 item_number=item.number,
                 item_order=item.order,
                 item_title=item.title,
@@ -125,6 +146,8 @@ class Chunker:
                 case_number=item.case_number,
                 chunk_index=c_index,
                 location=meeting.location,
+                section_role=section.role,
+                closed=item.closed,
             )
 
     def _enforce_budget(self, piece: str, budget: int) -> list[str]:

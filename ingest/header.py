@@ -34,7 +34,8 @@ _DATE_LABEL_RE = re.compile(
 _PLACE_LABEL_RE = re.compile(r"^(?:sted|mødested|mødelokale|lokale|adresse)\s*:\s*(.+)$", re.I)
 _TIME_PLACE_RE = re.compile(r"^tid og sted\s*:", re.I)
 _DOC_TYPE_RE = re.compile(
-    r"(?<![\wæøå])(dagsorden|mødereferat|referat|beslutningsprotokol|protokol)(?![\wæøå])",
+    r"(?<![\wæøå])(dagsorden|tillægsdagsorden|mødereferat|referat|beslutningsprotokol|protokol"
+    r"|beslutningsreferat)(?![\wæøå])",
     re.IGNORECASE,
 )
 _PRESENT_RE = re.compile(
@@ -109,11 +110,18 @@ def parse_header(lines: Sequence[Line], end: int) -> Header:
     return Header(doc_type, meeting_date, meeting_time, location, title)
 
 
+def doc_type_word(text: str) -> str | None:
+    """'dagsorden' or 'referat' for the first document-type word in ``text``, else None."""
+    m = _DOC_TYPE_RE.search(text)
+    if m is None:
+        return None
+    return "dagsorden" if m.group(1).lower().endswith("dagsorden") else "referat"
+
+
 def _doc_type(head: Sequence[Line]) -> tuple[str | None, str | None]:
     for line in head:
-        m = _DOC_TYPE_RE.search(line.clean)
-        if m:
-            kind = "dagsorden" if m.group(1).lower() == "dagsorden" else "referat"
+        kind = doc_type_word(line.clean)
+        if kind is not None:
             return kind, line.clean
     return None, None
 

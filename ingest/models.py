@@ -18,11 +18,13 @@ import re
 from dataclasses import dataclass, field
 
 DOC_TYPES = ("dagsorden", "referat")
+ROLES = ("background", "proposal", "decision", "attachments", "other")
+"""What a section does in its item, whatever it is called in print (OParl: resolutionText
+is the ``decision`` role)."""
 DECISION_SECTIONS = ("Beslutning", "Referat")
 PROPOSAL_SECTIONS = ("Indstilling",)
-KNOWN_SECTIONS = ("Baggrund", "Indstilling", "Sagsfremstilling", "Beslutning", "Referat")
-ITEM_NUMBER_RE = re.compile(r"^\d{1,3}(\.\d{1,3})*$")
-CASE_NUMBER_RE = re.compile(r"^SAG-\d{4}-\d{5}$")
+ITEM_NUMBER_RE = re.compile(r"^\d{1,4}(\.\d{1,3})*$")
+MAX_CASE_NUMBER = 60
 ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -34,25 +36,33 @@ class Section:
     text: str
     start: int
     end: int
+    role: str = "other"
 
     def __post_init__(self) -> None:
         if not self.name:
             raise ValueError("Section.name must not be empty")
         if self.start < 0 or self.end < self.start:
             raise ValueError(f"Section {self.name!r}: bad offsets {self.start}..{self.end}")
+        if self.role not in ROLES:
+            raise ValueError(f"Section {self.name!r}: role {self.role!r} not in {ROLES}")
 
     @property
     def is_decision(self) -> bool:
-        return self.name in DECISION_SECTIONS
+        return self.role == "decision"
 
     @property
     def is_proposal(self) -> bool:
-        return self.name in PROPOSAL_SECTIONS
+        return self.role == "proposal"
 
 
 @dataclass(frozen=True)
 class AgendaItem:
-    """An agenda item ("punkt"), numbered like "3.1"; may exist only in the TOC."""
+    """An agenda item ("punkt"), numbered like "3.1"; may exist only in the TOC.
+
+    ``number`` is "" only for the single unnumbered item of a document without agenda
+    structure.  ``case_number`` is stored as printed (SAG-2023-00155, 13/1234,
+    27.00.00-A00-1-17 ...).  A ``closed`` item keeps its title and never invents content.
+    """
 
     number: str
     title: str
@@ -66,13 +76,18 @@ class AgendaItem:
     attachments: tuple[str, ...] = ()
     start: int = 0
     end: int = 0
+    closed: bool = False
 
     def __post_init__(self) -> None:
-        if not ITEM_NUMBER_RE.match(self.number):
+        if self.number and not ITEM_NUMBER_RE.match(self.number):
             raise ValueError(f"AgendaItem.number {self.number!r} is not like '3' or '3.1'")
         if not self.title.strip():
             raise ValueError(f"AgendaItem {self.number}: empty title")
-        if self.case_number is not None and not CASE_NUMBER_RE.match(self.case_number):
+        if self.case_number is not None and (
+            not self.case_number.strip()
+            or len(self.case_number) > MAX_CASE_NUMBER
+            or "\n" in self.case_number
+        ):
             raise ValueError(f"AgendaItem {self.number}: bad case number {self.case_number!r}")
 
     def section(self, name: str) -> Section | None:
@@ -94,11 +109,16 @@ class AgendaItem:
 
 @dataclass(frozen=True)
 class Meeting:
-    """One meeting document: an agenda or minutes of one body on one date."""
+    """One meeting document: an agenda or minutes of one body on one date.
 
-    body: str
-    date: str
-    doc_type: str
+    ``body``, ``date`` and ``doc_type`` are None when neither the document, its metadata,
+    its file name nor the user says them: stored as unknown, never guessed.  ``warnings``
+    says what was assumed or is unknown; ``sources`` lists every file with this content.
+    """
+
+    body: str | None
+    date: str | None
+    doc_type: str | None
     source: str
     doc_hash: str
     items: tuple[AgendaItem, ...] = ()
@@ -107,23 +127,37 @@ class Meeting:
     participants: tuple[str, ...] = ()
     absentees: tuple[str, ...] = ()
     title: str | None = None
+    warnings: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    id_suffix: str = ""
 
     def __post_init__(self) -> None:
-        if self.doc_type not in DOC_TYPES:
+        if self.doc_type is not None and self.doc_type not in DOC_TYPES:
             raise ValueError(f"Meeting.doc_type {self.doc_type!r} not in {DOC_TYPES}")
-        if not ISO_DATE_RE.match(self.date):
+        if self.date is not None and not ISO_DATE_RE.match(self.date):
             raise ValueError(f"Meeting.date {self.date!r} is not an ISO date")
-        if not self.body:
-            raise ValueError("Meeting.body must not be empty")
+        if self.body is not None and not self.body.strip():
+            raise ValueError("Meeting.body must not be empty (use None for unknown)")
 
     @property
     def meeting_id(self) -> str:
-        """Stable, URL-safe id: ``<body-slug>-<date>-<doc_type>``."""
-        return f"{slugify(self.body)}-{self.date}-{self.doc_type}"
+        """Stable, URL-safe id: ``<body-slug>-<date>-<doc_type>[-<suffix>]``.
+
+        Unknown parts read ``ukendt``; ``id_suffix`` keeps a second, different document of
+        the same meeting (a supplementary agenda) apart from the first.
+        """
+        base = "-".join(
+            (
+                slugify(self.body or "") or "ukendt",
+                self.date or "ukendt",
+                self.doc_type or "dokument",
+            )
+        )
+        return f"{base}-{self.id_suffix}" if self.id_suffix else base
 
     @property
     def date_int(self) -> int:
-        return int(self.date.replace("-", ""))
+        return int(self.date.replace("-", "")) if self.date else 0
 
     def item(self, number: str) -> AgendaItem | None:
         return next((i for i in self.items if i.number == number), None)
@@ -151,6 +185,8 @@ class Chunk:
     case_number: str | None = None
     chunk_index: int = 0
     location: str | None = None
+    section_role: str = "other"
+    closed: bool = False
 
     def metadata(self) -> dict[str, str | int | float | bool]:
         """Flat, Chroma-safe metadata (no None values)."""
@@ -158,12 +194,14 @@ class Chunk:
             "meeting_id": self.meeting_id,
             "body": self.body,
             "date": self.date,
-            "date_int": int(self.date.replace("-", "")),
+            "date_int": int(self.date.replace("-", "")) if self.date else 0,
             "doc_type": self.doc_type,
             "item_number": self.item_number,
             "item_order": self.item_order,
             "item_title": self.item_title,
             "section": self.section,
+            "section_role": self.section_role,
+            "closed": self.closed,
             "source": self.source,
             "doc_hash": self.doc_hash,
             "start": self.start,
@@ -183,6 +221,10 @@ class Document:
     text: str
     encoding: str = "utf-8"
     warnings: list[str] = field(default_factory=list)
+    metadata: dict[str, str] = field(default_factory=dict)
+    """What the file says about itself outside the text, by key: ``title``, ``subject``
+    (PDF/DOCX properties, HTML ``<title>``), ``running_header`` (lines repeated at the top
+    of pages, stripped from ``text``)."""
 
 
 def slugify(value: str) -> str:

@@ -14,9 +14,12 @@ The parser works on structure, never on file names, dates or body names:
    attachments ('./.' lines) and the meeting header (body, date, time, place, doc type,
    participants).
 
-Unknown bodies do not fail: ``bodies.canonical_body`` falls back to the committee named in
-the header.  A document without a recognisable date, document type, body or any item
-raises ``ParseError``; nothing else escapes.
+Nothing that has text is refused.  Body, date and document type are looked for in the
+header, the first page, the running page headers, the file's metadata (title, subject)
+and the file/folder name, in that order; ``MeetingHints`` (the user's ``--body/--date/
+--doc-type``) override them; what is still unknown stays None with a warning.  A document
+without agenda structure becomes one unnumbered item titled by its first heading.  Only a
+document without any text raises ``ParseError``.
 """
 
 from __future__ import annotations
@@ -26,12 +29,13 @@ import math
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import PurePath
 
 from .bodies import canonical_body
 from .errors import ParseError
-from .header import parse_header, parse_participants
-from .models import AgendaItem, Document, Meeting, Section
+from .header import doc_type_word, find_date, parse_header, parse_participants
+from .models import DOC_TYPES, ISO_DATE_RE, AgendaItem, Document, Meeting, Section
 from .sections import (
     UNLABELLED_SECTION,
     Marker,
@@ -39,10 +43,18 @@ from .sections import (
     case_number,
     find_markers,
     is_case_line,
+    is_primary_label,
     label_name,
     proposal_marker,
 )
-from .textlines import Line, is_attachment_marker, is_noise, split_lines
+from .textlines import (
+    Line,
+    blank_running_lines,
+    blank_spans,
+    is_attachment_marker,
+    is_noise,
+    split_lines,
+)
 from .toc import (
     Heading,
     Toc,
@@ -84,23 +96,119 @@ class _Block:
     markers: list[Marker] = field(default_factory=list)
 
 
-def parse_meeting(doc: Document) -> Meeting:
-    """Parse ``doc`` into a Meeting; raises ParseError naming the file when it cannot."""
-    text = doc.text
-    if not text.strip():
+@dataclass(frozen=True)
+class MeetingHints:
+    """What the user says about a document (``meetings ingest --body/--date/--doc-type``);
+    each field that is set overrides what the document says."""
+
+    body: str | None = None
+    date: str | None = None
+    doc_type: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.date is not None and not ISO_DATE_RE.match(self.date):
+            raise ValueError(f"date {self.date!r} is not YYYY-MM-DD")
+        if self.doc_type is not None and self.doc_type not in DOC_TYPES:
+            raise ValueError(f"doc type {self.doc_type!r} is not one of {', '.join(DOC_TYPES)}")
+
+
+NO_STRUCTURE_WARNING = "no agenda structure found: stored as one unnumbered item"
+WHOLE_TEXT_SECTION = "Tekst"
+
+
+def parse_meeting(doc: Document, hints: MeetingHints | None = None) -> Meeting:
+    """Parse ``doc`` into a Meeting; raises ParseError only when it holds no text."""
+    if not doc.text.strip():
         raise ParseError(doc.path, "the document contains no text")
-    lines = split_lines(text)
+    lines = blank_running_lines(
+        split_lines(doc.text), keep=lambda ln: is_case_line(ln) or label_name(ln.clean) is not None
+    )
+    text = blank_spans(doc.text, lines)  # running page headers never reach a passage
     markers = find_markers(lines, 0, len(lines))
     skeleton = _skeleton(lines, markers)
+    warnings: list[str] = []
     if not skeleton.entries:
-        raise ParseError(doc.path, "no agenda items found (no table of contents or numbered items)")
-    body_markers = [m for m in markers if m.line >= skeleton.body_start]
-    owners = _assign_blocks(lines, skeleton, body_markers)
-    items = [
-        _build_item(text, lines, skeleton, index, owners.get(index, []))
-        for index in range(len(skeleton.entries))
-    ]
-    return _meeting(doc, lines, skeleton, items)
+        items = [_whole_document_item(text, lines, doc)]
+        warnings.append(NO_STRUCTURE_WARNING)
+        skeleton = _Skeleton([], {}, None, len(lines), len(lines))
+    else:
+        body_markers = [m for m in markers if m.line >= skeleton.body_start]
+        owners = _assign_blocks(lines, skeleton, body_markers)
+        items = [
+            _build_item(text, lines, skeleton, index, owners.get(index, []))
+            for index in range(len(skeleton.entries))
+        ]
+        items = [_close(item, warnings) for item in items]
+    return _meeting(doc, lines, skeleton, items, hints or MeetingHints(), warnings)
+
+
+def _whole_document_item(text: str, lines: Sequence[Line], doc: Document) -> AgendaItem:
+    """The single unnumbered item of a document without agenda structure."""
+    first = next((line for line in lines if not is_noise(line.clean)), None)
+    heading = next(
+        (line for line in lines if line.raw.lstrip().startswith(("#", "**"))
+         and not is_noise(line.clean)),
+        first,
+    )
+    title = doc.metadata.get("title") or ""
+    if heading is not None:
+        title = heading.clean
+    title = _short(re.sub(r"\s+", " ", title).strip() or PurePath(doc.path).stem)
+    markers = [m for m in find_markers(lines, 0, len(lines)) if m.kind != "stop"]
+    after_title = (heading.index + 1) if heading is not None else 0
+    first_text = next(
+        (ln for ln in lines[after_title:] if not is_noise(ln.clean)
+         and (not markers or ln.index < markers[0].line)),
+        None,
+    )
+    if first_text is not None:
+        markers.insert(0, Marker("implicit", WHOLE_TEXT_SECTION, first_text.index,
+                                 first_text.start, "other"))
+    sections = tuple(s for s in build_sections(text, lines, markers, len(text)) if s.text)
+    start = lines[heading.index].content_start if heading is not None else 0
+    end = max((s.end for s in sections), default=start)
+    return AgendaItem(
+        number="", title=title, order=0, sections=sections, start=start, end=max(start, end)
+    )
+
+
+_CLOSED_RE = re.compile(
+    r"^\s*(?:lukket(?:\s+punkt)?\s*[:.\-–]\s*|\(?lukket\)?\s+)|"
+    r"\s*[-–]?\s*\((?:for\s+)?lukkede\s+døre\)\s*$|\s*[-–]\s*lukket(?:\s+punkt)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def closed_title(title: str) -> tuple[str, bool]:
+    """('Salg af grund', True) for 'Lukket: Salg af grund', 'X - (FOR LUKKEDE DØRE)'.
+
+    A title that is only 'Lukket punkt' stays as printed, still closed.
+    """
+    stripped = title.strip()
+    if re.fullmatch(r"lukket\s*(?:punkt|sag)?\.?", stripped, re.IGNORECASE):
+        return stripped, True
+    cleaned = _CLOSED_RE.sub("", stripped).strip(" -–")
+    if cleaned != stripped and cleaned:
+        return cleaned, True
+    return stripped, False
+
+
+_CLOSED_LINE_RE = re.compile(
+    r"^\(?(?:lukket(?:\s+(?:punkt|sag|møde))?|for lukkede døre)\)?\.?$", re.IGNORECASE
+)
+
+
+def _close(item: AgendaItem, warnings: list[str]) -> AgendaItem:
+    """Mark a closed item; its content is never stored (only its title)."""
+    title, closed = closed_title(item.title)
+    first = item.sections[0].text.strip().split("\n", 1)[0] if item.sections else ""
+    if not closed and _CLOSED_LINE_RE.match(first):
+        closed = True  # a 'Lukket punkt' line right under the heading
+    if not closed:
+        return item
+    if item.sections:
+        warnings.append(f"item {item.number}: closed item, its printed content is not stored")
+    return replace(item, title=title, closed=True, sections=(), attachments=())
 
 
 # ----------------------------------------------------------------------- skeleton
@@ -172,9 +280,10 @@ def _split_bodies(
     bodies: list[_Block] = []
     seen: set[str] = set()
     for marker in markers:
-        if marker.kind == "stop":
-            if bodies:
-                bodies[-1].markers.append(marker)
+        if marker.kind == "stop" and not bodies:
+            continue
+        if bodies and (marker.kind == "stop" or not is_primary_label(marker.name, marker.role)):
+            bodies[-1].markers.append(marker)  # a subheading never starts another body
             continue
         if not bodies or marker.name in seen:
             first = _pull_case_line(lines, marker.line, bodies[-1].start if bodies else start)
@@ -286,9 +395,12 @@ def _build_item(
     entry = sk.entries[index]
     heading = sk.headings.get(index)
     title = entry.title if sk.toc is not None else (heading.title if heading else entry.title)
+    title, titled_case = split_title_case(title)
     blocks = sorted(blocks, key=lambda b: b.start)
     markers = [m for b in blocks for m in b.markers]
     case = _case(lines, heading, blocks, markers)
+    if case is None and titled_case is not None:
+        case = (titled_case, None, heading.line if heading else entry.line)
     end_line = max((b.end for b in blocks), default=heading.line + 1 if heading else entry.line)
     end_offset = lines[end_line].start if end_line < len(lines) else len(text)
     if heading is not None:
@@ -310,6 +422,21 @@ def _build_item(
         start=start,
         end=end,
     )
+
+
+_TITLE_CASE_RE = re.compile(
+    r"\s*[-–(,]?\s*(?:sags?\.?\s*nr\.?|sagsnummer|j\.?\s*nr\.?)\s*[:.]?\s*"
+    r"((?=[\w./-]*\d)[\w./-]*\w)\)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def split_title_case(title: str) -> tuple[str, str | None]:
+    """('Budget 2025', '24/1234') for 'Budget 2025 (Sagsnr. 24/1234)'; titles keep words only."""
+    m = _TITLE_CASE_RE.search(title)
+    if m is None or m.start() == 0:
+        return title, None
+    return title[: m.start()].rstrip(" -–,("), m.group(1)
 
 
 def _case(
@@ -334,7 +461,9 @@ def _preamble_markers(
     stop = min((m.line for m in markers), default=max((b.end for b in blocks), default=0))
     found: list[Marker] = []
     if heading.proposal_offset is not None:
-        found.append(Marker("proposal", "Indstilling", heading.line, heading.proposal_offset))
+        found.append(
+            Marker("proposal", "Indstilling", heading.line, heading.proposal_offset, "proposal")
+        )
     elif (proposal := proposal_marker(lines, heading.line + 1, stop)) is not None:
         found.append(proposal)
     if found and found[0].line == heading.line:
@@ -343,7 +472,9 @@ def _preamble_markers(
     limit = found[0].line if found else stop
     for line in lines[first_text:limit]:
         if not is_noise(line.clean):
-            found.insert(0, Marker("implicit", UNLABELLED_SECTION, line.index, line.start))
+            found.insert(
+                0, Marker("implicit", UNLABELLED_SECTION, line.index, line.start, "background")
+            )
             break
     return found
 
@@ -411,27 +542,39 @@ def _short(title: str) -> str:
 
 
 def _meeting(
-    doc: Document, lines: Sequence[Line], sk: _Skeleton, items: list[AgendaItem]
+    doc: Document,
+    lines: Sequence[Line],
+    sk: _Skeleton,
+    items: list[AgendaItem],
+    hints: MeetingHints,
+    warnings: list[str],
 ) -> Meeting:
-    """Combine header fields and items; raise ParseError when a required field is missing."""
+    """Combine header fields and items, each field from the first place that states it."""
     header = parse_header(lines, sk.header_end)
     front = _front_matter(lines, sk, items)
     fallback = parse_header(front, len(front))
-    head = lines[: sk.header_end]
-    body = canonical_body("\n".join(line.clean for line in head)) or canonical_body(
-        "\n".join(line.clean for line in front)
-    )
-    doc_type = header.doc_type or fallback.doc_type
+    head_text = "\n".join(line.clean for line in lines[: sk.header_end])
+    front_text = "\n".join(line.clean for line in front)
+    running = doc.metadata.get("running_header", "")
+    meta = "\n".join(doc.metadata.get(k, "") for k in ("title", "subject"))
+    name = _path_text(doc.path)
+    places: list[tuple[str, str]] = [
+        ("the header", head_text), ("the first page", front_text),
+        ("the running page header", running), ("the file metadata", meta),
+        ("the file name", name),
+    ]  # fmt: skip
+    body = _first(places, canonical_body, hints.body, "body", warnings)
+    meeting_date = hints.date or header.date or fallback.date
+    if meeting_date is None:
+        meeting_date = _first(places[2:], _date_of, None, "meeting date", warnings)
+    doc_type = hints.doc_type or header.doc_type or fallback.doc_type
+    if doc_type is None:
+        doc_type = _first(places[2:], _doc_type_of, None, "", [])
     if doc_type is None and any(item.decision for item in items):
         doc_type = "referat"
-    meeting_date = header.date or fallback.date
-    missing = [
-        label
-        for label, value in (("body", body), ("meeting date", meeting_date), ("doc type", doc_type))
-        if value is None
-    ]
-    if missing or body is None or meeting_date is None or doc_type is None:
-        raise ParseError(doc.path, "could not find the " + ", ".join(missing) + " in the header")
+        warnings.append("document type not stated: assumed 'referat' (decisions are recorded)")
+    if doc_type is None:
+        warnings.append("document type not found: stored as unknown")
     participants, absentees = parse_participants(front)
     return Meeting(
         body=body,
@@ -445,7 +588,46 @@ def _meeting(
         participants=participants,
         absentees=absentees,
         title=_title(header.title, doc_type, body, meeting_date),
+        warnings=tuple(doc.warnings) + tuple(warnings),
     )
+
+
+def _first(
+    places: Sequence[tuple[str, str]],
+    find: Callable[[str], str | None],
+    override: str | None,
+    label: str,
+    warnings: list[str],
+) -> str | None:
+    """The value ``find`` reads from the first place that states it; warn where it came
+    from when that is not the header, and when nothing states it."""
+    if override:
+        return override
+    for k, (place, text) in enumerate(places):
+        value = find(text) if text.strip() else None
+        if value:
+            if k > 1 and label:
+                warnings.append(f"{label} taken from {place}: {value}")
+            return value
+    if label:
+        warnings.append(f"{label} not found: stored as unknown")
+    return None
+
+
+def _date_of(text: str) -> str | None:
+    found = find_date(text)
+    return found[0] if found else None
+
+
+def _doc_type_of(text: str) -> str | None:
+    return doc_type_word(text)
+
+
+def _path_text(path: str) -> str:
+    """The file and folder names as words: 'Byraad_den_3._maj_2024.pdf' -> '... 3. maj 2024'."""
+    parts = PurePath(path).parts[-3:]
+    words = [PurePath(parts[-1]).stem] + list(reversed(parts[:-1])) if parts else []
+    return "\n".join(re.sub(r"[_+]+", " ", w) for w in words)
 
 
 def _front_matter(lines: Sequence[Line], sk: _Skeleton, items: list[AgendaItem]) -> list[Line]:
@@ -455,7 +637,10 @@ def _front_matter(lines: Sequence[Line], sk: _Skeleton, items: list[AgendaItem])
     return list(lines[: sk.header_end]) + after_toc
 
 
-def _title(header_title: str | None, doc_type: str, body: str, meeting_date: str) -> str:
+def _title(
+    header_title: str | None, doc_type: str | None, body: str | None, meeting_date: str | None
+) -> str | None:
     if header_title and len(header_title.split()) >= 4:
         return header_title
-    return f"{doc_type.capitalize()} {body} {meeting_date}"
+    parts = [(doc_type or "").capitalize(), body or "", meeting_date or ""]
+    return " ".join(p for p in parts if p) or None

@@ -11,17 +11,17 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from vectorstore.embedder import Embedder
-from vectorstore.store import VectorStore
+from vectorstore.store import DocumentRecord, VectorStore
 
 from .chunker import Chunker
-from .errors import IngestError
-from .models import Meeting
-from .parser import parse_meeting
+from .errors import IngestError, ReadError
+from .models import Document, Meeting
+from .parser import MeetingHints, parse_meeting
 from .readers import iter_source_files, read_document
 from .serialize import meeting_to_dict
 
@@ -32,6 +32,14 @@ log = logging.getLogger(__name__)
 class FileError:
     file: str
     reason: str
+
+
+@dataclass
+class FileWarning:
+    """What was assumed or is unknown about one stored file."""
+
+    file: str
+    warning: str
 
 
 @dataclass
@@ -46,6 +54,8 @@ class IngestReport:
     skipped_unchanged: int = 0
     removed: int = 0
     errors: list[FileError] = field(default_factory=list)
+    warnings: list[FileWarning] = field(default_factory=list)
+    duplicates: int = 0
     seconds: float = 0.0
     ingested_sources: list[str] = field(default_factory=list)
 
@@ -68,10 +78,17 @@ def source_key(path: Path) -> str:
 class Ingestor:
     """Ingest files into a :class:`VectorStore` with one embedder and chunker."""
 
-    def __init__(self, store: VectorStore, embedder: Embedder, chunker: Chunker | None = None):
+    def __init__(
+        self,
+        store: VectorStore,
+        embedder: Embedder,
+        chunker: Chunker | None = None,
+        hints: MeetingHints | None = None,
+    ):
         self.store = store
         self.embedder = embedder
         self.chunker = chunker or Chunker(embedder.count_tokens, max_tokens=embedder.max_tokens)
+        self.hints = hints
 
     def ingest(
         self,
@@ -99,9 +116,7 @@ class Ingestor:
     def _ingest_one(self, path: Path, report: IngestReport) -> None:
         source = source_key(path)
         try:
-            doc = read_document(path)
-            doc.path = source
-            meeting = parse_meeting(doc)
+            doc, meeting = load_meeting(path, self.hints, source=source)
         except IngestError as exc:
             report.errors.append(FileError(str(path), exc.problem))
             log.warning("skipping %s: %s", path, exc.problem)
@@ -112,12 +127,54 @@ class Ingestor:
             self.store.delete_stale_chunks(source, keep_hash=meeting.doc_hash)
             report.skipped_unchanged += 1
             return
+        report.warnings.extend(FileWarning(str(path), w) for w in meeting.warnings)
+        twin = self._same_content(meeting)
+        if twin is not None:
+            self._add_source(twin, source)
+            report.duplicates += 1
+            report.warnings.append(
+                FileWarning(str(path), f"same content as {twin.source}: stored once, both listed")
+            )
+            return
+        meeting = self._distinct_id(meeting)
         n_chunks = self.write_meeting(meeting, doc.text)
         report.ingested += 1
         report.meetings += 1
         report.items += len(meeting.items)
         report.chunks += n_chunks
         report.ingested_sources.append(source)
+
+    def _same_content(self, meeting: Meeting) -> DocumentRecord | None:
+        """Another stored file with exactly this content (a copy under another name)."""
+        return next(
+            (r for r in self.store.documents_with(doc_hash=meeting.doc_hash)
+             if r.source != meeting.source),
+            None,
+        )
+
+    def _add_source(self, record: DocumentRecord, source: str) -> None:
+        """List ``source`` on ``record`` (the chunks, ids and vectors stay as they are)."""
+        payload = dict(record.payload)
+        sources = list(payload.get("sources") or [record.source])
+        if source in sources:
+            return
+        payload["sources"] = sources + [source]
+        vector = self.embedder.embed_passages([_record_title(payload)])[0]
+        meta = {k: v for k, v in record.metadata.items() if k not in ("source", "doc_hash")}
+        self.store.put_document(record.source, record.doc_hash, payload, meta, vector)
+
+    def _distinct_id(self, meeting: Meeting) -> Meeting:
+        """A second, different document of the same meeting (a supplementary agenda, the
+        same minutes as PDF and DOCX) gets its own id instead of overwriting the first."""
+        if meeting.id_suffix:
+            return meeting
+        others = [
+            r for r in self.store.documents_with(meeting_id=meeting.meeting_id)
+            if r.source != meeting.source
+        ]
+        if not others:
+            return meeting
+        return replace(meeting, id_suffix=meeting.doc_hash[:6])
 
     def write_meeting(self, meeting: Meeting, text: str) -> int:
         """Embed and store one parsed meeting; returns the number of chunks written."""
@@ -130,21 +187,21 @@ class Ingestor:
             )
         payload = meeting_to_dict(meeting)
         payload["text"] = text
-        title = f"{meeting.body} {meeting.date} {meeting.doc_type}"
+        payload["sources"] = [meeting.source]
         self.store.put_document(
             meeting.source,
             meeting.doc_hash,
             payload,
             {
                 "meeting_id": meeting.meeting_id,
-                "body": meeting.body,
-                "date": meeting.date,
+                "body": meeting.body or "",
+                "date": meeting.date or "",
                 "date_int": meeting.date_int,
-                "doc_type": meeting.doc_type,
+                "doc_type": meeting.doc_type or "",
                 "items": len(meeting.items),
                 "chunks": len(chunks),
             },
-            self.embedder.embed_passages([title])[0],
+            self.embedder.embed_passages([_record_title(payload)])[0],
         )
         self.store.delete_stale_chunks(meeting.source, keep_hash=meeting.doc_hash)
         return len(chunks)
@@ -158,3 +215,45 @@ class Ingestor:
                 self.store.delete_document(source)
                 removed += 1
         return removed
+
+
+def _record_title(payload: dict[str, Any]) -> str:
+    """The text embedded for a document record: body, date and document type."""
+    return " ".join(str(payload.get(k) or "") for k in ("body", "date", "doc_type")).strip()
+
+
+def load_meeting(
+    path: Path, hints: MeetingHints | None = None, *, source: str | None = None
+) -> tuple[Document, Meeting]:
+    """Read and understand one file without storing anything (also ``meetings inspect``).
+
+    FirstAgenda JSON is read by its connector (structure comes from the JSON); every
+    other format is read to text and parsed.  ``hints`` override body/date/doc type.
+    """
+    if path.suffix.lower() == ".json":
+        from .firstagenda import read_firstagenda
+
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise ReadError(str(path), f"cannot read the file: {exc.strerror or exc}") from exc
+        doc, meeting = read_firstagenda(path, data)
+        if source is not None:
+            doc.path = source
+            meeting = replace(meeting, source=source)
+        return doc, _apply_hints(meeting, hints)
+    doc = read_document(path)
+    if source is not None:
+        doc.path = source
+    return doc, parse_meeting(doc, hints)
+
+
+def _apply_hints(meeting: Meeting, hints: MeetingHints | None) -> Meeting:
+    if hints is None:
+        return meeting
+    return replace(
+        meeting,
+        body=hints.body or meeting.body,
+        date=hints.date or meeting.date,
+        doc_type=hints.doc_type or meeting.doc_type,
+    )

@@ -3,8 +3,9 @@
 Labels come as bare lines ('Baggrund', '### **Indstilling**', ' Baggrund', 'Sagsfremstilling.'),
 as inline prefixes ('Referat: Dagsordenen blev godkendt.', '**Beslutning:** Godkendt') or
 implicitly ('Det indstilles, at ...' right under a heading is the Indstilling).  They are
-canonicalised through ``SECTION_ALIASES``; any other subheading stays part of the section
-it appears in.
+named as printed and given a role through ``section_role`` (``LABEL_ROLES`` plus the
+'<body>s beslutning den <date>' forms); any other subheading stays part of the section it
+appears in.
 """
 
 from __future__ import annotations
@@ -16,27 +17,104 @@ from dataclasses import dataclass
 from .models import Section
 from .textlines import Line, clean_inline, clean_passage, is_noise
 
-SECTION_ALIASES: dict[str, str] = {
-    "baggrund": "Baggrund",
-    "resume": "Baggrund",
-    "resumé": "Baggrund",
-    "sagsresume": "Baggrund",
-    "sagsresumé": "Baggrund",
-    "indstilling": "Indstilling",
-    "indstillinger": "Indstilling",
-    "forslag til beslutning": "Indstilling",
-    "administrationens indstilling": "Indstilling",
-    "forvaltningens indstilling": "Indstilling",
-    "direktionens indstilling": "Indstilling",
-    "sagsfremstilling": "Sagsfremstilling",
-    "sagsbeskrivelse": "Sagsfremstilling",
-    "sagens indhold": "Sagsfremstilling",
-    "beslutning": "Beslutning",
-    "beslutninger": "Beslutning",
-    "afgørelse": "Beslutning",
-    "referat": "Referat",
-}
-"""Label as printed (lower case, without markup and trailing ':'/'.') -> canonical name."""
+LABEL_ROLES: dict[str, str] = {
+    # background: what the case is about
+    "baggrund": "background", "resume": "background", "resumé": "background",
+    "sagsresume": "background", "sagsresumé": "background", "sammendrag": "background",
+    "sagsfremstilling": "background", "sagsbeskrivelse": "background",
+    "sagens indhold": "background", "sagens baggrund": "background",
+    "supplerende sagsfremstilling": "background", "fremstilling": "background",
+    "sagsforløb": "background", "sagens forløb": "background", "sagsprocedure": "background",
+    "sagsproces": "background", "øvrige konsekvenser": "background",
+    "øvrige forhold": "background", "den videre proces": "background",
+    "miljøvurdering": "background", "finansiering": "background", "anlæg": "background",
+    "drift": "background", "likviditet": "background", "supplerende sagsbeskrivelse": "background",
+    "offentlig høring": "background", "høringsproces": "background",
+    "gældende plangrundlag": "background", "supplerende indstilling": "proposal",
+    "lovgrundlag": "background",
+    "retsgrundlag": "background", "høring": "background", "høringssvar": "background",
+    "vurdering": "background", "administrationens vurdering": "background",
+    "forvaltningens vurdering": "background", "kommunikation": "background",
+    "økonomi": "background", "økonomiske konsekvenser": "background",
+    "økonomi og finansiering": "background", "bevillingsmæssige konsekvenser": "background",
+    "økonomiske og personalemæssige konsekvenser": "background",
+    "personalemæssige konsekvenser": "background",
+    "konsekvenser": "background", "tidsplan": "background", "videre proces": "background",
+    "oplæg": "background", "indledning": "background", "formål": "background",
+    "politisk behandling": "background", "sagsgang": "background", "proces": "background",
+    "handicappolitiske konsekvenser": "background", "klimamæssige konsekvenser": "background",
+    "miljømæssige konsekvenser": "background", "bæredygtighed": "background",
+    "beslutningskompetence": "other", "beslutningen træffes af": "other",
+    "kompetence": "other", "afgørelseskompetence": "other",
+    # proposal: what the body is asked to decide
+    "indstilling": "proposal", "indstillinger": "proposal", "forslag": "proposal",
+    "forslag til beslutning": "proposal", "administrationens indstilling": "proposal",
+    "forvaltningens indstilling": "proposal", "direktionens indstilling": "proposal",
+    "direktørens indstilling": "proposal", "indstilling til beslutning": "proposal",
+    "anbefaling": "proposal", "anbefalinger": "proposal", "forslag til indstilling": "proposal",
+    # decision: what the body decided (resolution text)
+    "beslutning": "decision", "beslutninger": "decision", "afgørelse": "decision",
+    "referat": "decision", "protokoltilførsel": "decision",
+    "udvalgets beslutning": "decision", "byrådets beslutning": "decision",
+    "kommunalbestyrelsens beslutning": "decision", "vedtagelse": "decision",
+    # attachments
+    "bilag": "attachments", "bilagsliste": "attachments", "vedlagte bilag": "attachments",
+}  # fmt: skip
+"""Section label as printed (lower case, no markup, no trailing ':'/'.') -> role.
+
+Labels that name a body or a date ("Beslutning i Økonomiudvalget den 3. maj 2024",
+"Økonomiudvalgets beslutning den ...") are recognised by ``section_role`` from their key
+word, so this table lists only the bare words.  Extend it for a new convention."""
+
+_ROLE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^(?:[\wæøå-]+s\s+)?(?:beslutning|afgørelse)(?:er)?\b", re.I), "decision"),
+    (re.compile(r"^(?:[\wæøå-]+s\s+)?(?:indstilling|anbefaling)(?:er)?\b", re.I), "proposal"),
+)
+"""A label that starts with a decision/proposal word, optionally after a body in the
+genitive ('Byrådets beslutning den 3. maj', 'Beslutning i Økonomiudvalget 19-11-2025')."""
+
+_DATE_TAIL = r"(?:den\s+|d\.\s*)?(?:\d{1,2}\.?\s*[a-zæøå]+\.?\s*\d{4}|\d[\d./-]*\d)"
+_TAIL_RE = re.compile(
+    rf"^(?:(?:i|på|fra)\s+(?:mødet\s+(?:i\s+)?)?[\wæøå][\wæøå.\- ]{{0,50}}?)?"
+    rf"\s*(?:{_DATE_TAIL})?\s*$",
+    re.IGNORECASE,
+)
+
+
+def section_role(label: str) -> str | None:
+    """The role of a printed section label, or None when it is not a known label.
+
+    >>> section_role("Beslutning i Økonomiudvalget den 19-11-2025")
+    'decision'
+    >>> section_role("Økonomiske konsekvenser")
+    'background'
+    """
+    text = re.sub(r"\s+", " ", label).strip().rstrip(":.").strip().lower()
+    if not text or len(text) > 90:
+        return None
+    role = LABEL_ROLES.get(text)
+    if role is not None:
+        return role
+    for pattern, word_role in _ROLE_WORDS:
+        m = pattern.match(text)
+        if m and _TAIL_RE.match(text[m.end() :].strip()):
+            return word_role
+    return None
+
+
+PRIMARY_BACKGROUND = frozenset(
+    "baggrund resume resumé sagsresume sagsresumé sammendrag sagsfremstilling "
+    "sagsbeskrivelse fremstilling".split()
+) | {"sagens indhold"}
+"""Background labels that open an item's body.  Every other background label (Økonomi,
+Høringssvar, Tidsplan ...) is a subheading: it starts a section of its own but never a
+new item body (it may repeat inside one item)."""
+
+
+def is_primary_label(name: str, role: str) -> bool:
+    """Does this label open an item's body structure (see ``PRIMARY_BACKGROUND``)?"""
+    return role in ("proposal", "decision") or name.lower() in PRIMARY_BACKGROUND
+
 
 BOILERPLATE_LABELS = frozenset({"mission", "vision"})
 """Headings of organisation boilerplate (KL's mission/vision) that end a section."""
@@ -44,22 +122,36 @@ BOILERPLATE_LABELS = frozenset({"mission", "vision"})
 UNLABELLED_SECTION = "Sagsfremstilling"
 """Name given to item text that precedes every label (the case as presented)."""
 
-_LABEL_WITH_BODY_RE = re.compile(
-    r"^(beslutning|indstilling|referat)\s+(?:i|fra)\s+\S.{0,70}$", re.IGNORECASE
-)
+_LABEL_WORDS = sorted(LABEL_ROLES, key=len, reverse=True)
 _INLINE_RE = re.compile(
     r"^[\s\-#*]*(?:<b>)?\s*("
-    + "|".join(sorted(map(re.escape, SECTION_ALIASES), key=len, reverse=True))
+    + "|".join(map(re.escape, _LABEL_WORDS))
+    + r"|(?:[\wæøåÆØÅ-]+s\s+)?(?:beslutning|afgørelse|indstilling)"
+    + r"(?:\s+(?:i|fra|på)\s+[\wæøåÆØÅ.\- ]{1,50}?)?(?:\s+(?:den|d\.)?\s*\d[\d./-]*\d)?"
     + r")\s*(?:\*\*|</b>)?\s*:\s*(?:\*\*|</b>)?\s*(?=\S)",
     re.IGNORECASE,
 )
 _PROPOSAL_RE = re.compile(r"^[-*\s]*(Det indstilles|[A-ZÆØÅ][\wæøå]+ indstiller)\b")
-_CASE_RE = re.compile(r"^(SAG-\d{4}-\d{5})\b[\s:]*(.*)$")
+_SAG_RE = re.compile(r"^([A-ZÆØÅ]{2,5}-\d{4}-\d{3,7})\b[\s:]*(.*)$")
+"""An unlabelled case number line ('SAG-2023-04402 chbn/jhp', 'EMN-2024-004711')."""
+_CASE_LABEL = (
+    r"(?:sags?\.?\s*nr\.?|sags?\s+nr\.?|sagsnummer|sags-?id|j\.?\s*nr\.?|"
+    r"journal\s*nr\.?|journalnummer|acadre\s+sagsnr\.?|esdh\s*-?\s*nr\.?)"
+)
+_LABELLED_CASE_RE = re.compile(
+    rf"(?<![\wæøå]){_CASE_LABEL}(?:\s+i\s+[\wæøåÆØÅ-]+)?\s*[:.]?\s*\t?\s*"
+    r"((?=[\w./-]*\d)[A-ZÆØÅa-zæøå0-9][\w./-]*[\w])",
+    re.IGNORECASE,
+)
+"""A labelled case number ('Sagsnr.: 13/1234', 'J.nr. 27.00.00-A00-1-17',
+'Sagsnr. i ESDH:<TAB>25/23642') in any shape that contains a digit."""
+_KLE_RE = re.compile(r"^(\d{2}\.\d{2}\.\d{2}-[A-ZÆØÅ]\d{2}-\d+-\d{2})\b")
+"""A bare KLE journal number at the start of a line ('27.00.00-A00-1-17')."""
 
 
 @dataclass(frozen=True)
 class Marker:
-    """Where a section starts: its canonical name, line index and text offset.
+    """Where a section starts: its printed name, role, line index and text offset.
 
     ``kind`` is 'label' (bare line), 'inline' ('Referat: ...'), 'proposal' (implicit
     Indstilling), 'implicit' (unlabelled text under a heading) or 'stop' (boilerplate
@@ -70,17 +162,20 @@ class Marker:
     name: str
     line: int
     offset: int
+    role: str = "other"
+
+
+def printed_label(text: str) -> str:
+    """A label as printed, without markup, trailing ':'/'.' and extra spaces."""
+    text = re.sub(r"\s+", " ", text).strip().rstrip(":.").strip()
+    return text[:1].upper() + text[1:]
 
 
 def label_name(clean: str) -> str | None:
-    """Canonical section name when the cleaned line is a bare section label."""
-    text = clean.strip().rstrip(":.").strip()
-    if not text or len(text) > 80:
+    """Printed section name when the cleaned line is a bare section label."""
+    if not clean or len(clean) > 90 or "\t" in clean:
         return None
-    name = SECTION_ALIASES.get(text.lower())
-    if name is None and _LABEL_WITH_BODY_RE.match(text):
-        name = SECTION_ALIASES[text.split()[0].lower()]
-    return name
+    return printed_label(clean) if section_role(clean) is not None else None
 
 
 def find_markers(lines: Sequence[Line], start: int, end: int) -> list[Marker]:
@@ -91,12 +186,13 @@ def find_markers(lines: Sequence[Line], start: int, end: int) -> list[Marker]:
             continue
         name = label_name(line.clean)
         if name is not None:
-            markers.append(Marker("label", name, line.index, line.end))
+            role = section_role(name) or "other"
+            markers.append(Marker("label", name, line.index, line.end, role))
         elif line.clean.rstrip(":.").lower() in BOILERPLATE_LABELS:
             markers.append(Marker("stop", "", line.index, line.start))
-        elif m := _INLINE_RE.match(line.raw):
-            name = SECTION_ALIASES[m.group(1).lower()]
-            markers.append(Marker("inline", name, line.index, line.start + m.end()))
+        elif (m := _INLINE_RE.match(line.raw)) and (inline := section_role(m.group(1))):
+            name = printed_label(m.group(1))
+            markers.append(Marker("inline", name, line.index, line.start + m.end(), inline))
     return markers
 
 
@@ -105,25 +201,40 @@ def proposal_marker(lines: Sequence[Line], start: int, end: int) -> Marker | Non
     for line in lines[start:end]:
         m = _PROPOSAL_RE.match(line.raw)
         if m:
-            return Marker("proposal", "Indstilling", line.index, line.start + m.start(1))
+            return Marker(
+                "proposal", "Indstilling", line.index, line.start + m.start(1), "proposal"
+            )
     return None
 
 
 def case_number(lines: Sequence[Line], start: int, end: int) -> tuple[str, str | None, int] | None:
-    """(case number, handler initials, line index) of the first 'SAG-...' line in [start, end)."""
+    """(case number as printed, handler initials, line index) of the first case line."""
     for line in lines[start:end]:
-        m = _CASE_RE.match(line.clean)
-        if m:
-            handler = re.sub(r"\s+", " ", m.group(2)).strip() or None
-            if handler is not None and len(handler) > 40:
-                handler = None
-            return m.group(1), handler, line.index
+        found = _line_case(line.clean)
+        if found is not None:
+            return found[0], found[1], line.index
+    return None
+
+
+def _line_case(clean: str) -> tuple[str, str | None] | None:
+    m = _SAG_RE.match(clean)
+    if m:
+        handler = re.sub(r"\s+", " ", m.group(2)).strip() or None
+        if handler is not None and (len(handler) > 40 or _LABELLED_CASE_RE.search(handler)):
+            handler = None
+        return m.group(1), handler
+    m = _LABELLED_CASE_RE.search(clean)
+    if m and m.start() <= 40:
+        return m.group(1).rstrip("./-"), None
+    m = _KLE_RE.match(clean)
+    if m:
+        return m.group(1), None
     return None
 
 
 def is_case_line(line: Line) -> bool:
-    """True when the line is a case number line ('SAG-2023-04402 chbn/jhp')."""
-    return bool(_CASE_RE.match(line.clean))
+    """True when the line states a case number ('SAG-2023-04402 chbn/jhp', 'Sagsnr.: 13/1234')."""
+    return len(line.clean) <= 160 and _line_case(line.clean) is not None
 
 
 def build_sections(
@@ -141,16 +252,20 @@ def build_sections(
             if ordered[k + 1].line == marker.line:
                 stop = ordered[k + 1].offset
         stop = max(stop, marker.offset)
-        sections.append(make_section(text, lines, marker.name, marker.offset, stop))
+        sections.append(
+            make_section(text, lines, marker.name, marker.offset, stop, marker.role)
+        )
     return tuple(sections)
 
 
-def make_section(text: str, lines: Sequence[Line], name: str, start: int, end: int) -> Section:
+def make_section(
+    text: str, lines: Sequence[Line], name: str, start: int, end: int, role: str = "other"
+) -> Section:
     """A section over text[start:end], trimmed to its first and last meaningful line."""
     first, last = _content_bounds(text, lines, start, end)
     if first >= last:
-        return Section(name, "", start, start)
-    return Section(name, clean_passage(text[first:last]), first, last)
+        return Section(name, "", start, start, role)
+    return Section(name, clean_passage(text[first:last]), first, last, role)
 
 
 def _content_bounds(text: str, lines: Sequence[Line], start: int, end: int) -> tuple[int, int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from dataclasses import fields as dataclass_fields
 from typing import Any
 
 from .models import AgendaItem, Meeting, Section
@@ -25,14 +26,48 @@ def meeting_from_dict(data: dict[str, Any]) -> Meeting:
         )
         for item in data.get("items", [])
     )
-    derived = ("items", "meeting_id", "participants", "absentees")
-    fields = {k: v for k, v in data.items() if k not in derived}
+    derived = ("items", "meeting_id", "participants", "absentees", "warnings", "sources", "text")
+    fields = {k: v for k, v in data.items() if k not in derived and k in _MEETING_FIELDS}
     return Meeting(
         **fields,
         items=items,
         participants=tuple(data.get("participants", [])),
         absentees=tuple(data.get("absentees", [])),
+        warnings=tuple(data.get("warnings", [])),
+        sources=tuple(data.get("sources", [])),
     )
+
+
+_MEETING_FIELDS = frozenset(f.name for f in dataclass_fields(Meeting))
+
+
+def inspect_entry(meeting: Meeting) -> dict[str, Any]:
+    """The ``meetings inspect --json`` shape: how one document was understood."""
+    return {
+        "meeting_id": meeting.meeting_id,
+        "body": meeting.body,
+        "date": meeting.date,
+        "time": meeting.time,
+        "doc_type": meeting.doc_type,
+        "location": meeting.location,
+        "participants": list(meeting.participants),
+        "absentees": list(meeting.absentees),
+        "source": meeting.source,
+        "items": [
+            {
+                "number": item.number,
+                "title": item.title,
+                "case_number": item.case_number,
+                "closed": item.closed,
+                "sections": [
+                    {"name": s.name, "role": s.role, "chars": len(s.text)} for s in item.sections
+                ],
+                "attachments": list(item.attachments),
+            }
+            for item in meeting.items
+        ],
+        "warnings": list(meeting.warnings),
+    }
 
 
 def outline_entry(meeting: Meeting) -> dict[str, Any]:

@@ -8,6 +8,7 @@ words across page breaks.  Everything here is about that surface; no meeting kno
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 _BOOKMARK_RE = re.compile(r"\[(?:bookmark|image):[^\]]*\]", re.IGNORECASE)
@@ -158,3 +159,51 @@ def _join(previous: str, following: str) -> str:
             return previous + following
         return previous[:-1] + following
     return previous + " " + following
+
+
+_PAGE_NUMBER_RE = re.compile(
+    r"(?<![\wæøå])(?:side|page)\s+\d{1,4}(?:\s*(?:af|/|of)\s*\d{1,4})?\b", re.I
+)
+_MIN_RUNNING_REPEATS = 3
+
+
+def blank_running_lines(
+    lines: list[Line], keep: Callable[[Line], bool] = lambda line: False
+) -> list[Line]:
+    """Blank the running page headers/footers a converter left in the text.
+
+    A line is running matter when it is short and carries a page number ('Økonomiudvalget
+    12-03-2024 Side 3 af 9'), or when the very same line repeats at least three times and
+    carries a digit (a dated page header 'Referat Byrådet 12.03.2024').  Offsets stay as
+    they were; only ``clean`` becomes '' so the parser skips the line.  Lines for which
+    ``keep`` is true (case number lines, which repeat with other digits) are never blanked.
+    """
+    counts: dict[str, int] = {}
+    for line in lines:
+        if line.clean:
+            counts[line.clean] = counts.get(line.clean, 0) + 1
+    result: list[Line] = []
+    for line in lines:
+        clean = line.clean
+        running = False
+        if clean and len(clean) <= 120 and not keep(line):
+            paged = bool(_PAGE_NUMBER_RE.search(clean))
+            repeated = counts[clean] >= _MIN_RUNNING_REPEATS and len(clean) >= 12
+            dated = any(ch.isdigit() for ch in clean) and not clean[:1].isdigit()
+            running = paged or (repeated and dated)
+        result.append(Line(line.index, line.start, line.end, line.raw, "") if running else line)
+    return result
+
+
+def blank_spans(text: str, lines: list[Line]) -> str:
+    """``text`` with the characters of every line whose ``clean`` is '' but whose raw text
+    is not blank replaced by spaces (same length, so every offset still holds)."""
+    pieces: list[str] = []
+    pos = 0
+    for line in lines:
+        if not line.clean and line.raw.strip():
+            pieces.append(text[pos : line.start])
+            pieces.append(" " * (line.end - line.start))
+            pos = line.end
+    pieces.append(text[pos:])
+    return "".join(pieces)

@@ -16,12 +16,15 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from typing import Any
 
 from .textlines import Line, strip_markup
 
 NUMBER = r"\d{1,3}(?:\.\d{1,3})*"
-_NUMBER_CELL_RE = re.compile(rf"^(?:(?:punkt|pkt\.?)\s*)?({NUMBER})\.?$", re.IGNORECASE)
-_NUMBER_TITLE_RE = re.compile(rf"^(?:(?:punkt|pkt\.?)\s*)?({NUMBER})\.?\s+(.+)$", re.IGNORECASE)
+_NUMBER_CELL_RE = re.compile(rf"^(?:(?:punkt|pkt\.?)\s*)?({NUMBER})[.:)]?$", re.IGNORECASE)
+_NUMBER_TITLE_RE = re.compile(
+    rf"^(?:(?:punkt|pkt\.?)\s*)?({NUMBER})(?:[.)]|(?<=\d):)?\s+(.+)$", re.IGNORECASE
+)
 _DOTS_RE = re.compile(r"\s*\.{2,}\s*(\d{1,4})?\s*$")
 _PAGE_RE = re.compile(r"^\d{1,4}$")
 _TABLE_HEAD_RE = re.compile(r"^\s*(?:punkt|pkt\.?|nr\.?|sag)\s*\t", re.IGNORECASE)
@@ -75,6 +78,17 @@ class Heading:
     proposal_offset: int | None = None
 
 
+_SPACED_NUMBER_RE = re.compile(
+    r"^((?:[-•]\s*)?(?:(?:punkt|pkt\.?)\s*)?)(\d{1,3}) (\d{1,2})\.?(?=[ \t]+[A-ZÆØÅ])",
+    re.IGNORECASE,
+)
+
+
+def dotted_numbers(text: str) -> str:
+    """'1 2 Regnskab' -> '1.2 Regnskab': two-level numbers printed with a space."""
+    return _SPACED_NUMBER_RE.sub(r"\1\2.\3", text, count=1)
+
+
 def number_key(number: str) -> tuple[int, ...]:
     """'3.10' -> (3, 10), for ordering item numbers."""
     return tuple(int(part) for part in number.split("."))
@@ -92,7 +106,7 @@ class _TocLine:
 
 def _parse_toc_line(raw: str) -> _TocLine | None:
     """Parse one candidate TOC line; None when it is not entry-shaped."""
-    cells = [c.strip() for c in strip_markup(raw).split("\t")]
+    cells = [c.strip() for c in dotted_numbers(strip_markup(raw).lstrip()).split("\t")]
     cells = [c for c in cells if c]
     if not cells:
         return None
@@ -158,10 +172,24 @@ def _toc_run(lines: Sequence[Line], start: int) -> Toc | None:
     if len(entries) < 2:
         return None
     signalled = table_head or signals * 2 >= len(entries)
-    plain_list = len(entries) >= 3 and not any(line.blank for line in lines[start:end])
+    compact = not any(line.blank for line in lines[start:end])
+    plain_list = compact and (len(entries) >= 3 or _headed_later(lines, entries, end))
     if not (signalled or plain_list):
         return None
     return Toc(tuple(entries), start, end)
+
+
+def _headed_later(lines: Sequence[Line], entries: list[TocEntry], end: int) -> bool:
+    """A short list is a TOC when a later heading repeats one of its entries."""
+    wanted = {e.number: e.title for e in entries}
+    for index in range(end, len(lines)):
+        if not lines[index].raw.lstrip().startswith(("#", "**", "<b>")):
+            continue
+        heading = parse_heading(lines, index)
+        if heading is not None and heading.number in wanted:
+            if title_similarity(wanted[heading.number], heading.title) >= 0.5:
+                return True
+    return False
 
 
 # --------------------------------------------------------------------- similarity
@@ -206,7 +234,7 @@ def title_similarity(title: str, candidate: str) -> float:
 def parse_heading(lines: Sequence[Line], index: int) -> Heading | None:
     """Read line ``index`` as a numbered heading ('3.1. Title', '- 4. **Title** v. Name')."""
     line = lines[index]
-    m = _HEADING_RE.match(line.clean)
+    m = _HEADING_RE.match(dotted_numbers(line.clean))
     if not m:
         return None
     number, rest = m.group(1), (m.group(2) or "").strip()
@@ -306,8 +334,12 @@ def headings_without_toc(
     rarely have that, and their numbers do not continue the outline either.
     """
     candidates = [h for i in range(start, len(lines)) if (h := _plain_heading(lines, i))]
+    styles = {(h.number, heading_style(lines[h.line])) for h in candidates}
     chain: list[Heading] = []
     for k, heading in enumerate(candidates):
+        if chain and _off_style(lines, heading, chain[0], styles):
+            continue  # '3. Bevaring ...' in a list while the items read '# Punkt 3: ...'
+
         until = candidates[k + 1].line if k + 1 < len(candidates) else len(lines)
         child_follows = k + 1 < len(candidates) and candidates[k + 1].number.startswith(
             heading.number + "."
@@ -322,6 +354,25 @@ def headings_without_toc(
         if backed or _stands_alone(lines, heading):
             chain.append(heading)
     return chain
+
+
+def heading_style(line: Line) -> tuple[bool, bool, str]:
+    """How an item heading is printed: (strong, 'Punkt'/'Pkt.' prefix, mark after number)."""
+    raw = line.raw.lstrip()
+    strong = raw.startswith(("#", "**", "<b>"))
+    clean = dotted_numbers(line.clean)
+    prefixed = bool(re.match(r"^(?:[-•]\s*)?(?:punkt|pkt\.?)\s*\d", clean, re.IGNORECASE))
+    m = re.match(rf"^(?:[-•]\s*)?(?:(?:punkt|pkt\.?)\s*)?{NUMBER}([.:)]?)", clean, re.IGNORECASE)
+    return strong, prefixed, m.group(1) if m else ""
+
+
+def _off_style(
+    lines: Sequence[Line], heading: Heading, first: Heading, styles: set[tuple[str, Any]]
+) -> bool:
+    """True when ``heading`` is printed unlike the first item heading while another line
+    with the same number is printed like it (so that line is the item, this one a list)."""
+    want = heading_style(lines[first.line])
+    return heading_style(lines[heading.line]) != want and (heading.number, want) in styles
 
 
 def _stands_alone(lines: Sequence[Line], heading: Heading) -> bool:

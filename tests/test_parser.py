@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 from ingest.bodies import canonical_body
 from ingest.errors import ParseError
 from ingest.models import Document, Meeting
-from ingest.parser import parse_meeting
+from ingest.parser import MeetingHints, parse_meeting
 from ingest.readers import read_document
+from ingest.sections import is_primary_label
 
 ROOT = Path(__file__).parents[1]
 SAMPLES = ROOT / "data" / "samples" / "kkr-midtjylland"
@@ -115,14 +116,16 @@ def test_items_match_shared_ground_truth(name: str) -> None:
         )
         assert (item.case_number, item.handler) == (t["case_number"], t["case_handler_initials"])
         assert item.presenter == t.get("presenter")
-        names = [s.name for s in item.sections]
+        # items.json knows the item-level sections; subheadings (Økonomi, Høringssvar ...)
+        # are sections of their own here, so they are compared apart
+        names = [s.name for s in item.sections if is_primary_label(s.name, s.role)]
         assert set(names) == set(t["sections"]), item.number
         # items.json lists sections canonically; ours are in document order
         starts = t["section_start_lines"]
         assert names == sorted(t["sections"], key=lambda n: starts[n]), item.number
         assert sorted(s.name for s in item.sections if not s.text) == sorted(t["empty_sections"])
         for section in item.sections:
-            if section.text:
+            if section.text and section.name in starts:
                 line = doc.text.count("\n", 0, section.start) + 1
                 assert starts[section.name] <= line <= starts[section.name] + 2, (
                     item.number,
@@ -384,7 +387,9 @@ def test_unseen_agenda_without_toc() -> None:
         ("4", "Eventuelt"),
     ]
     budget = meeting.items[1]
-    assert [s.name for s in budget.sections] == ["Baggrund", "Indstilling", "Sagsfremstilling"]
+    assert [(s.name, s.role) for s in budget.sections] == [
+        ("Resume", "background"), ("Indstilling", "proposal"), ("Sagsfremstilling", "background")
+    ]
     assert "det specialiserede børneområde" in budget.sections[0].text
     assert budget.attachments == ("Notat om budgetopfølgning",)
     assert meeting.items[3].sections == ()
@@ -405,30 +410,56 @@ def test_unseen_minutes_with_plain_toc_and_inline_decisions() -> None:
     ]
     school = meeting.items[1]
     assert (school.case_number, school.handler) == ("SAG-2024-00017", "abc/def")
-    assert [s.name for s in school.sections] == ["Sagsfremstilling", "Indstilling", "Beslutning"]
+    assert [(s.name, s.role) for s in school.sections] == [
+        ("Sagsfremstilling", "background"),
+        ("Indstilling", "proposal"),
+        ("Beslutning i Byrådet den 28-02-2024", "decision"),
+    ]
     assert school.decision == "Indstillingen blev godkendt med 27 stemmer mod 4."
     assert meeting.items[0].decision == "Godkendt."
 
 
-def test_unknown_body_without_committee_fails_clearly() -> None:
+def test_unknown_body_is_stored_as_unknown_with_a_warning() -> None:
     text = "Dagsorden\nMødedato: 1. april 2024\n\n1. Noget\nIndstilling\nDet indstilles.\n"
-    with pytest.raises(ParseError) as info:
-        parse_meeting(Document("x/mystery.txt", text))
-    assert "x/mystery.txt" in str(info.value) and "body" in info.value.problem
+    meeting = parse_meeting(Document("x/mystery.txt", text))
+    assert (meeting.body, meeting.date, meeting.doc_type) == (None, "2024-04-01", "dagsorden")
+    assert "body not found: stored as unknown" in meeting.warnings
+    assert meeting.meeting_id == "ukendt-2024-04-01-dagsorden"
 
 
-@pytest.mark.parametrize(
-    ("text", "problem"),
-    [
-        ("", "no text"),
-        ("KKR Midtjylland\nDagsorden\nDato: 21-11-2023\n\nIngen punkter her.", "no agenda items"),
-        ("KKR Midtjylland\nDagsorden\n\n1. Godkendelse\nIndstilling\nGodkendt.\n", "date"),
-    ],
-)
-def test_parse_errors_name_the_file(text: str, problem: str) -> None:
+def test_empty_document_is_a_parse_error_naming_the_file() -> None:
     with pytest.raises(ParseError) as info:
-        parse_meeting(Document("some/file.txt", text))
-    assert info.value.path == "some/file.txt" and problem in info.value.problem
+        parse_meeting(Document("some/file.txt", " \n"))
+    assert info.value.path == "some/file.txt" and "no text" in info.value.problem
+
+
+def test_document_without_agenda_structure_is_one_unnumbered_item() -> None:
+    text = "KKR Midtjylland\nDagsorden\nDato: 21-11-2023\n\nIngen punkter her.\nBare tekst."
+    meeting = parse_meeting(Document("some/file.txt", text))
+    assert (meeting.body, meeting.date, meeting.doc_type) == (
+        "KKR Midtjylland", "2023-11-21", "dagsorden"
+    )
+    assert [(i.number, i.title) for i in meeting.items] == [("", "KKR Midtjylland")]
+    assert "Bare tekst." in meeting.items[0].sections[0].text
+    assert any("no agenda structure found" in w for w in meeting.warnings)
+
+
+def test_missing_date_comes_from_the_file_name_with_a_warning() -> None:
+    text = "KKR Midtjylland\nDagsorden\n\n1. Godkendelse\nIndstilling\nGodkendt.\n"
+    meeting = parse_meeting(Document("arkiv/2019-03-12 16.00/referat.txt", text))
+    assert meeting.date == "2019-03-12"
+    assert "meeting date taken from the file name: 2019-03-12" in meeting.warnings
+    unknown = parse_meeting(Document("some/file.txt", text))
+    assert unknown.date is None and "meeting date not found: stored as unknown" in unknown.warnings
+
+
+def test_hints_override_what_the_document_says() -> None:
+    text = "KKR Midtjylland\nDagsorden\nDato: 21-11-2023\n\n1. Godkendelse\nIndstilling\nOk.\n"
+    hints = MeetingHints(body="Byrådet", date="2024-01-02", doc_type="referat")
+    meeting = parse_meeting(Document("f.txt", text), hints)
+    assert (meeting.body, meeting.date, meeting.doc_type) == ("Byrådet", "2024-01-02", "referat")
+    with pytest.raises(ValueError, match="YYYY-MM-DD"):
+        MeetingHints(date="2.1.2024")
 
 
 @pytest.mark.parametrize(
@@ -477,9 +508,10 @@ def _check_never_crashes(text: str) -> None:
     try:
         meeting = parse_meeting(Document("garbage.txt", text))
     except ParseError as exc:
-        assert exc.path == "garbage.txt"
+        assert exc.path == "garbage.txt" and not text.strip()
         return
     assert meeting.items
+    assert all(i.number for i in meeting.items) or [i.number for i in meeting.items] == [""]
     for item in meeting.items:
         for section in item.sections:
             assert 0 <= section.start <= section.end <= len(text)

@@ -12,21 +12,21 @@ def test_filters_to_where_clause() -> None:
     where = Filters(doc_type="referat", date_from="2023-01-01", date_to="2023-06-30").where()
     assert where == {"$and": [{"doc_type": "referat"}, {"date_int": {"$gte": 20230101}},
                               {"date_int": {"$lte": 20230630}}]}
-    # a decision section means both of the archive's decision markers
-    assert Filters(section="Beslutning").where() == {
-        "section": {"$in": ["Beslutning", "Referat"]}
-    }
-    assert Filters(section="Indstilling").where() == {"section": "Indstilling"}
+    # a section filter means the section's role, whatever the section is called in print
+    assert Filters(section="Beslutning").where() == {"section_role": "decision"}
+    assert Filters(section="decision").where() == {"section_role": "decision"}
+    assert Filters(section="Indstilling").where() == {"section_role": "proposal"}
+    assert Filters(section="Noget helt andet").where() == {"section": "Noget helt andet"}
 
 
 def test_filters_accept_matches_where() -> None:
     f = Filters(body="KKR Midtjylland", date_from="2023-02-01", section="decision")
-    assert f.accepts({"body": "KKR Midtjylland", "date": "2023-02-10", "section": "Beslutning"})
+    decided = {"section": "Byrådets beslutning den 3. maj 2023", "section_role": "decision"}
+    assert f.accepts({"body": "KKR Midtjylland", "date": "2023-02-10", **decided})
     assert not f.accepts({"body": "KKR Midtjylland", "date": "2023-02-10",
-                          "section": "Indstilling"})
-    assert not f.accepts({"body": "KD-Net", "date": "2023-02-10", "section": "Referat"})
-    assert not f.accepts({"body": "KKR Midtjylland", "date": "2022-11-04",
-                          "section": "Beslutning"})
+                          "section": "Indstilling", "section_role": "proposal"})
+    assert not f.accepts({"body": "KD-Net", "date": "2023-02-10", **decided})
+    assert not f.accepts({"body": "KKR Midtjylland", "date": "2022-11-04", **decided})
 
 
 def hit(date: str, number: str) -> ItemHit:

@@ -249,6 +249,24 @@ class VectorStore:
         self.documents.delete(ids=[document_id(source)])
         return self.delete_stale_chunks(source, keep_hash=None)
 
+    def documents_with(
+        self, *, meeting_id: str | None = None, doc_hash: str | None = None
+    ) -> list[DocumentRecord]:
+        """Stored documents of one meeting id or with one content hash."""
+        clauses: list[dict[str, Any]] = []
+        if meeting_id is not None:
+            clauses.append({"meeting_id": meeting_id})
+        if doc_hash is not None:
+            clauses.append({"doc_hash": doc_hash})
+        if not clauses:
+            raise ValueError("documents_with needs meeting_id or doc_hash")
+        where = clauses[0] if len(clauses) == 1 else {"$and": clauses}
+        got = self.documents.get(where=where, include=["documents", "metadatas"])
+        return [
+            _record(doc, meta)
+            for doc, meta in zip(got["documents"] or [], got["metadatas"] or [], strict=True)
+        ]
+
     def all_documents(self) -> list[DocumentRecord]:
         got = self.documents.get(include=["documents", "metadatas"])
         return [
