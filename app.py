@@ -14,7 +14,8 @@ Routes
 ``GET /api/items/<meeting_id>/<number>`` item JSON (meeting header, sections, decision, ...)
 ``GET /api/meetings``                   outline of every stored meeting
 ``GET /api/health``                     index/model status, stale-index detection
-``POST /api/ingest``                    multipart upload (field ``files``) or ``{"paths": [...]}``
+``POST /api/ingest``                    multipart upload (field ``files``) or ``{"paths": [...]}``;
+                                        optional ``body``/``date``/``doc_type`` override them
 ``/api/docs``                           OpenAPI docs
 
 Auth (optional): HTTP basic auth as an ASGI middleware in front of *everything* (UI, API,
@@ -50,7 +51,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.datastructures import UploadFile
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from assistant.answer import Answer, Assistant, item_url
+from assistant.answer import UNNUMBERED, Answer, Assistant, item_url
 from assistant.briefing import build_briefing, md_escape, to_docx, to_markdown
 from assistant.lexical import Analyzer
 from assistant.query import DA_MARKERS, EN_MARKERS, MONTHS
@@ -59,6 +60,7 @@ from assistant.settings import SAMPLE_CORPUS, Services, Settings
 from assistant.sourceview import SOURCE_CSS, highlight_terms, render_item
 from ingest.chunker import DOC_TYPE_LABEL, format_date
 from ingest.models import Meeting
+from ingest.parser import MeetingHints
 from ingest.pipeline import Ingestor, IngestReport
 from ingest.readers import SUPPORTED_EXTENSIONS
 from ingest.serialize import meeting_to_dict, outline_entry
@@ -144,9 +146,9 @@ class AppCore:
         return self.assistant.retriever
 
     # -- operations -------------------------------------------------------------------
-    def ingest(self, paths: list[str | Path]) -> dict[str, Any]:
+    def ingest(self, paths: list[str | Path], hints: MeetingHints | None = None) -> dict[str, Any]:
         with self._lock:
-            report = self.ingestor.ingest(paths)
+            report = self.ingestor.ingest(paths, hints=hints)
             if report.ingested or report.removed:
                 self.assistant = self._load()
         return report.as_dict()
@@ -410,6 +412,21 @@ class IngestPaths(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     paths: list[str] = Field(min_length=1, max_length=1000)
+    body: str | None = Field(default=None, max_length=200)
+    date: str | None = None
+    doc_type: Literal["dagsorden", "referat"] | None = None
+
+
+def _ingest_hints(body: Any, date: Any, doc_type: Any) -> MeetingHints | None:
+    """The body/date/doc type a client states for its files (422 when malformed)."""
+    values = [v.strip() if isinstance(v, str) and v.strip() else None
+              for v in (body, date, doc_type)]
+    if not any(values):
+        return None
+    try:
+        return MeetingHints(body=values[0], date=values[1], doc_type=values[2])
+    except ValueError as exc:
+        raise HTTPException(422, f"bad ingest field: {exc}") from None
 
 
 class _InFlight:
@@ -439,7 +456,10 @@ INGEST_OPENAPI = {
                 "schema": {
                     "type": "object",
                     "properties": {
-                        "files": {"type": "array", "items": {"type": "string", "format": "binary"}}
+                        "files": {"type": "array", "items": {"type": "string", "format": "binary"}},
+                        "body": {"type": "string", "description": "body of every file"},
+                        "date": {"type": "string", "format": "date"},
+                        "doc_type": {"type": "string", "enum": ["dagsorden", "referat"]},
                     },
                     "required": ["files"],
                 }
@@ -501,6 +521,7 @@ def item_json(core: AppCore, meeting: Meeting, number: str) -> dict[str, Any]:
 
 
 def _lookup(core: AppCore, meeting_id: str, number: str) -> Meeting:
+    number = _item_number(number)
     meeting = core.meeting(meeting_id)
     if meeting is None:
         raise HTTPException(404, f"meeting {meeting_id!r} not found (GET /api/meetings lists them)")
@@ -510,6 +531,11 @@ def _lookup(core: AppCore, meeting_id: str, number: str) -> Meeting:
             404, f"item {number!r} not found in meeting {meeting_id!r} (items: {have})"
         )
     return meeting
+
+
+def _item_number(segment: str) -> str:
+    """The item number in a URL segment ('-' is the unnumbered item)."""
+    return "" if segment == UNNUMBERED else segment
 
 
 def register_api(app: FastAPI, core: AppCore, uploads_dir: Path) -> None:
@@ -527,7 +553,7 @@ def register_api(app: FastAPI, core: AppCore, uploads_dir: Path) -> None:
     def api_item(meeting_id: str, item_number: str) -> dict[str, Any]:
         """One agenda item with its meeting header, sections, attachments, decision."""
         meeting = _lookup(core, meeting_id, item_number)
-        return item_json(core, meeting, item_number)
+        return item_json(core, meeting, _item_number(item_number))
 
     @app.get("/api/meetings", tags=["sources"])
     def api_meetings() -> list[dict[str, Any]]:
@@ -569,6 +595,7 @@ def register_api(app: FastAPI, core: AppCore, uploads_dir: Path) -> None:
                        if k in ("files", "file") and isinstance(v, UploadFile)]
             if not uploads:
                 raise HTTPException(422, "no files: send them in the multipart field 'files'")
+            hints = _ingest_hints(form.get("body"), form.get("date"), form.get("doc_type"))
             names, errors = await _save_uploads(uploads, uploads_dir)
             paths: list[str | Path] = list(names)
         elif ctype.startswith("application/json"):
@@ -576,6 +603,7 @@ def register_api(app: FastAPI, core: AppCore, uploads_dir: Path) -> None:
                 body = IngestPaths.model_validate(await request.json())
             except ValueError as exc:
                 raise HTTPException(422, f"expected {{'paths': [...]}}: {exc}") from None
+            hints = _ingest_hints(body.body, body.date, body.doc_type)
             paths = []
             for p in body.paths:
                 if Path(p).exists():
@@ -585,7 +613,8 @@ def register_api(app: FastAPI, core: AppCore, uploads_dir: Path) -> None:
         else:
             raise HTTPException(415, "send multipart/form-data (files) or JSON {'paths': [...]}")
         report: dict[str, Any] = (
-            await run_in_threadpool(core.ingest, paths) if paths else IngestReport().as_dict()
+            await run_in_threadpool(core.ingest, paths, hints)
+            if paths else IngestReport().as_dict()
         )
         for err in report["errors"]:  # name uploads by their own file name; drop failed ones
             if err["file"] in names:
@@ -602,6 +631,7 @@ def register_api(app: FastAPI, core: AppCore, uploads_dir: Path) -> None:
         meeting_id: str, item_number: str, hl: str | None = None, q: str | None = None,
         lang: Literal["da", "en"] = "da",
     ) -> HTMLResponse:
+        item_number = _item_number(item_number)
         """The agenda item as HTML; ``hl`` (a chunk id) marks the cited passage
         (``<mark id="hl">``) and scrolls to it; ``q`` highlights words."""
         headers = {"Content-Security-Policy": PAGE_CSP, "X-Content-Type-Options": "nosniff",

@@ -34,6 +34,11 @@ TEXTS = {
             "Der er ikke registreret nogen beslutning i arkivet om dette punkt: "
             "{where} er en dagsorden, så den viser kun indstillingen:"
         ),
+        "no_decision_recorded": (
+            "Der er ikke registreret nogen beslutning om dette punkt i {where}; "
+            "dokumentet viser kun:"
+        ),
+        "closed": "Pkt. {number} {title} ({where}) er et lukket punkt; indholdet vises ikke.",
         "decision": "Beslutning ({where}):",
         "proposal": "Indstilling ({where}):",
         "timeline": "Punkter i datoorden:",
@@ -46,6 +51,10 @@ TEXTS = {
             "No decision is recorded in the archive for this item: {where} is an agenda, "
             "so it only shows the recommendation (Indstilling):"
         ),
+        "no_decision_recorded": (
+            "No decision is recorded for this item in {where}; the document only shows:"
+        ),
+        "closed": "Item {number} {title} ({where}) is a closed item; its content is not shown.",
         "decision": "Decision ({where}):",
         "proposal": "Recommendation ({where}):",
         "timeline": "Items in date order:",
@@ -83,9 +92,13 @@ class Answer:
         }
 
 
+UNNUMBERED = "-"
+"""The URL segment of the unnumbered item of a document without agenda structure."""
+
+
 def item_url(meeting_id: str, item_number: str, chunk_id: str | None = None) -> str:
     """Stable deep link to the source item, optionally highlighting one chunk."""
-    url = f"/item/{quote(meeting_id)}/{quote(item_number)}"
+    url = f"/item/{quote(meeting_id)}/{quote(item_number or UNNUMBERED)}"
     return f"{url}?hl={quote(chunk_id)}" if chunk_id else url
 
 
@@ -102,7 +115,10 @@ def result_dict(rank: int, hit: ItemHit) -> dict[str, Any]:
             "doc_type": m.doc_type,
             "location": m.location,
         },
-        "item": {"number": it.number, "title": it.title, "case_number": it.case_number},
+        "item": {
+            "number": it.number, "title": it.title, "case_number": it.case_number,
+            "closed": it.closed,
+        },
         "section": hit.best.section,
         "text": "\n\n".join(p.text for p in passages),
         "decision": hit.decision,
@@ -200,12 +216,17 @@ class Assistant:
                 lines.append(f"- {_where(hit, lang)}, pkt. {hit.item.number} {hit.item.title}: "
                              f"{sentence} [{n}]")
             return "\n".join(lines)
+        if top.item.closed:
+            where = _where(top, lang)
+            return t["closed"].format(number=top.item.number, title=top.item.title, where=where)
         if query.wants_decision:
             if top.decision:
                 lines.append(t["decision"].format(where=_where(top, lang)))
                 lines.append(f"{_first_sentences(top.decision, 2)} [1]")
             else:
-                lines.append(t["no_decision"].format(where=_where(top, lang)))
+                agenda = top.meeting.doc_type == "dagsorden"
+                key = "no_decision" if agenda else "no_decision_recorded"
+                lines.append(t[key].format(where=_where(top, lang)))
                 lines.append(f"{_first_sentences(top.proposal or top.best.text, 2)} [1]")
             return " ".join(lines)
         if query.intent == "proposal" and top.proposal:

@@ -125,9 +125,9 @@ def cmd_ingest(args: argparse.Namespace, services: Services) -> int:
         def progress(files: Any) -> Any:
             return tqdm(files, desc="ingest", unit="doc", file=sys.stderr)
 
-    ingestor = services.ingestor
-    ingestor.hints = _hints(args)
-    report = ingestor.ingest(paths, prune=args.prune, progress=progress)
+    report = services.ingestor.ingest(
+        paths, prune=args.prune, progress=progress, hints=_hints(args)
+    )
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
-from ingest.chunker import DOC_TYPE_LABEL, format_date
+from ingest.chunker import DOC_TYPE_LABEL, UNKNOWN_BODY, format_date, item_label
 from ingest.models import AgendaItem, Meeting, Section
 
 from .answer import item_url
@@ -49,6 +49,7 @@ LABELS: dict[str, dict[str, str]] = {
         "next": "Næste: pkt. {n} {t} →",
         "paired": "Samme punkt i:",
         "agenda_note": "Dagsorden: ingen beslutning registreret",
+        "closed": "Lukket punkt: indholdet vises ikke.",
     },
     "en": {
         "time": "Time",
@@ -63,6 +64,7 @@ LABELS: dict[str, dict[str, str]] = {
         "next": "Next: item {n} {t} →",
         "paired": "Same item in:",
         "agenda_note": "Agenda: no decision recorded",
+        "closed": "Closed item: its content is not shown.",
     },
 }
 
@@ -206,15 +208,17 @@ def render_item(
         f'<article class="ma-source" data-meeting="{_esc(meeting.meeting_id)}"'
         f' data-item="{_esc(item.number)}">',
         '<header class="ma-meeting">',
-        f'<div class="ma-meta"><span class="ma-body">{_esc(meeting.body)}</span> · '
+        f'<div class="ma-meta"><span class="ma-body">{_esc(meeting.body or UNKNOWN_BODY)}</span> · '
         f'<span class="ma-date">{_esc(format_date(meeting.date))}</span> · '
         f'<span class="ma-doctype">{_esc(doc_label)}</span></div>',
         "<dl>"
         + "".join(f"<dt>{_esc(k)}</dt><dd>{_esc(v)}</dd>" for k, v in fields if v)
         + "</dl>",
         "</header>",
-        f'<h3 class="ma-item-title">pkt. {_esc(item.number)} {_esc(item.title)}</h3>',
+        f'<h3 class="ma-item-title">{_esc(item_label(item.number, item.title))}</h3>',
     ]
+    if item.closed:
+        parts.append(f'<p class="ma-note ma-closed">{_esc(t["closed"])}</p>')
     if meeting.doc_type == "dagsorden":
         parts.append(f'<p class="ma-note">{_esc(t["agenda_note"])}</p>')
 
@@ -223,7 +227,7 @@ def render_item(
         span = located[1] if located and located[0] == i else None
         whole = bool(located and located[0] == i and located[1] is None)
         parts.append(_section_html(section, span, whole, query_terms, t["empty"]))
-    if not item.sections:
+    if not item.sections and not item.closed:
         parts.append(f'<p class="ma-empty">{_esc(t["no_sections"])}</p>')
     if item.attachments:
         parts.append(

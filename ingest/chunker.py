@@ -24,6 +24,9 @@ RESERVED_TOKENS = 16
 
 TokenCounter = Callable[[str], int]
 
+CLOSED_SECTION = "Lukket punkt"
+"""The section name of a closed item's one chunk (its title; the content is never stored)."""
+
 UNKNOWN_BODY = "Ukendt organ"
 UNKNOWN_DATE = "udateret"
 UNKNOWN_DOC_TYPE = "Dokument"
@@ -95,6 +98,11 @@ class Chunker:
         """Return the chunks of every non-empty section of every item, in document order."""
         chunks: list[Chunk] = []
         for item in meeting.items:
+            if item.closed:
+                # only the title of a closed item is searchable; its content is not stored
+                marker = Section(CLOSED_SECTION, item.title, item.start, item.end, "other")
+                chunks.extend(self._chunk_section(meeting, item, 0, marker, None))
+                continue
             for s_index, section in enumerate(item.sections):
                 chunks.extend(self._chunk_section(meeting, item, s_index, section, source_text))
         return chunks

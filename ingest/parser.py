@@ -146,8 +146,11 @@ def _whole_document_item(text: str, lines: Sequence[Line], doc: Document) -> Age
     """The single unnumbered item of a document without agenda structure."""
     first = next((line for line in lines if not is_noise(line.clean)), None)
     heading = next(
-        (line for line in lines if line.raw.lstrip().startswith(("#", "**"))
-         and not is_noise(line.clean)),
+        (
+            line
+            for line in lines
+            if line.raw.lstrip().startswith(("#", "**")) and not is_noise(line.clean)
+        ),
         first,
     )
     title = doc.metadata.get("title") or ""
@@ -157,13 +160,17 @@ def _whole_document_item(text: str, lines: Sequence[Line], doc: Document) -> Age
     markers = [m for m in find_markers(lines, 0, len(lines)) if m.kind != "stop"]
     after_title = (heading.index + 1) if heading is not None else 0
     first_text = next(
-        (ln for ln in lines[after_title:] if not is_noise(ln.clean)
-         and (not markers or ln.index < markers[0].line)),
+        (
+            ln
+            for ln in lines[after_title:]
+            if not is_noise(ln.clean) and (not markers or ln.index < markers[0].line)
+        ),
         None,
     )
     if first_text is not None:
-        markers.insert(0, Marker("implicit", WHOLE_TEXT_SECTION, first_text.index,
-                                 first_text.start, "other"))
+        markers.insert(
+            0, Marker("implicit", WHOLE_TEXT_SECTION, first_text.index, first_text.start, "other")
+        )
     sections = tuple(s for s in build_sections(text, lines, markers, len(text)) if s.text)
     start = lines[heading.index].content_start if heading is not None else 0
     end = max((s.end for s in sections), default=start)
@@ -179,12 +186,19 @@ _CLOSED_RE = re.compile(
 )
 
 
+_OPEN_RE = re.compile(
+    r"^\s*(?:\(åben\)|åbent?\s+punkt\s*[:.\-–]|åben\s*[:\-–])\s*|\s*[-–]?\s*\(åbent?(?:\s+punkt)?\)\s*$",
+    re.IGNORECASE,
+)
+"""An explicit 'open item' marker ('(Åben)', 'Åbent punkt:'): not part of the title."""
+
+
 def closed_title(title: str) -> tuple[str, bool]:
     """('Salg af grund', True) for 'Lukket: Salg af grund', 'X - (FOR LUKKEDE DØRE)'.
 
     A title that is only 'Lukket punkt' stays as printed, still closed.
     """
-    stripped = title.strip()
+    stripped = _OPEN_RE.sub("", title.strip()).strip() or title.strip()
     if re.fullmatch(r"lukket\s*(?:punkt|sag)?\.?", stripped, re.IGNORECASE):
         return stripped, True
     cleaned = _CLOSED_RE.sub("", stripped).strip(" -–")
@@ -219,9 +233,21 @@ def _skeleton(lines: Sequence[Line], markers: Sequence[Marker]) -> _Skeleton:
     structural = [m.line for m in markers if m.kind != "stop" and m.name != "Referat"]
     first_label = min(structural, default=len(lines))
     toc = find_toc(lines, first_label)
-    if toc is not None:
-        headings = match_headings(toc, lines, toc.end)
-        return _Skeleton(list(toc.entries), headings, toc, toc.start, toc.end)
+    plain = _plain_skeleton(lines, markers)
+    if toc is None:
+        return plain
+    headings = match_headings(toc, lines, toc.end)
+    toc_skeleton = _Skeleton(list(toc.entries), headings, toc, toc.start, toc.end)
+    # The "TOC" may be the first item headings themselves ('1<TAB>Title' table rows with
+    # their bodies): then the plain outline runs through its lines and goes further.
+    headed = {h.line for h in plain.headings.values()}
+    if len(plain.entries) > len(toc.entries) and {e.line for e in toc.entries} <= headed:
+        return plain
+    return toc_skeleton
+
+
+def _plain_skeleton(lines: Sequence[Line], markers: Sequence[Marker]) -> _Skeleton:
+    """The skeleton of a document without a TOC: numbered headings in outline order."""
     support = sorted(
         {m.line for m in markers if m.kind != "stop"}
         | {line.index for line in lines if is_case_line(line) or _is_proposal(line)}

@@ -96,14 +96,18 @@ class Ingestor:
         *,
         prune: bool = False,
         progress: Callable[[Iterable[Path]], Iterable[Path]] | None = None,
+        hints: MeetingHints | None = None,
     ) -> IngestReport:
-        """Ingest files/folders; with ``prune`` remove stored sources no longer present."""
+        """Ingest files/folders; with ``prune`` remove stored sources no longer present.
+
+        ``hints`` (body/date/doc type the user states) apply to every file of this run,
+        instead of the ingestor's own."""
         started = time.perf_counter()
         report = IngestReport()
         files = iter_source_files([Path(p) for p in paths])
         report.documents = len(files)
         for path in progress(files) if progress else files:
-            self._ingest_one(path, report)
+            self._ingest_one(path, report, hints or self.hints)
         if prune:
             present = {source_key(p) for p in files}
             for record in self.store.all_documents():
@@ -113,10 +117,10 @@ class Ingestor:
         report.seconds = round(time.perf_counter() - started, 3)
         return report
 
-    def _ingest_one(self, path: Path, report: IngestReport) -> None:
+    def _ingest_one(self, path: Path, report: IngestReport, hints: MeetingHints | None) -> None:
         source = source_key(path)
         try:
-            doc, meeting = load_meeting(path, self.hints, source=source)
+            doc, meeting = load_meeting(path, hints, source=source)
         except IngestError as exc:
             report.errors.append(FileError(str(path), exc.problem))
             log.warning("skipping %s: %s", path, exc.problem)

@@ -26,7 +26,8 @@ _NUMBER_TITLE_RE = re.compile(
     rf"^(?:(?:punkt|pkt\.?)\s*)?({NUMBER})(?:[.)]|(?<=\d):)?\s+(.+)$", re.IGNORECASE
 )
 _DOTS_RE = re.compile(r"\s*\.{2,}\s*(\d{1,4})?\s*$")
-_PAGE_RE = re.compile(r"^\d{1,4}$")
+_PAGE_RE = re.compile(r"^(?:(?:side|s\.)\s*)?\d{1,4}$", re.IGNORECASE)
+_TRAILING_PAGE_RE = re.compile(r"\s+(?:side|s\.)\s*\d{1,4}\s*$", re.IGNORECASE)
 _TABLE_HEAD_RE = re.compile(r"^\s*(?:punkt|pkt\.?|nr\.?|sag)\s*\t", re.IGNORECASE)
 _HEADING_RE = re.compile(
     rf"^(?:[-•]\s*)?(?:(?:punkt|pkt\.?)\s*)?({NUMBER})[.:)]?(?:\s+(.*))?$", re.IGNORECASE
@@ -120,6 +121,8 @@ def _parse_toc_line(raw: str) -> _TocLine | None:
     else:
         title, rest = cells[0], cells[1:]
     page = bool(rest) and bool(_PAGE_RE.match(rest[-1]))
+    if trailing := _TRAILING_PAGE_RE.search(title):  # 'Budget 2025 side 4'
+        title, page = title[: trailing.start()], True
     dots = _DOTS_RE.search(title)
     if dots:
         page = page or dots.group(1) is not None
@@ -173,17 +176,23 @@ def _toc_run(lines: Sequence[Line], start: int) -> Toc | None:
         return None
     signalled = table_head or signals * 2 >= len(entries)
     compact = not any(line.blank for line in lines[start:end])
-    plain_list = compact and (len(entries) >= 3 or _headed_later(lines, entries, end))
+    titled = all(e.title[:1].isupper() and not e.title.endswith((",", ";")) for e in entries)
+    plain_list = compact and (
+        len(entries) >= 3 or (titled and _headed_later(lines, entries, end))
+    )
     if not (signalled or plain_list):
         return None
     return Toc(tuple(entries), start, end)
 
 
 def _headed_later(lines: Sequence[Line], entries: list[TocEntry], end: int) -> bool:
-    """A short list is a TOC when a later heading repeats one of its entries."""
+    """A short list is a TOC when a later heading repeats one of its entries, or when it
+    is all the document has (a bare agenda of two items)."""
+    if all(line.blank for line in lines[end:]):
+        return True
     wanted = {e.number: e.title for e in entries}
     for index in range(end, len(lines)):
-        if not lines[index].raw.lstrip().startswith(("#", "**", "<b>")):
+        if lines[index].blank:
             continue
         heading = parse_heading(lines, index)
         if heading is not None and heading.number in wanted:
