@@ -408,6 +408,19 @@ def test_ingest_by_server_path(client: httpx.Client, tmp_path: Path) -> None:
     assert "kd-net-2026-10-01-dagsorden" in ids
 
 
+def test_ingest_upload_with_body_date_and_type_fields(client: httpx.Client) -> None:
+    text = "1. Vinterberedskab\nIndstilling\nDet indstilles, at planen godkendes.\n"
+    form = {"body": "Vejudvalget", "date": "2026-11-20", "doc_type": "dagsorden"}
+    r = client.post("/api/ingest", data=form,
+                    files={"files": ("udvalg.txt", text.encode())})
+    assert r.status_code == 200 and r.json()["ingested"] == 1, r.text
+    ids = {m["meeting_id"] for m in client.get("/api/meetings").json()}
+    assert "vejudvalget-2026-11-20-dagsorden" in ids
+    bad = client.post("/api/ingest", data={"date": "20.11.2026"},
+                      files={"files": ("udvalg2.txt", text.encode())})
+    assert bad.status_code == 422 and "YYYY-MM-DD" in bad.json()["detail"]
+
+
 def test_health_detects_changes_made_behind_its_back(
     client: httpx.Client, live: LiveServer, tmp_path: Path
 ) -> None:
