@@ -1,15 +1,24 @@
-"""Readers: one file (.txt, .md, .pdf, .docx, .html/.htm) -> ``Document`` with plain text.
+"""Readers: one file (.txt, .md, .pdf, .docx, .html/.htm) -> ``Document`` with light markdown.
 
 Every problem with a file surfaces as ``ReadError(path, problem)``; library exceptions
-from pypdf / python-docx / BeautifulSoup are wrapped, never leaked.  Text files are decoded
-by BOM (UTF-8, UTF-16, UTF-32), then strict UTF-8, then cp1252 (Danish Windows files);
-newlines are normalised to ``\\n`` and text to Unicode NFC.
+from pdfplumber / pypdf / python-docx / BeautifulSoup are wrapped, never leaked.  Text files
+are decoded by BOM (UTF-8, UTF-16, UTF-32), then strict UTF-8, then cp1252 (Danish Windows
+files); HTML also honours a declared ``<meta charset>``.  Newlines are normalised to ``\\n``
+and text to Unicode NFC.  Extensions are matched case-insensitively (``.PDF`` reads).
+
+PDF, DOCX and HTML come out as the light markdown the structure parser reads: ``#``..``######``
+heading lines, ``**whole bold line**``, one table row per line with TAB-separated cells, TABs
+kept from the layout (see ``pdf_reader`` and ``docx_reader`` for the exact conventions).
+``Document.metadata`` carries what the file says about itself outside the text (``title``,
+``subject``, ``author``, ``created``, ``running_header``, ``outline``).
+
+``.json`` is a supported *source* extension (FirstAgenda exports, read by their own
+connector), but ``read_document`` itself does not read it.
 """
 
 from __future__ import annotations
 
 import codecs
-import io
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -18,7 +27,11 @@ from pathlib import Path
 from .errors import ReadError
 from .models import Document
 
-SUPPORTED_EXTENSIONS: tuple[str, ...] = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
+SUPPORTED_EXTENSIONS: tuple[str, ...] = (
+    ".txt", ".md", ".pdf", ".docx", ".html", ".htm", ".json",
+)  # fmt: skip
+"""Source files ``iter_source_files`` picks up (lower case; matched case-insensitively).
+``.json`` (FirstAgenda) is read by its own connector, not by ``read_document``."""
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -35,13 +48,20 @@ _BLOCK_TAGS = (
     "blockquote", "pre", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "title",
 )  # fmt: skip
 
-Reader = Callable[[Path, bytes], tuple[str, str, list[str]]]
+Reader = Callable[[Path, bytes], tuple[str, str, list[str], dict[str, str]]]
+"""(path, bytes) -> (text, encoding, warnings, metadata)."""
 
 
 def read_document(path: str | Path) -> Document:
     """Read one file into a Document; raises ReadError naming the file on any problem."""
     p = Path(path)
     ext = p.suffix.lower()
+    if ext == ".json":
+        raise ReadError(
+            str(p),
+            "a .json file is a FirstAgenda export: use the FirstAgenda reader "
+            "(the ingest pipeline dispatches .json files to it), not read_document",
+        )
     if ext not in _READERS:
         kinds = ", ".join(SUPPORTED_EXTENSIONS)
         raise ReadError(str(p), f"unsupported file type '{ext or p.name}' (supported: {kinds})")
@@ -51,7 +71,7 @@ def read_document(path: str | Path) -> Document:
         raise ReadError(str(p), f"cannot read the file: {exc.strerror or exc}") from exc
     if not data.strip():
         raise ReadError(str(p), "the file is empty")
-    text, encoding, warnings = _READERS[ext](p, data)
+    text, encoding, warnings, metadata = _READERS[ext](p, data)
     text = normalize_text(text)
     if ext in (".pdf", ".docx"):
         # Extracted text: stray control characters come from fonts, not from binary input.
@@ -62,7 +82,8 @@ def read_document(path: str | Path) -> Document:
         _reject_binary(p, text)
     if not text.strip():
         raise ReadError(str(p), "no text could be extracted (empty or image-only document)")
-    return Document(path=str(p), text=text, encoding=encoding, warnings=warnings)
+    metadata = {k: normalize_text(v) for k, v in metadata.items() if v and v.strip()}
+    return Document(path=str(p), text=text, encoding=encoding, warnings=warnings, metadata=metadata)
 
 
 def iter_source_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -117,78 +138,74 @@ def _reject_binary(path: Path, text: str) -> None:
         raise ReadError(str(path), "the file looks like binary data, not text")
 
 
-def _read_text(path: Path, data: bytes) -> tuple[str, str, list[str]]:
+def _read_text(path: Path, data: bytes) -> tuple[str, str, list[str], dict[str, str]]:
     if b"\x00" in data[:4096] and not data.startswith(tuple(b for b, _ in _BOMS)):
         raise ReadError(str(path), "the file looks like binary data, not text")
     text, encoding = decode_bytes(data)
     warnings = [] if encoding != "cp1252" else ["not UTF-8; decoded as cp1252"]
-    return text, encoding, warnings
+    return text, encoding, warnings, {}
 
 
-def _read_pdf(path: Path, data: bytes) -> tuple[str, str, list[str]]:
-    if not data.lstrip()[:5].startswith(b"%PDF"):
-        raise ReadError(str(path), "not a PDF file (no %PDF header)")
-    from pypdf import PdfReader
+def _read_pdf(path: Path, data: bytes) -> tuple[str, str, list[str], dict[str, str]]:
+    from .pdf_reader import read_pdf
 
-    warnings: list[str] = []
-    pages: list[str] = []
-    # pypdf raises many exception types on damaged files (PdfReadError, ValueError,
-    # KeyError, zlib errors...); all of them mean "this PDF cannot be read".
-    try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise ReadError(str(path), "the PDF is encrypted")
-        for number, page in enumerate(reader.pages, start=1):
+    text, warnings, metadata = read_pdf(path, data)
+    return text, "pdf", warnings, metadata
+
+
+def _read_docx(path: Path, data: bytes) -> tuple[str, str, list[str], dict[str, str]]:
+    from .docx_reader import read_docx
+
+    text, warnings, metadata = read_docx(path, data)
+    return text, "docx", warnings, metadata
+
+
+_META_CHARSET_RE = re.compile(
+    rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", re.IGNORECASE
+)
+
+
+def _decode_html(data: bytes) -> tuple[str, str, list[str]]:
+    """BOM, then a charset declared in the first 2 KB, then strict UTF-8, then cp1252."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            text, encoding = decode_bytes(data)
+            return text, encoding, []
+    match = _META_CHARSET_RE.search(data[:2048])
+    if match:
+        label = match.group(1).decode("ascii", "replace").strip().lower()
+        try:
+            name = codecs.lookup(label).name
+        except LookupError:
+            name = ""
+        if name in ("latin-1", "iso8859-1", "ascii"):
+            name = "cp1252"  # as browsers do: windows-1252 is what these labels mean
+        if name and not name.startswith(("utf-16", "utf-32")):
             try:
-                pages.append(page.extract_text() or "")
-            except Exception as exc:  # one bad page must not lose the rest
-                warnings.append(f"page {number}: text extraction failed ({exc})")
-    except ReadError:
-        raise
-    except Exception as exc:
-        raise ReadError(str(path), f"corrupt or unreadable PDF ({exc})") from exc
-    return "\n\n".join(pages), "pdf", warnings
-
-
-def _read_docx(path: Path, data: bytes) -> tuple[str, str, list[str]]:
-    import docx
-    from docx.table import Table
-
-    # python-docx raises zipfile/KeyError/lxml/ValueError on damaged packages.
+                return data.decode(name), name, []
+            except UnicodeDecodeError:
+                pass
     try:
-        document = docx.Document(io.BytesIO(data))
-        blocks: list[str] = []
-        for block in document.iter_inner_content():
-            if isinstance(block, Table):
-                blocks.extend(_table_rows(block))
-            else:
-                blocks.append(block.text)
-    except Exception as exc:
-        raise ReadError(str(path), f"corrupt or unreadable DOCX ({exc})") from exc
-    return "\n".join(blocks), "docx", []
+        return data.decode("utf-8"), "utf-8", []
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace"), "cp1252", ["not UTF-8; decoded as cp1252"]
 
 
-def _table_rows(table: object) -> list[str]:
-    """One line per table row, cells joined by TAB (merged cells only once)."""
-    rows: list[str] = []
-    for row in getattr(table, "rows", []):
-        cells: list[str] = []
-        previous = None
-        for cell in row.cells:
-            if cell._tc is previous:
-                continue
-            previous = cell._tc
-            cells.append(" ".join(cell.text.split()))
-        rows.append("\t".join(cells))
-    return rows
-
-
-def _read_html(path: Path, data: bytes) -> tuple[str, str, list[str]]:
+def _read_html(path: Path, data: bytes) -> tuple[str, str, list[str], dict[str, str]]:
     from bs4 import BeautifulSoup
 
-    text, encoding = decode_bytes(data)
+    text, encoding, warnings = _decode_html(data)
+    metadata: dict[str, str] = {}
     try:
         soup = BeautifulSoup(text, "html.parser")
+        if soup.title is not None:
+            metadata["title"] = " ".join(soup.title.get_text(" ").split())
+        for meta in soup.find_all("meta"):
+            name = str(meta.get("name") or "").strip().lower()
+            key = {"description": "subject", "subject": "subject", "author": "author"}.get(name)
+            content = " ".join(str(meta.get("content") or "").split())
+            if key and content and key not in metadata:
+                metadata[key] = content
         for tag in soup(["script", "style", "noscript", "template"]):
             tag.decompose()
         for br in soup.find_all("br"):
@@ -211,7 +228,8 @@ def _read_html(path: Path, data: bytes) -> tuple[str, str, list[str]]:
         re.sub(r"[ \u00a0]+", " ", line).strip(" ") if line.strip() else ""
         for line in raw.split("\n")
     ]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n", encoding, []
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
+    return text, encoding, warnings, metadata
 
 
 _READERS: dict[str, Reader] = {

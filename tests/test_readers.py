@@ -259,4 +259,4 @@ def test_iter_source_files(tmp_path: Path) -> None:
     assert explicit == [tmp_path / "a.txt", tmp_path / "d.xlsx"]
     with pytest.raises(ReadError, match="no such file"):
         iter_source_files([tmp_path / "missing"])
-    assert set(SUPPORTED_EXTENSIONS) == {".txt", ".md", ".pdf", ".docx", ".html", ".htm"}
+    assert set(SUPPORTED_EXTENSIONS) == {".txt", ".md", ".pdf", ".docx", ".html", ".htm", ".json"}
