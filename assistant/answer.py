@@ -12,9 +12,10 @@ from dataclasses import dataclass, replace
 from typing import Any, Protocol
 from urllib.parse import quote
 
-from ingest.chunker import DOC_TYPE_LABEL, citation_line, format_date
+from ingest.chunker import DOC_TYPE_LABEL, UNKNOWN_BODY, citation_line, format_date
+from ingest.danish import split_sentences
 
-from .lexical import Analyzer, split_sentences
+from .lexical import Analyzer
 from .noanswer import assess_answerable, role_evidence
 from .query import QueryAnalysis, analyze
 from .search import Filters, ItemHit, Retriever
@@ -276,8 +277,9 @@ class Assistant:
 def _where(hit: ItemHit, lang: str) -> str:
     label = DOC_TYPE_LABEL[hit.meeting.doc_type]
     if lang == "en":
-        label = {"Dagsorden": "agenda", "Referat": "minutes"}[label]
-    return f"{hit.meeting.body} {format_date(hit.meeting.date)} ({label})"
+        label = {"Dagsorden": "agenda", "Referat": "minutes"}.get(label, "document")
+    body = hit.meeting.body or UNKNOWN_BODY
+    return f"{body} {format_date(hit.meeting.date)} ({label})"
 
 
 def _first_sentences(text: str, n: int) -> str:

@@ -82,10 +82,3 @@ class LexicalIndex:
             known = whole in self.vocabulary or all(st in self.vocabulary for st in stems)
             (present if known else missing).append(word)
         return present, missing
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of a passage (whitespace flattened; very short fragments dropped)."""
-    flat = re.sub(r"\s+", " ", text).strip()
-    parts = re.split(r"(?<=[.!?:])\s+(?=[A-ZÆØÅ0-9\"“-])", flat)
-    return [p.strip() for p in parts if len(p.strip()) > 3]

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 
 from ingest.bodies import BODY_ALIASES
 from ingest.chunker import format_date
+from ingest.danish import split_sentences
 
-from .lexical import split_sentences
 from .query import DateConstraint, QueryAnalysis
 
 if TYPE_CHECKING:

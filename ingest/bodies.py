@@ -42,6 +42,25 @@ _COMMITTEE_RE = re.compile(
 _MUNICIPALITY_RE = re.compile(
     r"\b([A-ZÆØÅ][\wæøåÆØÅ-]+ (?:Kommune|Regionskommune)|Region [A-ZÆØÅ]\w+)"
 )
+_ANY_CASE_MUNICIPALITY_RE = re.compile(
+    r"(?<![\wæøå])([A-ZÆØÅ][\wæøåÆØÅ-]+)\s+(KOMMUNE|Kommune|REGIONSKOMMUNE|Regionskommune)\b"
+)
+
+
+def municipality_in(text: str) -> str | None:
+    """The first municipality named in ``text`` ('GLOSTRUP KOMMUNE' -> 'Glostrup Kommune')."""
+    m = _ANY_CASE_MUNICIPALITY_RE.search(text)
+    if m is None:
+        return None
+    name = m.group(1)
+    return f"{name[:1].upper()}{name[1:].lower() if name.isupper() else name[1:]} " + (
+        m.group(2).capitalize()
+    )
+
+
+def is_known_body(name: str) -> bool:
+    """True for a body of the alias table or a KKR (these carry no municipality)."""
+    return name in BODY_ALIASES.values() or bool(_KKR_RE.fullmatch(name))
 
 
 def canonical_body(text: str) -> str | None:

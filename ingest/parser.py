@@ -32,7 +32,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 
-from .bodies import canonical_body
+from .bodies import canonical_body, is_known_body, municipality_in
 from .errors import ParseError
 from .header import doc_type_word, find_date, parse_header, parse_participants
 from .models import DOC_TYPES, ISO_DATE_RE, AgendaItem, Document, Meeting, Section
@@ -590,6 +590,12 @@ def _meeting(
         ("the file name", name),
     ]  # fmt: skip
     body = _first(places, canonical_body, hints.body, "body", warnings)
+    if body and not hints.body and "," not in body and not is_known_body(body):
+        # 'Økonomiudvalget' + 'GLOSTRUP KOMMUNE' in the page header: keep equally named
+        # committees of different municipalities apart
+        place = next((p for _, t in places if (p := municipality_in(t))), None)
+        if place and place not in body:
+            body = f"{body}, {place}"
     meeting_date = hints.date or header.date or fallback.date
     if meeting_date is None:
         meeting_date = _first(places[2:], _date_of, None, "meeting date", warnings)

@@ -166,3 +166,31 @@ def test_firstagenda_meetings_ingest_through_the_pipeline(hash_services, tmp_pat
         for f in files for p in json.loads(f.read_text("utf-8"))["Dagsordenpunkter"]
     }
     assert {(m["item_number"], m["case_number"]) for m in metas} <= printed
+
+
+OTHER = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus" / "other"
+
+
+@pytest.mark.skipif(not OTHER.is_dir(), reason="../shared/corpus/other not available")
+@pytest.mark.parametrize("name", ["glostrup_oeu_2025-11-19_truncated.docx",
+                                  "glostrup_oeu_2025-11-19_repaired.docx"])
+def test_real_word_export_parses_to_its_truth(name: str) -> None:
+    from ingest.pipeline import load_meeting
+
+    truth = next(t for t in json.loads((OTHER / "truth.json").read_text("utf-8"))
+                 if t["file"] == name)
+    _, meeting = load_meeting(OTHER / name)
+    assert (meeting.body, meeting.date, meeting.doc_type) == (
+        truth["body"], truth["meeting_date"], truth["doc_type"]
+    )
+    assert [(i.number, i.title) for i in meeting.items] == [
+        (t["number"], t["title"].replace(" - (FOR LUKKEDE DØRE)", "")) for t in truth["items"]
+    ]
+    assert [i.closed for i in meeting.items] == [False, False, False, True]
+    decisions = [i.decision or "" for i in meeting.items[:3]]
+    assert all(decisions) and "Indstillingen godkendt." in decisions[2]
+    assert [s.name for s in meeting.items[2].sections if s.role == "decision"] == [
+        "Beslutning i Økonomiudvalget den 19-11-2025"
+    ]
+    recovered = any("recovered text from a damaged DOCX" in w for w in meeting.warnings)
+    assert recovered == ("truncated" in name)
