@@ -171,6 +171,8 @@ class Marker:
 def printed_label(text: str) -> str:
     """A label as printed, without markup, trailing ':'/'.' and extra spaces."""
     text = re.sub(r"\s+", " ", text).strip().rstrip(":.").strip()
+    if text.isupper() and len(text) > 3:
+        return text.capitalize()  # 'BESLUTNING' (a PDF's small caps) -> 'Beslutning'
     return text[:1].upper() + text[1:]
 
 

@@ -194,3 +194,28 @@ def test_real_word_export_parses_to_its_truth(name: str) -> None:
     ]
     recovered = any("recovered text from a damaged DOCX" in w for w in meeting.warnings)
     assert recovered == ("truncated" in name)
+
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def test_real_minutes_printed_to_pdf_parse_like_the_word_file() -> None:
+    from ingest.pipeline import load_meeting
+
+    _, meeting = load_meeting(FIXTURES / "glostrup_oeu_2025-11-19.pdf")
+    assert (meeting.body, meeting.date, meeting.doc_type, meeting.time) == (
+        "Økonomiudvalget, Glostrup Kommune", "2025-11-19", "referat", "14:00"
+    )
+    assert [(i.number, i.title, i.case_number, i.closed) for i in meeting.items] == [
+        ("1", "Godkendelse af dagsordenen", "25/23642", False),
+        ("2", "Orientering fra borgmesteren", "25/23642", False),
+        ("3", "Ansættelse af centerchef til Center for Glostrup Ejendomme", "25/20079", False),
+        ("4", "Orientering fra borgmesteren", "25/23642", True),
+    ]
+    hiring = meeting.items[2]
+    assert [(s.name, s.role) for s in hiring.sections if s.role != "background"] == [
+        ("Indstilling", "proposal"), ("Beslutning i økonomiudvalget den 19-11-2025", "decision")
+    ]
+    assert hiring.decision is not None and "Indstillingen godkendt." in hiring.decision
+    assert meeting.items[1].decision is not None
+    assert "Intet til orientering." in meeting.items[1].decision
