@@ -63,6 +63,7 @@ from .toc import (
     find_toc,
     headings_without_toc,
     match_headings,
+    number_key,
 )
 
 PARENT_PENALTY = 5.0
@@ -243,21 +244,56 @@ def _skeleton(lines: Sequence[Line], markers: Sequence[Marker]) -> _Skeleton:
     headed = {h.line for h in plain.headings.values()}
     if len(plain.entries) > len(toc.entries) and {e.line for e in toc.entries} <= headed:
         return plain
-    return toc_skeleton
+    return _with_unlisted_items(toc_skeleton, _plain_skeleton(lines, markers, toc.end))
 
 
-def _plain_skeleton(lines: Sequence[Line], markers: Sequence[Marker]) -> _Skeleton:
+def _with_unlisted_items(sk: _Skeleton, body: _Skeleton) -> _Skeleton:
+    """Add the body's item headings that the TOC lacks (a TOC row lost in conversion,
+    a wrapped table cell), where their numbers fit between the TOC's headed items."""
+    listed = {e.number for e in sk.entries}
+    extra = [h for h in body.headings.values() if h.number not in listed and h.title]
+    if not extra:
+        return sk
+    rows: list[tuple[TocEntry, Heading | None]] = [
+        (e, sk.headings.get(i)) for i, e in enumerate(sk.entries)
+    ] + [(TocEntry(h.number, h.title, h.line), h) for h in extra]
+    rows.sort(key=lambda r: number_key(r[0].number))
+    kept: list[tuple[TocEntry, Heading | None]] = []
+    last_line = -1
+    for entry, heading in rows:
+        if heading is not None and heading.line <= last_line:
+            if entry.number not in listed:
+                continue  # an unlisted heading out of order is a list line, not an item
+        elif heading is not None:
+            last_line = heading.line
+        kept.append((entry, heading))
+    return _Skeleton(
+        [e for e, _ in kept],
+        {i: h for i, (_, h) in enumerate(kept) if h is not None},
+        sk.toc,
+        sk.header_end,
+        sk.body_start,
+    )
+
+
+def _plain_skeleton(
+    lines: Sequence[Line], markers: Sequence[Marker], start: int = 0
+) -> _Skeleton:
     """The skeleton of a document without a TOC: numbered headings in outline order."""
     support = sorted(
         {m.line for m in markers if m.kind != "stop"}
-        | {line.index for line in lines if is_case_line(line) or _is_proposal(line)}
+        | {
+            line.index
+            for line in lines
+            if is_case_line(line) or _is_proposal(line) or _CLOSED_LINE_RE.match(line.clean)
+        }
     )
 
     def supported(line: int, until: int) -> bool:
         k = bisect_left(support, line + 1)
         return k < len(support) and support[k] < until
 
-    found = headings_without_toc(lines, 0, supported)
+    found = headings_without_toc(lines, start, supported)
     entries = [TocEntry(h.number, h.title, h.line) for h in found if h.title]
     headings = {i: h for i, h in enumerate(h for h in found if h.title)}
     start = entries[0].line if entries else len(lines)

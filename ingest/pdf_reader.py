@@ -345,7 +345,8 @@ def _strip_margins(pages: list[list[_Line]], heights: list[float], body: float) 
     """Remove page numbers and repeated margin lines in place; return the repeated ones.
 
     A margin line repeats when its text, or (for lines not larger than the body text) its
-    text with digits ignored, is in the margin band of at least half the pages (and two).
+    text with digits ignored, is in the same margin band (top or bottom) of at least half
+    the pages (and two; every page of a document of up to three pages).
     Digits are not ignored for larger lines, so that item headings that open each page
     ("3. Budget", "4. Budget") are not mistaken for a running header.
     """
@@ -356,14 +357,19 @@ def _strip_margins(pages: list[list[_Line]], heights: list[float], body: float) 
 
     def key(line: _Line) -> str:
         text = " ".join(line.text.split()).casefold()
-        return re.sub(r"\d+", "#", text) if not _is_heading_size(line.size, body) else text
+        text = re.sub(r"\d+", "#", text) if not _is_heading_size(line.size, body) else text
+        top = line.top < BAND * heights[line.page]
+        return ("top:" if top else "bottom:") + text  # a running header keeps its band
 
     seen_on: dict[str, set[int]] = {}
     for lines in pages:
         for line in lines:
             if in_band(line) and not is_page_number(line.text):
                 seen_on.setdefault(key(line), set()).add(line.page)
-    needed = max(2, math.ceil(len(pages) / 2))
+    # in a short document a line that recurs by chance (a repeated label at a page foot)
+    # must not be taken for a running header: there it must be on every page
+    needed = len(pages) if len(pages) <= 3 else math.ceil(len(pages) / 2)
+    needed = max(2, needed)
     repeated = {k for k, on in seen_on.items() if len(on) >= needed}
     running: list[str] = []
     stored: set[str] = set()

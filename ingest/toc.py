@@ -27,6 +27,8 @@ _NUMBER_TITLE_RE = re.compile(
 )
 _DOTS_RE = re.compile(r"\s*\.{2,}\s*(\d{1,4})?\s*$")
 _PAGE_RE = re.compile(r"^(?:(?:side|s\.)\s*)?\d{1,4}$", re.IGNORECASE)
+_PAGE_CELL_RE = re.compile(r"(?:\t|\.{2,})\s*\d{1,4}\s*$")
+_GLUED_PAGE_RE = re.compile(r"\s+\d{1,3}$")
 _TRAILING_PAGE_RE = re.compile(r"\s+(?:side|s\.)\s*\d{1,4}\s*$", re.IGNORECASE)
 _TABLE_HEAD_RE = re.compile(r"^\s*(?:punkt|pkt\.?|nr\.?|sag)\s*\t", re.IGNORECASE)
 _HEADING_RE = re.compile(
@@ -147,33 +149,41 @@ def find_toc(lines: Sequence[Line], before: int) -> Toc | None:
 def _toc_run(lines: Sequence[Line], start: int) -> Toc | None:
     """Grow a TOC run from ``start``; None unless it looks like a real TOC."""
     first = _parse_toc_line(lines[start].raw)
-    if first is None or first.number is None:
+    if (first is None or first.number is None) and _wrapped_row(lines, start) is None:
         return None
     table_head = start > 0 and bool(_TABLE_HEAD_RE.match(lines[start - 1].raw))
     entries: list[TocEntry] = []
     signals = 0
     saw_blank = False
     end = start
-    for line in lines[start:]:
+    index = start
+    while index < len(lines):
+        line = lines[index]
+        index += 1
         if line.blank:
             saw_blank = True
             continue
         parsed = _parse_toc_line(line.raw)
-        if parsed is None:
-            break
-        if parsed.number is None:
-            if not parsed.signal:
+        if parsed is None or (parsed.number is None and not parsed.signal):
+            wrapped = _wrapped_row(lines, line.index)
+            if wrapped is None:
                 break
+            # the entry is the number row; the TOC runs to the title's second line
+            row, line, index = line.index + 1, lines[line.index + 2], line.index + 3
+            parsed = wrapped
         else:
+            row = line.index
+        if parsed.number is not None:
             if entries and number_key(parsed.number) <= entries[-1].key:
                 break
             if signals and not parsed.signal and saw_blank:
                 break
-            entries.append(TocEntry(parsed.number, parsed.title, line.index))
+            entries.append(TocEntry(parsed.number, parsed.title, row))
             signals += parsed.signal
         end = line.index + 1
     if len(entries) < 2:
         return None
+    entries = _strip_glued_pages(entries, lines)
     signalled = table_head or signals * 2 >= len(entries)
     compact = not any(line.blank for line in lines[start:end])
     titled = all(e.title[:1].isupper() and not e.title.endswith((",", ";")) for e in entries)
@@ -183,6 +193,39 @@ def _toc_run(lines: Sequence[Line], start: int) -> Toc | None:
     if not (signalled or plain_list):
         return None
     return Toc(tuple(entries), start, end)
+
+
+_NUMBER_PAGE_ROW_RE = re.compile(
+    rf"^\s*(?:(?:punkt|pkt\.?)\s*)?({NUMBER})[.:)]?\t+\s*(\d{{1,4}})\s*$", re.IGNORECASE
+)
+
+
+def _wrapped_row(lines: Sequence[Line], index: int) -> _TocLine | None:
+    """A TOC table row whose title cell wrapped onto two lines around the number and page
+    cells ('Budgetopfølgning pr. 30.' / '2.<TAB>3' / 'september 2025'), as PDF text."""
+    if index + 2 >= len(lines):
+        return None
+    before, row, after = lines[index], lines[index + 1], lines[index + 2]
+    m = _NUMBER_PAGE_ROW_RE.match(strip_markup(row.raw))
+    if m is None or before.blank or after.blank or "\t" in before.raw or "\t" in after.raw:
+        return None
+    if _NUMBER_TITLE_RE.match(after.clean) or len(before.clean) + len(after.clean) > 250:
+        return None
+    title = f"{before.clean} {after.clean}"
+    return _TocLine(m.group(1), title, signal=True)
+
+
+def _strip_glued_pages(entries: list[TocEntry], lines: Sequence[Line]) -> list[TocEntry]:
+    """'Anlægsregnskab for Biblioteket 5' in a TOC whose other rows have their page number
+    in a cell of its own: the 5 is a page number that lost its gap."""
+    paged = [bool(_PAGE_CELL_RE.search(lines[e.line].raw)) for e in entries]
+    if sum(paged) * 2 < len(entries):
+        return entries
+    return [
+        TocEntry(e.number, _GLUED_PAGE_RE.sub("", e.title) or e.title, e.line)
+        if not has_page else e
+        for e, has_page in zip(entries, paged, strict=True)
+    ]
 
 
 def _headed_later(lines: Sequence[Line], entries: list[TocEntry], end: int) -> bool:

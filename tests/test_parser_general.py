@@ -480,3 +480,49 @@ def test_prose_without_structure_is_one_unnumbered_item(lines: list[str]) -> Non
     meeting = parse_meeting(Document("/archive/indgaaende/brev.txt", text))
     assert [i.number for i in meeting.items] == [""], [(i.number, i.title) for i in meeting.items]
     assert any("no agenda structure found" in w for w in meeting.warnings), meeting.warnings
+
+
+WRAPPED_TOC = """Ravnsholt Kommune
+Referat
+Udvalg\tØkonomiudvalget
+Mødedato\tOnsdag den 19. november 2025
+Punkt Titel\tSide
+1.\tGodkendelse af dagsorden\t2
+Budgetopfølgning pr. 30. september
+2.\t2
+2025
+3.\tForlængelse af aftale om fælles indkøb\t4
+4.\tAnlægsregnskab for Ravnsholt Bibliotek 5
+## 1. Godkendelse af dagsorden
+Beslutning
+Godkendt.
+## 2. Budgetopfølgning pr. 30. september 2025
+Beslutning
+Taget til efterretning.
+## 3. Forlængelse af aftale om fælles indkøb
+Beslutning
+Godkendt.
+## 4. Anlægsregnskab for Ravnsholt Bibliotek
+Beslutning
+Godkendt.
+## 5. Eventuelt
+Beslutning
+Intet.
+"""
+
+
+def test_toc_rows_as_pdf_text_wrapped_cells_glued_pages_and_a_missing_row() -> None:
+    """A TOC table printed to PDF: a title cell wrapped around its number and page cells,
+    a page number that lost its gap, and an item the TOC lacks (5) found by its heading."""
+    meeting = parse_meeting(Document("ravnsholt/referat.pdf", WRAPPED_TOC))
+    assert [(i.number, i.title) for i in meeting.items] == [
+        ("1", "Godkendelse af dagsorden"),
+        ("2", "Budgetopfølgning pr. 30. september 2025"),
+        ("3", "Forlængelse af aftale om fælles indkøb"),
+        ("4", "Anlægsregnskab for Ravnsholt Bibliotek"),
+        ("5", "Eventuelt"),
+    ]
+    assert [i.decision for i in meeting.items] == [
+        "Godkendt.", "Taget til efterretning.", "Godkendt.", "Godkendt.", "Intet."
+    ]
+    assert meeting.body == "Økonomiudvalget, Ravnsholt Kommune"
