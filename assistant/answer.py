@@ -7,24 +7,30 @@ agenda says plainly that no decision is recorded and shows the recommendation.
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 from urllib.parse import quote
 
-from ingest.chunker import DOC_TYPE_LABEL, UNKNOWN_BODY, citation_line, format_date
+from ingest.chunker import DOC_TYPE_LABEL, UNKNOWN_BODY, citation_line, format_date, item_label
 from ingest.danish import split_sentences
 
+from .compose import SentencePicker, answer_type
 from .lexical import Analyzer
 from .noanswer import assess_answerable, role_evidence
-from .query import QueryAnalysis, analyze
+from .query import QueryAnalysis, analyze, detect_language
 from .search import Filters, ItemHit, Retriever
 
 TIMELINE_LIMIT = 25
 # An item's result text: its best passages, up to this many, in rank order.
 PASSAGES_PER_ITEM = 3
-# Words every passage shares with questions about this archive: no evidence of relevance.
-GENERIC_STEMS = frozenset({"kkr", "midtjylland", "kd", "net", "kd-net", "mød", "møde", "meeting"})
+DECISION_SENTENCES = 3
+"""Sentences of a decision (or recommendation) quoted in the answer line."""
+MAX_QUESTION_CHARS = 1000
+TERSE_DECISION = 60
+"""A decision shorter than this (characters) gets two supporting sentences, not one."""
+TIMELINE_LINES = 6
 TIMELINE_RELATIVE_FLOOR = 0.06
 
 TEXTS = {
@@ -43,7 +49,11 @@ TEXTS = {
         "decision": "Beslutning ({where}):",
         "proposal": "Indstilling ({where}):",
         "timeline": "Punkter i datoorden:",
+        "decided": "Beslutning:",
         "nothing": "Ingen resultater i arkivet (tjek filtrene).",
+        "empty": "Spørgsmålet indeholder ingen ord at søge efter. Skriv fx: "
+        "«Hvad blev besluttet om budgettet?»",
+        "too_long": "Spørgsmålet er for langt ({n} tegn; højst {max}). Stil et kortere spørgsmål.",
     },
     "en": {
         "no_answer": "The archive does not contain the answer to this question. {why}",
@@ -59,7 +69,11 @@ TEXTS = {
         "decision": "Decision ({where}):",
         "proposal": "Recommendation ({where}):",
         "timeline": "Items in date order:",
+        "decided": "Decision:",
         "nothing": "No results in the archive (check the filters).",
+        "empty": "The question holds no words to search for. Try, e.g.: "
+        "“What was decided about the budget?”",
+        "too_long": "The question is too long ({n} characters; at most {max}). Ask a shorter one.",
     },
 }
 
@@ -137,6 +151,7 @@ class Assistant:
         self.retriever = retriever
         self.generator = generator
         self.analyzer = Analyzer()
+        self.picker = SentencePicker(self.analyzer.tokens, retriever.lexical.idf)
 
     def ask(
         self,
@@ -152,7 +167,10 @@ class Assistant:
         ``timeline=True`` treats any question as a timeline (every item close to the best);
         None decides from the question's wording."""
         started = time.perf_counter()
-        query = analyze(question)
+        unusable = self._unusable(question, language)
+        if unusable is not None:
+            return unusable
+        query = analyze(question, self.retriever.bodies)
         if timeline is not None:
             query = replace(query, timeline=timeline)
         lang = language or query.language
@@ -190,6 +208,18 @@ class Assistant:
             seconds=time.perf_counter() - started,
         )
 
+    def _unusable(self, question: str, language: str | None) -> Answer | None:
+        """An answer without results for a question with no words, or one too long."""
+        lang = language or detect_language(question)
+        if len(question) > MAX_QUESTION_CHARS:
+            text = TEXTS[lang]["too_long"].format(n=len(question), max=MAX_QUESTION_CHARS)
+        elif not re.search(r"[^\W\d_]{2,}", question):
+            text = TEXTS[lang]["empty"]
+        else:
+            return None
+        return Answer(question=question, language=lang, intent="none", no_answer=True,
+                      answer=text, results=[])
+
     # --- summary ------------------------------------------------------------------
     def _refusal(self, lang: str, why: str, hits: list[ItemHit]) -> str:
         closest = "; ".join(_where(h, lang) + f" {h.item.title}" for h in hits[:3])
@@ -206,72 +236,83 @@ class Assistant:
         hits: list[ItemHit],
         evidence: tuple[int, str] | None = None,
     ) -> str:
+        """The answer line: what was asked first (the decision, the recommendation, the
+        figure, date, person or list), each sentence with its result number."""
         t = TEXTS[lang]
         top = hits[0]
-        lines: list[str] = []
+        kind = answer_type(query.text)
+        weights = self.picker.weights(self._terms(query))
         if query.timeline:
-            lines.append(t["timeline"])
-            ordered = sorted(enumerate(hits, 1), key=lambda p: (p[1].meeting.date, p[1].item.order))
-            for n, hit in ordered[:6]:
-                sentence = self._best_sentence(query, hit.decision or hit.best.text)
-                lines.append(f"- {_where(hit, lang)}, pkt. {hit.item.number} {hit.item.title}: "
-                             f"{sentence} [{n}]")
+            lines = [t["timeline"]]
+            ordered = sorted(
+                enumerate(hits, 1),
+                key=lambda p: (p[1].meeting.date or "", p[1].item.order),
+            )
+            for n, hit in ordered:
+                # an item enters the timeline with a sentence that shares the topic
+                picked = self.picker.pick(weights, kind, [(1, _passages_text(hit))], limit=1)
+                if not picked:
+                    continue
+                sentence = picked[0].text
+                if hit.decision and _squash_text(hit.decision) not in _squash_text(sentence):
+                    sentence += f" {t['decided']} {_first_sentences(hit.decision, 1)}"
+                label = item_label(hit.item.number, hit.item.title)
+                lines.append(f"- {_where(hit, lang)}, {label}: {sentence} [{n}]")
+                if len(lines) > TIMELINE_LINES:
+                    break
+            if len(lines) == 1:
+                return f"{_first_sentences(top.best.text, 2)} [1]"
             return "\n".join(lines)
         if top.item.closed:
             where = _where(top, lang)
             return t["closed"].format(number=top.item.number, title=top.item.title, where=where)
-        if query.wants_decision:
-            if top.decision:
-                lines.append(t["decision"].format(where=_where(top, lang)))
-                lines.append(f"{_first_sentences(top.decision, 2)} [1]")
-            else:
-                agenda = top.meeting.doc_type == "dagsorden"
-                key = "no_decision" if agenda else "no_decision_recorded"
-                lines.append(t[key].format(where=_where(top, lang)))
-                lines.append(f"{_first_sentences(top.proposal or top.best.text, 2)} [1]")
-            return " ".join(lines)
-        if query.intent == "proposal" and top.proposal:
-            lines.append(t["proposal"].format(where=_where(top, lang)))
-            lines.append(f"{_first_sentences(top.proposal, 2)} [1]")
-            return " ".join(lines)
+        if query.wants_decision or (query.intent == "proposal" and top.proposal):
+            return self._decision_line(query, lang, top, kind, weights)
         if evidence is not None:  # "who chairs X": the sentence that says so
             return f"{evidence[1]} [{evidence[0]}]"
-        picked = self._best_sentences(query, hits[:3], limit=3)
-        return " ".join(f"{s} [{n}]" for n, s in picked)
+        texts = [(n, _passages_text(h)) for n, h in enumerate(hits[:3], 1)]
+        picked = self.picker.pick(weights, kind, texts, limit=3)
+        if not picked:
+            return f"{_first_sentences(top.best.text, 2)} [1]"
+        return " ".join(f"{c.text} [{c.rank}]" for c in picked)
 
-    def _best_sentences(
-        self, query: QueryAnalysis, hits: list[ItemHit], limit: int
-    ) -> list[tuple[int, str]]:
-        terms = self._terms(query)
-        scored: list[tuple[float, int, int, str]] = []
-        for n, hit in enumerate(hits, 1):
-            text = " ".join(p.text for p in hit.passages[:2])
-            for pos, sentence in enumerate(split_sentences(text)):
-                overlap = len(terms & set(self.analyzer.tokens(sentence)))
-                if n > 1 and overlap == 0:
-                    continue  # lower results only contribute sentences that share words
-                # earlier results and earlier sentences win ties
-                scored.append((overlap - 0.6 * (n - 1) - 0.01 * pos, n, pos, sentence))
-        scored.sort(key=lambda s: s[0], reverse=True)
-        if not scored:
-            return []
-        # keep the best sentence, and others only when they are nearly as relevant
-        floor = scored[0][0] * 0.6
-        chosen = [scored[0]] + [s for s in scored[1:limit] if s[0] >= floor and s[0] > 0]
-        chosen.sort(key=lambda s: (s[1], s[2]))
-        return [(n, s) for _, n, _, s in chosen]
-
-    def _terms(self, query: QueryAnalysis) -> set[str]:
-        """Stemmed words that a Danish passage sentence can share with the question."""
-        terms = set(self.analyzer.tokens(query.text)) | set(
-            self.analyzer.tokens(query.lexical_text)
+    def _decision_line(
+        self, query: QueryAnalysis, lang: str, top: ItemHit, kind: str,
+        weights: dict[str, float],
+    ) -> str:
+        """What was decided (or, with no decision recorded, what was recommended), then
+        the sentence of the item that best carries what the question asks about."""
+        t = TEXTS[lang]
+        where = _where(top, lang)
+        if query.wants_decision and top.decision:
+            head, stated = t["decision"].format(where=where), top.decision
+        elif query.wants_decision:
+            key = "no_decision" if top.meeting.doc_type == "dagsorden" else "no_decision_recorded"
+            head, stated = t[key].format(where=where), top.proposal or top.best.text
+        else:
+            head, stated = t["proposal"].format(where=where), top.proposal or ""
+        first = _first_sentences(stated, DECISION_SENTENCES)
+        lines = [head, f"{first} [1]"]
+        # a terse decision ("Godkendt.") needs the sentences that say what was approved
+        room = 2 if len(first) < TERSE_DECISION else 1
+        support = self.picker.pick(
+            weights, kind, [(1, _passages_text(top))], limit=room, exclude=split_sentences(first)
         )
-        return terms - GENERIC_STEMS
+        lines.extend(f"{c.text} [1]" for c in support if c.text not in first)
+        return " ".join(lines)
 
-    def _best_sentence(self, query: QueryAnalysis, text: str) -> str:
-        terms = self._terms(query)
-        sentences = split_sentences(text) or [text]
-        return max(sentences, key=lambda s: len(terms & set(self.analyzer.tokens(s))))
+    def _terms(self, query: QueryAnalysis) -> list[str]:
+        """Stemmed words that a Danish passage sentence can share with the question."""
+        return self.analyzer.tokens(query.text) + self.analyzer.tokens(query.lexical_text)
+
+
+def _squash_text(text: str) -> str:
+    return re.sub(r"\W+", "", text.lower())
+
+
+def _passages_text(hit: ItemHit) -> str:
+    """The retrieved passages of one result, as one text (paragraphs kept)."""
+    return "\n\n".join(p.text for p in hit.passages[:PASSAGES_PER_ITEM])
 
 
 def _where(hit: ItemHit, lang: str) -> str:

@@ -7,7 +7,9 @@ after that process ingests or removes documents.  Danish Snowball stemming.
 from __future__ import annotations
 
 import logging
+import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 
 import bm25s
@@ -57,7 +59,8 @@ class LexicalIndex:
         self.ids = list(ids)
         self.position = {cid: i for i, cid in enumerate(self.ids)}
         corpus = [self.analyzer.tokens(t) for t in texts]
-        self.vocabulary = {tok for doc in corpus for tok in doc}
+        self.document_frequency: Counter[str] = Counter(t for doc in corpus for t in set(doc))
+        self.vocabulary = set(self.document_frequency)
         self._bm25 = bm25s.BM25()
         if self.ids:
             self._bm25.index(corpus, show_progress=False)
@@ -68,6 +71,12 @@ class LexicalIndex:
         if not self.ids or not tokens:
             return np.zeros(len(self.ids), dtype=np.float32)
         return np.asarray(self._bm25.get_scores(tokens), dtype=np.float32)
+
+    def idf(self, token: str) -> float:
+        """How telling a stemmed word is in this archive (high for rare words, about 0
+        for words in most chunks; a word the archive lacks counts as rare)."""
+        n = len(self.ids)
+        return math.log((n + 1) / (self.document_frequency.get(token, 0) + 0.5))
 
     def known_terms(self, query: str) -> tuple[list[str], list[str]]:
         """The query's content words split into (in the corpus, not in the corpus)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .bodies import BodyIndex, BodyMention
 from .glossary import translate_terms
 
 MONTHS = {
@@ -43,15 +44,12 @@ PROPOSAL_PATTERNS = [
     r"\brecommend\w*", r"\basked to\b", r"\bskal .{0,40}tage stilling\b", r"\btage stilling\b",
 ]
 TIMELINE_PATTERNS = [
-    r"\btrace\b", r"\bdevelop\w*", r"\bover time\b", r"\bwhich meetings\b", r"\bhistory\b",
-    r"\btimeline\b", r"\bforløb\w*", r"\budvikl\w*", r"\bhvilke møder\b", r"\btidslinje\b",
+    r"\btrace\b", r"\bhow (?:did|has|have|was) .{0,80}\bdevelop", r"\bover time\b",
+    r"\bwhich meetings\b", r"\bhistory\b", r"\btimeline\b", r"\bforløb\w*",
+    r"\bhvordan (?:har|er|blev) .{0,80}\budvikl", r"\bhvilke møder\b", r"\btidslinje\b",
     r"\bfulgt op\b", r"\bfollowed up\b", r"\bhvordan blev .* behandlet\b",
 ]
 
-BODY_PATTERNS = {
-    "KD-Net": r"\bkd-?net\w*|kommunaldirektørnetværk\w*|municipal directors",
-    "KKR Midtjylland": r"\bkkr\b|\bkkr-\w+|kkr midtjylland\w*",
-}
 DOC_TYPE_PATTERNS = {
     "referat": r"\breferat\w*|\bminutes\b",
     "dagsorden": r"\bdagsorden\w*|\bagenda\w*",
@@ -90,6 +88,7 @@ class QueryAnalysis:
     language: str
     intent: str
     bodies: tuple[str, ...] = ()
+    unknown_bodies: tuple[str, ...] = ()
     dates: tuple[DateConstraint, ...] = ()
     doc_type: str | None = None
     timeline: bool = False
@@ -163,14 +162,11 @@ def names_in(text: str) -> list[str]:
     return found
 
 
-def analyze(text: str) -> QueryAnalysis:
-    """Analyse a question (pure function, no index needed)."""
+def analyze(text: str, body_index: BodyIndex | None = None) -> QueryAnalysis:
+    """Analyse a question; ``body_index`` (the archive's bodies) resolves the bodies it
+    names - without it no body is recognised."""
     low = text.lower()
-    bodies = tuple(b for b, p in BODY_PATTERNS.items() if re.search(p, low))
-    if "KD-Net" in bodies and "KKR Midtjylland" in bodies and not re.search(
-        r"kkr midtjylland|\bkkr\b(?!-sekretariat)", low.replace("kd-net", "")
-    ):
-        bodies = ("KD-Net",)
+    mention = body_index.mention(text) if body_index is not None else BodyMention()
     doc_type = next((t for t, p in DOC_TYPE_PATTERNS.items() if re.search(p, low)), None)
     numbers = tuple(re.findall(r"\b\d+(?:[.,]\d+)?\b", low))
     language = detect_language(text)
@@ -179,7 +175,8 @@ def analyze(text: str) -> QueryAnalysis:
         language=language,
         lexical_text=text if language == "da" else " ".join(names_in(text) + translate_terms(text)),
         intent=detect_intent(text),
-        bodies=bodies,
+        bodies=mention.held,
+        unknown_bodies=mention.unknown,
         dates=extract_dates(text),
         doc_type=doc_type,
         timeline=any(re.search(p, low) for p in TIMELINE_PATTERNS),

@@ -22,6 +22,7 @@ from ingest.sections import section_role
 from ingest.serialize import meeting_from_dict
 from vectorstore.store import VectorStore
 
+from .bodies import BodyIndex
 from .lexical import LexicalIndex
 from .query import DateConstraint, QueryAnalysis, analyze
 
@@ -141,7 +142,7 @@ class ItemHit:
     @property
     def decision(self) -> str | None:
         """The recorded decision; None for agendas (which never record one)."""
-        if self.meeting.doc_type != "referat":
+        if self.meeting.doc_type == "dagsorden":
             return None
         return self.item.decision
 
@@ -177,6 +178,7 @@ class Retriever:
         self.chunk_text = {ids[i]: texts[i] for i in keep}
         lexical_texts = [f"{metas[i].get('item_title', '')}\n{texts[i]}" for i in keep]
         self.lexical = LexicalIndex(self.chunk_ids, lexical_texts)
+        self.bodies = BodyIndex(m.body for m in self.meetings.values() if m.body)
 
     def search(
         self,
@@ -197,7 +199,9 @@ class Retriever:
         }
         # English words cannot match Danish text: BM25 gets the lexical form of the text
         lex_raw = self.lexical.scores(
-            query.lexical_text if search_text is None else analyze(search_text).lexical_text
+            query.lexical_text
+            if search_text is None
+            else analyze(search_text, self.bodies).lexical_text
         )
         lex_max = float(lex_raw.max()) if lex_raw.size else 0.0
         lexical = {

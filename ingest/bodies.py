@@ -1,7 +1,8 @@
 """Which body (committee, network, council) a meeting document belongs to.
 
-``BODY_ALIASES`` maps how a body is written in document headers (lower-cased) to its
-canonical name; add a row to support another body.  ``canonical_body`` also knows the
+``BODY_ALIASES`` (the data file ``body_aliases.json``, extended by the user's own file named
+in ``MEETINGS_BODY_ALIASES``) maps how a body is written (lower-cased) to its canonical
+name; add a row to support another body.  ``canonical_body`` also knows the
 five KKRs generically ("KKR NORDJYLLAND" -> "KKR Nordjylland") and, for bodies nobody has
 registered, falls back to the committee named in the header ("Dagsorden for
 Økonomiudvalget, Aarhus Kommune" -> "Økonomiudvalget, Aarhus Kommune"), so an unseen
@@ -10,19 +11,45 @@ municipality's documents still parse.
 
 from __future__ import annotations
 
+import json
+import os
 import re
+from pathlib import Path
 
-BODY_ALIASES: dict[str, str] = {
-    "kkr midtjylland": "KKR Midtjylland",
-    "kkr-midtjylland": "KKR Midtjylland",
-    "kommunekontaktråd midtjylland": "KKR Midtjylland",
-    "kommunekontaktrådet i midtjylland": "KKR Midtjylland",
-    "kd-net": "KD-Net",
-    "kdnet": "KD-Net",
-    "kommunaldirektørnetværket i den midtjyske region": "KD-Net",
-    "kommunaldirektørnetværket i midtjylland": "KD-Net",
-    "kommunaldirektørnetværket (kd-net)": "KD-Net",
-}
+ALIASES_FILE = Path(__file__).with_name("body_aliases.json")
+ALIASES_ENV = "MEETINGS_BODY_ALIASES"
+
+
+def load_aliases(extra: str | None = None) -> dict[str, str]:
+    """The alias table: ``body_aliases.json`` plus the user's file (``MEETINGS_BODY_ALIASES``).
+
+    A user file that cannot be read or is not a JSON object of strings raises ValueError
+    naming it."""
+    table = _read_aliases(ALIASES_FILE)
+    path = extra if extra is not None else os.environ.get(ALIASES_ENV)
+    if path:
+        table.update(_read_aliases(Path(path)))
+    return table
+
+
+def _read_aliases(path: Path) -> dict[str, str]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"body alias file {path}: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ValueError(f"body alias file {path}: expected a JSON object alias -> body")
+    table: dict[str, str] = {}
+    for alias, name in data.items():
+        if alias.startswith("_"):
+            continue
+        if not isinstance(name, str) or not name.strip():
+            raise ValueError(f"body alias file {path}: alias {alias!r} needs a body name")
+        table[alias.lower()] = name
+    return table
+
+
+BODY_ALIASES: dict[str, str] = load_aliases()
 
 KKR_REGIONS = ("Nordjylland", "Midtjylland", "Syddanmark", "Sjælland", "Hovedstaden")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.bodies import BodyIndex
 from assistant.query import DateConstraint, analyze, detect_intent, detect_language, extract_dates
 
 
@@ -57,10 +58,14 @@ def test_date_constraint_matching() -> None:
 
 
 def test_bodies_doc_type_and_timeline() -> None:
-    q = analyze("What did the municipal directors' network (KD-Net) decide in November 2022?")
+    held = BodyIndex(["KD-Net", "KKR Midtjylland"])
+    q = analyze("What did the municipal directors' network (KD-Net) decide in November 2022?", held)
     assert q.bodies == ("KD-Net",) and q.intent == "decision" and q.language == "en"
-    q = analyze("Hvad stod der i referatet fra KKR Midtjylland?")
+    q = analyze("Hvad stod der i referatet fra KKR Midtjylland?", held)
     assert q.bodies == ("KKR Midtjylland",) and q.doc_type == "referat"
+    # without the archive's bodies no body is recognised: the code knows none
+    assert analyze("Hvad stod der i referatet fra KKR Midtjylland?").bodies == ()
+    assert not analyze("What did the city council decide about business development?").timeline
     assert analyze("Trace how welfare technology was followed up in 2023").timeline
     assert analyze("Hvordan forløb arbejdet med strategien?").timeline
     assert not analyze("Hvornår overtager regionen den akutte natordning?").timeline

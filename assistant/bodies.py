@@ -1,0 +1,150 @@
+"""Which of the archive's bodies a question names - and which bodies it names that the
+archive does not hold.
+
+Everything comes from the index and the alias table, nothing from code: the bodies are
+the ones ingest stored ("Økonomiudvalget, Glostrup Kommune", "KKR Midtjylland"), named
+in a question by their full name, their committee name without the municipality
+("Økonomiudvalget", also inflected: "Økonomiudvalgets", "økonomiudvalgsmødet"), an
+alias of the table (``ingest/body_aliases.json``), a leading acronym that only one body
+has ("KKR"), or the English name of a Danish body type ("the City Council" -> Byrådet).
+A body the question names in Danish document style (``ingest.bodies.canonical_body``:
+"KKR Nordjylland", "Teknik- og Miljøudvalget") that the archive lacks is reported, so the
+assistant can say so instead of answering from another body.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from ingest.bodies import BODY_ALIASES, canonical_body
+
+BODY_TYPES_EN: dict[str, tuple[str, ...]] = {
+    "city council": ("byråd", "kommunalbestyrels"),
+    "town council": ("byråd", "kommunalbestyrels"),
+    "municipal council": ("kommunalbestyrels", "byråd"),
+    "borough council": ("kommunalbestyrels", "byråd"),
+    "regional council": ("regionsråd",),
+    "finance committee": ("økonomiudvalg",),
+    "economic committee": ("økonomiudvalg",),
+    "economic affairs committee": ("økonomiudvalg",),
+    "executive committee": ("økonomiudvalg",),
+    "board of directors": ("bestyrelse",),
+    "board": ("bestyrelse",),
+}
+"""English names of Danish body types -> stems of the Danish names (general knowledge of
+Danish local government, not of any archive)."""
+
+_WORD = r"[\wæøåÆØÅ]"
+
+
+@dataclass(frozen=True)
+class BodyMention:
+    """What a question says about bodies: the held bodies it names and the names of
+    bodies it names that the archive does not hold."""
+
+    held: tuple[str, ...] = ()
+    unknown: tuple[str, ...] = ()
+
+
+class BodyIndex:
+    """The bodies of one archive and the ways a question may name them."""
+
+    def __init__(self, bodies: Iterable[str], aliases: Mapping[str, str] | None = None):
+        self.bodies = tuple(sorted({b for b in bodies if b}))
+        table = BODY_ALIASES if aliases is None else aliases
+        self._patterns: list[tuple[re.Pattern[str], str]] = []
+        first_tokens: dict[str, list[str]] = {}
+        for body in self.bodies:
+            for form in self._forms(body):
+                self._patterns.append((_pattern(form), body))
+            head = body.split()[0]
+            if len(head) >= 2 and head.isupper():
+                first_tokens.setdefault(head.lower(), []).append(body)
+        for alias, body in table.items():
+            if body in self.bodies:
+                self._patterns.append((_pattern(alias), body))
+        self._names = list(self._patterns)  # what can say that a named body is held
+        for acronym, owners in first_tokens.items():
+            if len(owners) == 1:  # 'KKR' names the one KKR the archive holds
+                self._patterns.append((_pattern(acronym), owners[0]))
+        self._missing_types: list[tuple[re.Pattern[str], str]] = []
+        for english, stems in BODY_TYPES_EN.items():
+            phrase = re.compile(rf"\b{re.escape(english)}s?\b", re.I)
+            owners = [b for b in self.bodies if any(s in b.lower() for s in stems)]
+            for owner in owners:
+                self._patterns.append((phrase, owner))
+            if not owners:
+                self._missing_types.append((phrase, english))
+
+    @staticmethod
+    def _forms(body: str) -> list[str]:
+        """'Økonomiudvalget, Glostrup Kommune' -> the full name and 'økonomiudvalg' (the
+        committee's stem, which matches 'Økonomiudvalgets' and 'økonomiudvalgsmødet')."""
+        forms = [body.lower()]
+        committee = body.split(",")[0].strip().lower()
+        if committee != forms[0]:
+            forms.append(committee)
+        stem = re.sub(r"(?:et|en)$", "", committee)
+        if len(stem) >= 5 and stem != committee and " " not in stem:
+            forms.append(stem + "*")
+        return forms
+
+    def mention(self, question: str) -> BodyMention:
+        """The held bodies ``question`` names, and the names of bodies it names that the
+        archive lacks (only when it names no held body: a held body named beside another
+        is the one asked about)."""
+        text = question
+        unknown: list[str] = []
+        named = canonical_body(question)
+        if named and not self._is_held(named):
+            unknown.append(named)
+            text = _remove(text, named)
+        for phrase, english in self._missing_types:
+            if phrase.search(text):
+                unknown.append(f"the {english}")  # 'the city council' in an archive without one
+                text = phrase.sub(" ", text)
+        held = self._held_in(text)
+        places = self._places(question)
+        if places:
+            # 'Økonomiudvalget i Glostrup': the Glostrup committee, not Greve's
+            narrowed = [b for b in held if any(p in b.lower() for p in places)]
+            held = narrowed or held
+        if held:
+            return BodyMention(tuple(held), ())
+        return BodyMention((), tuple(unknown))
+
+    def _held_in(self, text: str) -> list[str]:
+        found: list[str] = []
+        for pattern, body in self._patterns:
+            if body not in found and pattern.search(text):
+                found.append(body)
+        return found
+
+    def _is_held(self, name: str) -> bool:
+        """A body name the question uses is held when it is, or names, a held body (an
+        acronym that only one held body has does not count: 'KKR Nordjylland')."""
+        return name in self.bodies or any(p.search(name) for p, _ in self._names)
+
+    def _places(self, question: str) -> list[str]:
+        """Municipality names in the question that some held body carries."""
+        places = {
+            m.group(1).lower()
+            for b in self.bodies
+            for m in [re.search(r",\s*([\wæøåÆØÅ-]+)\s+(?:Kommune|Regionskommune)", b)]
+            if m
+        }
+        low = question.lower()
+        return [p for p in places if re.search(rf"\b{re.escape(p)}\w*", low)]
+
+
+def _pattern(form: str) -> re.Pattern[str]:
+    """A whole-word, case-insensitive pattern; a trailing '*' lets the word go on."""
+    if form.endswith("*"):
+        return re.compile(rf"(?<!{_WORD}){re.escape(form[:-1])}{_WORD}*", re.I)
+    return re.compile(rf"(?<!{_WORD}){re.escape(form)}(?:s|et|en|ets|ens)?(?!{_WORD})", re.I)
+
+
+def _remove(text: str, name: str) -> str:
+    return re.sub(re.escape(name), " ", text, flags=re.I)

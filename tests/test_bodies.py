@@ -1,0 +1,67 @@
+"""Bodies a question names, resolved against the archive's own bodies (no body in code)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from assistant.bodies import BodyIndex, BodyMention
+from ingest.bodies import load_aliases
+
+MIXED = [
+    "KKR Midtjylland", "KD-Net", "Byråd", "Økonomiudvalget, Glostrup Kommune",
+    "Økonomiudvalget, Greve Kommune", "Klima-, Teknik- og Miljøudvalget",
+    "Regionsrådet, Region Midtjylland",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("question", "held", "unknown"),
+    [
+        ("Hvad besluttede KKR om klima?", ("KKR Midtjylland",), ()),
+        ("Hvad besluttede KKR Nordjylland om klima?", (), ("KKR Nordjylland",)),
+        ("What did the municipal directors' network decide?", ("KD-Net",), ()),
+        ("Hvad skete der på KD-Net-mødet?", ("KD-Net",), ()),
+        ("Hvad besluttede Økonomiudvalget i Glostrup om centerchefen?",
+         ("Økonomiudvalget, Glostrup Kommune",), ()),
+        ("Hvad stod der i Økonomiudvalgets referat?",
+         ("Økonomiudvalget, Glostrup Kommune", "Økonomiudvalget, Greve Kommune"), ()),
+        ("Hvad besluttede byrådet om skatten?", ("Byråd",), ()),
+        ("What did the City Council decide about the tax rate?", ("Byråd",), ()),
+        ("What did the Finance Committee recommend?",
+         ("Økonomiudvalget, Glostrup Kommune", "Økonomiudvalget, Greve Kommune"), ()),
+        ("Hvad mener regionsrådet om trafikken?", ("Regionsrådet, Region Midtjylland",), ()),
+        ("Hvad besluttede Social- og Sundhedsudvalget?", (), ("Social- og Sundhedsudvalget",)),
+        ("Hvad blev der besluttet om budgettet?", (), ()),
+    ],
+)
+def test_mentions_in_a_mixed_archive(question: str, held: tuple, unknown: tuple) -> None:
+    mention = BodyIndex(MIXED).mention(question)
+    assert (set(mention.held), mention.unknown) == (set(held), unknown)
+
+
+def test_an_acronym_names_a_body_only_when_one_body_has_it() -> None:
+    two = BodyIndex(["KKR Midtjylland", "KKR Nordjylland"])
+    assert two.mention("Hvad besluttede KKR?") == BodyMention()
+    assert two.mention("Hvad besluttede KKR Nordjylland?").held == ("KKR Nordjylland",)
+
+
+def test_english_body_type_the_archive_lacks_is_unknown() -> None:
+    samples = BodyIndex(["KKR Midtjylland", "KD-Net"])
+    mention = samples.mention("What did the city council decide about business development?")
+    assert mention == BodyMention((), ("the city council",))
+
+
+def test_user_alias_file_extends_the_table(tmp_path: Path) -> None:
+    extra = tmp_path / "aliases.json"
+    extra.write_text(json.dumps({"bestyrelsen for forsyningen": "Forsyning A/S"}), "utf-8")
+    table = load_aliases(str(extra))
+    assert table["bestyrelsen for forsyningen"] == "Forsyning A/S" and "kd-net" in table
+    index = BodyIndex(["Forsyning A/S"], table)
+    assert index.mention("Hvad besluttede bestyrelsen for forsyningen?").held == ("Forsyning A/S",)
+    broken = tmp_path / "broken.json"
+    broken.write_text("[1, 2]", "utf-8")
+    with pytest.raises(ValueError, match="broken.json"):
+        load_aliases(str(broken))
