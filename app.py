@@ -51,9 +51,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.datastructures import UploadFile
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from assistant.answer import UNNUMBERED, Answer, Assistant, item_url
+from assistant.answer import Answer, Assistant
 from assistant.briefing import build_briefing, md_escape, to_docx, to_markdown
 from assistant.lexical import Analyzer
+from assistant.links import UNNUMBERED, item_url
 from assistant.query import DA_MARKERS, EN_MARKERS, MONTHS
 from assistant.search import Filters, Retriever, parse_date
 from assistant.settings import SAMPLE_CORPUS, Services, Settings
@@ -199,6 +200,18 @@ class AppCore:
                     label = f"{DOC_TYPE_LABEL[other.doc_type]} · pkt. {item.number} {item.title}"
                     links.append((item_url(other.meeting_id, item.number), label))
         return links
+
+
+    def same_case(self, meeting: Meeting, number: str) -> list[tuple[str, str]]:
+        """Links to the other treatments of this item's case (Samme sag), in date order."""
+        item = meeting.item(number)
+        if item is None or not item.case_number:
+            return []
+        return [
+            (t.url(), t.label())
+            for t in self.assistant.case(item.case_number)
+            if (t.meeting.meeting_id, t.item.number) != (meeting.meeting_id, number)
+        ]
 
 
 def _number_key(number: str) -> tuple[int, ...]:
@@ -549,6 +562,14 @@ def register_api(app: FastAPI, core: AppCore, uploads_dir: Path) -> None:
         with in_flight:
             return core.ask(req.question, k=req.k, filters=filters).as_dict()
 
+    @app.get("/api/cases/{case_number:path}", tags=["sources"],
+             summary="Case history: every treatment of a case number, in date order")
+    def api_case(case_number: str) -> list[dict[str, Any]]:
+        treatments = core.assistant.case(case_number)
+        if not treatments:
+            raise HTTPException(404, f"no agenda item with case number {case_number!r}")
+        return [t.as_dict() for t in treatments]
+
     @app.get("/api/items/{meeting_id}/{item_number}", tags=["sources"])
     def api_item(meeting_id: str, item_number: str) -> dict[str, Any]:
         """One agenda item with its meeting header, sections, attachments, decision."""
@@ -651,6 +672,7 @@ def register_api(app: FastAPI, core: AppCore, uploads_dir: Path) -> None:
         body = render_item(
             meeting, item_number, highlight=highlight, highlight_section=section,
             query_terms=core.query_terms(q or ""), paired=core.paired(meeting, item_number),
+            same_case=core.same_case(meeting, item_number),
             language=lang,
         )
         item = meeting.item(item_number)

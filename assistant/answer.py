@@ -11,13 +11,14 @@ import re
 import time
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
-from urllib.parse import quote
 
 from ingest.chunker import DOC_TYPE_LABEL, UNKNOWN_BODY, citation_line, format_date, item_label
 from ingest.danish import split_sentences
 
+from .cases import Treatment, case_key
 from .compose import SentencePicker, answer_type
 from .lexical import Analyzer
+from .links import item_url
 from .noanswer import assess_answerable, role_evidence
 from .query import QueryAnalysis, analyze, detect_language
 from .search import Filters, ItemHit, Retriever
@@ -105,16 +106,6 @@ class Answer:
             "answer": self.answer,
             "results": self.results,
         }
-
-
-UNNUMBERED = "-"
-"""The URL segment of the unnumbered item of a document without agenda structure."""
-
-
-def item_url(meeting_id: str, item_number: str, chunk_id: str | None = None) -> str:
-    """Stable deep link to the source item, optionally highlighting one chunk."""
-    url = f"/item/{quote(meeting_id)}/{quote(item_number or UNNUMBERED)}"
-    return f"{url}?hl={quote(chunk_id)}" if chunk_id else url
 
 
 def result_dict(rank: int, hit: ItemHit) -> dict[str, Any]:
@@ -207,6 +198,10 @@ class Assistant:
             timeline=query.timeline,
             seconds=time.perf_counter() - started,
         )
+
+    def case(self, number: str) -> list[Treatment]:
+        """Every treatment of case ``number`` in date order ([] when the archive has none)."""
+        return list(self.retriever.cases.get(case_key(number), []))
 
     def _unusable(self, question: str, language: str | None) -> Answer | None:
         """An answer without results for a question with no words, or one too long."""

@@ -25,7 +25,7 @@ from ingest.chunker import DOC_TYPE_LABEL, format_date
 from ingest.models import slugify
 from ingest.sections import section_role
 
-from .answer import item_url
+from .links import item_url
 
 GROUP_BY = ("meeting", "topic")
 

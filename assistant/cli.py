@@ -47,6 +47,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("outline", help="what the index holds: meetings and their items")
     p.add_argument("--json", action="store_true", help="print as JSON")
 
+    p = sub.add_parser("case", help="case history: every treatment of one case number")
+    p.add_argument("number", help="case number as printed, e.g. 23-010897 or SAG-2023-00155")
+    p.add_argument("--json", action="store_true", help="print as JSON")
+
     p = sub.add_parser("remove", help="remove documents (by their file path) from the index")
     p.add_argument("paths", nargs="+")
 
@@ -232,6 +236,28 @@ def cmd_ask(args: argparse.Namespace, services: Services) -> int:
     return 0
 
 
+def cmd_case(args: argparse.Namespace, services: Services) -> int:
+    """Every treatment of a case in date order, with its decision or recommendation."""
+    treatments = _assistant(services).case(args.number)
+    if args.json:
+        print(json.dumps([t.as_dict() for t in treatments], ensure_ascii=False, indent=2))
+        return 0 if treatments else 1
+    if not treatments:
+        print(f"Arkivet har ingen punkter med sagsnummer {args.number}.")
+        return 1
+    print(f"Sag {args.number}: {len(treatments)} behandling(er)")
+    for t in treatments:
+        print(f"- {t.label()}")
+        if t.item.closed:
+            print("    Lukket punkt")
+        elif t.decision:
+            print("    Beslutning: " + _shorten(t.decision, 300))
+        elif t.proposal:
+            print("    Ingen beslutning registreret; indstilling: " + _shorten(t.proposal, 300))
+        print(f"    {t.url()}")
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace, services: Services) -> int:
     from pathlib import Path
 
@@ -280,6 +306,7 @@ COMMANDS = {
     "ingest": cmd_ingest,
     "outline": cmd_outline,
     "inspect": cmd_inspect,
+    "case": cmd_case,
     "remove": cmd_remove,
     "ask": cmd_ask,
     "eval": cmd_eval,

@@ -23,6 +23,7 @@ from ingest.serialize import meeting_from_dict
 from vectorstore.store import VectorStore
 
 from .bodies import BodyIndex
+from .cases import case_index
 from .lexical import LexicalIndex
 from .query import DateConstraint, QueryAnalysis, analyze
 
@@ -179,6 +180,7 @@ class Retriever:
         lexical_texts = [f"{metas[i].get('item_title', '')}\n{texts[i]}" for i in keep]
         self.lexical = LexicalIndex(self.chunk_ids, lexical_texts)
         self.bodies = BodyIndex(m.body for m in self.meetings.values() if m.body)
+        self.cases = case_index(self.meetings.values())
 
     def search(
         self,

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from ingest.chunker import DOC_TYPE_LABEL, UNKNOWN_BODY, format_date, item_label
 from ingest.models import AgendaItem, Meeting, Section
 
-from .answer import item_url
+from .links import item_url
 
 SOURCE_CSS = """
 .ma-source { line-height: 1.5; }
@@ -48,6 +48,7 @@ LABELS: dict[str, dict[str, str]] = {
         "prev": "← Forrige: pkt. {n} {t}",
         "next": "Næste: pkt. {n} {t} →",
         "paired": "Samme punkt i:",
+        "same_case": "Samme sag:",
         "agenda_note": "Dagsorden: ingen beslutning registreret",
         "closed": "Lukket punkt: indholdet vises ikke.",
     },
@@ -63,6 +64,7 @@ LABELS: dict[str, dict[str, str]] = {
         "prev": "← Previous: item {n} {t}",
         "next": "Next: item {n} {t} →",
         "paired": "Same item in:",
+        "same_case": "Same case:",
         "agenda_note": "Agenda: no decision recorded",
         "closed": "Closed item: its content is not shown.",
     },
@@ -181,13 +183,15 @@ def render_item(
     highlight_section: str | None = None,
     query_terms: Sequence[str] = (),
     paired: Sequence[tuple[str, str]] = (),
+    same_case: Sequence[tuple[str, str]] = (),
     language: str = "da",
 ) -> str:
     """HTML fragment for one agenda item: header, all sections in order, navigation.
 
     ``highlight`` (the cited chunk's text) is wrapped in ``<mark id="hl" class="ma-hl">``
     where it is found (exact, then whitespace-insensitive); otherwise the section named
-    ``highlight_section`` is marked as a whole.  ``paired`` holds (href, label) links to
+    ``highlight_section`` is marked as a whole.  ``same_case`` holds (href, label) links to
+    the other treatments of the item's case.  ``paired`` holds (href, label) links to
     the same item in related documents (e.g. the agenda of these minutes).
     """
     t = LABELS.get(language, LABELS["da"])
@@ -251,5 +255,13 @@ def render_item(
             for href, label in paired
         )
         parts.append(f'<nav class="ma-paired"><span>{_esc(t["paired"])}</span>{links}</nav>')
+    if same_case:
+        links = "".join(
+            f'<a class="ma-case" href="{_safe_href(href)}">{_esc(label)}</a>'
+            for href, label in same_case
+        )
+        parts.append(
+            f'<nav class="ma-paired ma-same-case"><span>{_esc(t["same_case"])}</span>{links}</nav>'
+        )
     parts.append("</article>")
     return "\n".join(parts)

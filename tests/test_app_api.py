@@ -307,6 +307,17 @@ def test_item_404s_say_what_is_missing(client: httpx.Client) -> None:
     assert page.status_code == 404 and "99.9" in page.text
 
 
+def test_case_history_route_and_same_case_links(client: httpx.Client) -> None:
+    history = client.get("/api/cases/SAG-2023-00155").json()
+    dates = [h["meeting"]["date"] for h in history]
+    assert len(history) >= 2 and dates == sorted(dates)
+    assert {h["item"]["case_number"] for h in history} == {"SAG-2023-00155"}
+    missing = client.get("/api/cases/99/0000")
+    assert missing.status_code == 404 and "99/0000" in missing.json()["detail"]
+    page = client.get(history[0]["url"]).text
+    assert "Samme sag:" in page and history[1]["url"] in page
+
+
 def test_item_page_marks_the_cited_passage(client: httpx.Client) -> None:
     top = ask(client, question="Hvad blev besluttet om KlimaMidt?")["results"][0]
     page = client.get(top["url"])

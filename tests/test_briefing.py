@@ -11,7 +11,6 @@ import docx
 import pytest
 from docx.opc.constants import RELATIONSHIP_TYPE
 
-from assistant.answer import item_url
 from assistant.briefing import (
     CITATION_STYLE,
     NOTE_STYLE,
@@ -20,6 +19,7 @@ from assistant.briefing import (
     to_docx,
     to_markdown,
 )
+from assistant.links import item_url
 from ingest.chunker import DOC_TYPE_LABEL, chunk_id, citation_line, format_date
 from ingest.models import Meeting
 from ingest.parser import parse_meeting

@@ -1,0 +1,93 @@
+"""Case history: the treatments of one case number across bodies, in date order."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from assistant.cli import main
+
+DOCS = {
+    "teknik.txt": """Teknik- og Miljøudvalget, Hjortsø Kommune
+Dagsorden
+Mødedato: 3. april 2024
+
+1. Ny cykelsti langs Strandvejen
+Sagsnr.: 24/1234
+Indstilling
+Administrationen indstiller, at udvalget anbefaler projektet.
+""",
+    "oeu.txt": """Økonomiudvalget, Hjortsø Kommune
+Referat
+Mødedato: 17. april 2024
+
+4. Ny cykelsti langs Strandvejen
+Sagsnr.: 24/1234
+Indstilling
+Teknik- og Miljøudvalget anbefaler, at der gives en anlægsbevilling.
+Beslutning
+Anbefales over for Byrådet.
+
+5. Andet punkt
+Sagsnr.: 24/9999
+Beslutning
+Godkendt.
+""",
+    "byraad.txt": """Byrådet, Hjortsø Kommune
+Referat
+Mødedato: 30. april 2024
+
+7. Ny cykelsti langs Strandvejen
+Sagsnr. 24/1234
+Beslutning
+Anlægsbevillingen på 4,2 mio. kr. blev givet.
+""",
+}
+
+
+def _archive(tmp_path: Path) -> Path:
+    folder = tmp_path / "arkiv"
+    folder.mkdir()
+    for name, text in DOCS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_case_history_in_date_order_across_bodies(tmp_path, hash_embedder, capsys,
+                                                  services_factory):
+    services = services_factory(tmp_path / "db", hash_embedder)
+    assert main(["ingest", "--no-progress", str(_archive(tmp_path))], services) == 0
+    capsys.readouterr()
+    assert main(["case", " 24/1234", "--json"], services) == 0
+    history = json.loads(capsys.readouterr().out)
+    assert [(h["meeting"]["body"], h["meeting"]["date"], h["item"]["number"]) for h in history] == [
+        ("Teknik- og Miljøudvalget, Hjortsø Kommune", "2024-04-03", "1"),
+        ("Økonomiudvalget, Hjortsø Kommune", "2024-04-17", "4"),
+        ("Byrådet, Hjortsø Kommune", "2024-04-30", "7"),
+    ]
+    assert history[0]["decision"] is None and "anbefaler projektet" in history[0]["proposal"]
+    assert history[2]["decision"] == "Anlægsbevillingen på 4,2 mio. kr. blev givet."
+    assert history[1]["url"].startswith("/item/") and history[1]["url"].endswith("/4")
+
+    assert main(["case", "24/1234"], services) == 0
+    out = capsys.readouterr().out
+    assert "3 behandling(er)" in out and "Ingen beslutning registreret; indstilling" in out
+    assert main(["case", "99/0000"], services) == 1
+    assert "ingen punkter med sagsnummer 99/0000" in capsys.readouterr().out
+
+
+def test_source_view_links_the_other_treatments(tmp_path, hash_embedder, services_factory):
+    from assistant.answer import Assistant
+    from assistant.search import Retriever
+    from assistant.sourceview import render_item
+
+    services = services_factory(tmp_path / "db", hash_embedder)
+    services.ingestor.ingest([_archive(tmp_path)])
+    assistant = Assistant(Retriever(services.store, services.embedder))
+    treatments = assistant.case("24/1234")
+    middle = treatments[1]
+    links = [(t.url(), t.label()) for t in treatments if t is not middle]
+    page = render_item(middle.meeting, middle.item.number, same_case=links)
+    assert "Samme sag:" in page
+    assert page.count('class="ma-case"') == 2
+    assert "Byrådet, Hjortsø Kommune · 30.04.2024 · Referat · pkt. 7" in page
