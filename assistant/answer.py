@@ -16,7 +16,7 @@ from ingest.chunker import DOC_TYPE_LABEL, UNKNOWN_BODY, citation_line, format_d
 from ingest.danish import split_sentences
 
 from .cases import Treatment, case_key
-from .compose import SentencePicker, answer_type
+from .compose import SentencePicker, answer_type, cite
 from .lexical import Analyzer
 from .links import item_url
 from .noanswer import assess_answerable, role_evidence
@@ -269,7 +269,7 @@ class Assistant:
         picked = self.picker.pick(weights, kind, texts, limit=3)
         if not picked:
             return f"{_first_sentences(top.best.text, 2)} [1]"
-        return " ".join(f"{c.text} [{c.rank}]" for c in picked)
+        return cite(picked)
 
     def _decision_line(
         self, query: QueryAnalysis, lang: str, top: ItemHit, kind: str,
@@ -293,7 +293,9 @@ class Assistant:
         support = self.picker.pick(
             weights, kind, [(1, _passages_text(top))], limit=room, exclude=split_sentences(first)
         )
-        lines.extend(f"{c.text} [1]" for c in support if c.text not in first)
+        support = [c for c in support if c.text not in first]
+        if support:
+            lines.append(cite(support))
         return " ".join(lines)
 
     def _terms(self, query: QueryAnalysis) -> list[str]:

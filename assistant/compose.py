@@ -139,7 +139,7 @@ class SentencePicker:
 
 
 _INTRODUCES_RE = re.compile(r":\s*$|\b(?:følgende|the following)\b", re.I)
-MAX_LIST_ENTRY = 120
+MAX_LIST_ENTRY = 80
 """A line after a list's introduction is an entry when it is this short or marked."""
 
 
@@ -156,12 +156,16 @@ def _with_list_lines(chosen: list[Candidate], pool: list[Candidate]) -> list[Can
     for c in chosen:
         if not introduces_list(c.text):
             continue
+        marked: bool | None = None  # a list is all marked ('- x') or all bare lines
         for step in range(1, MAX_LIST_LINES + 1):
             nxt = by_place.get((c.rank, c.position + step))
-            entry = nxt is not None and (
-                bool(_LIST_LINE_RE.match(nxt.text)) or len(nxt.text) <= MAX_LIST_ENTRY
-            )
-            if nxt is None or not entry or introduces_list(nxt.text):
+            if nxt is None or introduces_list(nxt.text):
+                break
+            is_marked = bool(_LIST_LINE_RE.match(nxt.text))
+            bare_entry = len(nxt.text) <= MAX_LIST_ENTRY and ". " not in nxt.text
+            if marked is None:
+                marked = is_marked
+            if is_marked != marked or not (is_marked or bare_entry):
                 break
             if (nxt.rank, nxt.position) not in taken:
                 result.append(nxt)
@@ -171,3 +175,31 @@ def _with_list_lines(chosen: list[Candidate], pool: list[Candidate]) -> list[Can
 
 def _squash(text: str) -> str:
     return re.sub(r"\W+", "", text.lower())
+
+
+def cite(picked: Sequence[Candidate], rank_of: Callable[[Candidate], int] | None = None) -> str:
+    """The picked sentences as answer text, each followed by its result marker; a list
+    introduction and its entries read as one sentence with one marker."""
+    parts: list[str] = []
+    run: list[str] = []
+    run_rank = 0
+    for c in picked:
+        rank = rank_of(c) if rank_of else c.rank
+        entry = bool(_LIST_LINE_RE.match(c.text))
+        if run and entry and rank == run_rank:
+            run.append(_LIST_LINE_RE.sub("", c.text).rstrip(" .;"))
+            continue
+        if run:
+            parts.append(_join_run(run, run_rank))
+        run, run_rank = [c.text.rstrip() if introduces_list(c.text) else c.text], rank
+    if run:
+        parts.append(_join_run(run, run_rank))
+    return " ".join(parts)
+
+
+def _join_run(run: list[str], rank: int) -> str:
+    head, entries = run[0], run[1:]
+    if not entries:
+        return f"{head} [{rank}]"
+    head = head if head.endswith(":") else head.rstrip(".") + ":"
+    return f"{head} {'; '.join(entries)}. [{rank}]"
