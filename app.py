@@ -39,6 +39,7 @@ import secrets
 import tempfile
 import threading
 import uuid
+from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Literal
@@ -551,7 +552,23 @@ def _item_number(segment: str) -> str:
     return "" if segment == UNNUMBERED else segment
 
 
-def register_api(app: FastAPI, core: AppCore, uploads_dir: Path) -> None:
+INGEST_ROOTS_ENV = "MEETINGS_INGEST_ROOTS"
+
+
+def _env_roots() -> list[Path]:
+    raw = os.environ.get(INGEST_ROOTS_ENV, "")
+    return [Path(p) for p in raw.split(os.pathsep) if p.strip()]
+
+
+def _inside(path: str, roots: Sequence[Path]) -> bool:
+    """True when ``path`` (links resolved) lies in one of ``roots``."""
+    resolved = Path(path).resolve()
+    return any(resolved == root or resolved.is_relative_to(root) for root in roots)
+
+
+def register_api(
+    app: FastAPI, core: AppCore, uploads_dir: Path, ingest_roots: Sequence[Path] = ()
+) -> None:
     in_flight = _InFlight(API_MAX_IN_FLIGHT)
 
     @app.post("/api/ask", tags=["search"], summary="Ask a question; cited answer")
@@ -625,6 +642,17 @@ def register_api(app: FastAPI, core: AppCore, uploads_dir: Path) -> None:
             except ValueError as exc:
                 raise HTTPException(422, f"expected {{'paths': [...]}}: {exc}") from None
             hints = _ingest_hints(body.body, body.date, body.doc_type)
+            if not ingest_roots:
+                raise HTTPException(
+                    403, f"server-side paths are disabled; upload the files, or set "
+                    f"{INGEST_ROOTS_ENV} to the folders the server may read"
+                )
+            outside = [p for p in body.paths if not _inside(p, ingest_roots)]
+            if outside:
+                raise HTTPException(
+                    403, f"not inside the folders the server may read ({INGEST_ROOTS_ENV}): "
+                    + ", ".join(outside[:5])
+                )
             paths = []
             for p in body.paths:
                 if Path(p).exists():
@@ -982,11 +1010,15 @@ def create_app(
     ingest_samples: bool = True,
     auth: tuple[str, str] | None = None,
     uploads_dir: Path | None = None,
+    ingest_roots: Sequence[Path] | None = None,
 ) -> FastAPI:
     """The whole web app as one FastAPI app (API routes first, Gradio mounted at ``/``).
 
     ``uploads_dir`` keeps files posted to /api/ingest (their path is their identity in the
-    index); default: ``uploads`` beside the index directory.
+    index); default: ``uploads`` beside the index directory.  ``ingest_roots`` are the only
+    folders whose files ``POST /api/ingest {"paths": [...]}`` may read (default: the
+    ``MEETINGS_INGEST_ROOTS`` environment variable, folders separated by ``os.pathsep``;
+    none set: server-side paths are refused, uploads still work).
     """
     core = AppCore(services)
     if ingest_samples:
@@ -999,7 +1031,8 @@ def create_app(
                   openapi_url="/api/openapi.json",
                   description="Cited search over KKR Midtjylland / KD-Net agendas and minutes.")
     app.state.core = core
-    register_api(app, core, uploads)
+    roots = ingest_roots if ingest_roots is not None else _env_roots()
+    register_api(app, core, uploads, [Path(r).resolve() for r in roots])
     if auth is not None:
         app.add_middleware(BasicAuthMiddleware, username=auth[0], password=auth[1])
 

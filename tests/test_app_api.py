@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import socket
 import statistics
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -131,7 +132,7 @@ def start_live_server(db_dir: Path, services_factory: Any, embedder: Any,
     services = services_factory(db_dir, embedder)
     clone_index(source_services.store, services.store)
     started = time.perf_counter()
-    app = create_app(services)
+    app = create_app(services, ingest_roots=[Path(tempfile.gettempdir())])
     startup = time.perf_counter() - started
     port = free_port()
     server, thread = run_server(app, port)
@@ -402,8 +403,9 @@ def test_ingest_bad_uploads_name_the_file(client: httpx.Client) -> None:
     assert set(named) == {"tool.exe", "empty.txt", "garbage.txt"}, named
     assert "unsupported" in named["tool.exe"] and "empty" in named["empty.txt"]
 
-    r = client.post("/api/ingest", json={"paths": ["/no/such/file.txt"]})
-    assert r.status_code == 422 and r.json()["errors"][0]["file"] == "/no/such/file.txt"
+    missing = str(Path(tempfile.gettempdir()) / "no-such-dir" / "file.txt")
+    r = client.post("/api/ingest", json={"paths": [missing]})
+    assert r.status_code == 422 and r.json()["errors"][0]["file"] == missing
     assert client.post("/api/ingest", json={"paths": []}).status_code == 422
     assert client.post("/api/ingest", content=b"x",
                        headers={"content-type": "text/plain"}).status_code == 415
@@ -417,6 +419,16 @@ def test_ingest_by_server_path(client: httpx.Client, tmp_path: Path) -> None:
     assert r.status_code == 200 and r.json()["ingested"] == 1, r.text
     ids = {m["meeting_id"] for m in client.get("/api/meetings").json()}
     assert "kd-net-2026-10-01-dagsorden" in ids
+
+
+def test_ingest_by_server_path_outside_the_allowed_folders_is_refused(
+    client: httpx.Client,
+) -> None:
+    r = client.post("/api/ingest", json={"paths": ["/etc/passwd"]})
+    assert r.status_code == 403 and "/etc/passwd" in r.json()["detail"]
+    assert "MEETINGS_INGEST_ROOTS" in r.json()["detail"]
+    sneaky = str(Path(tempfile.gettempdir()) / ".." / "etc" / "passwd")
+    assert client.post("/api/ingest", json={"paths": [sneaky]}).status_code == 403
 
 
 def test_ingest_upload_with_body_date_and_type_fields(client: httpx.Client) -> None:
