@@ -32,6 +32,8 @@ MAX_QUESTION_CHARS = 1000
 TERSE_DECISION = 60
 """A decision shorter than this (characters) gets two supporting sentences, not one."""
 TIMELINE_LINES = 6
+SAME_CASE_DEPTH = 5
+"""Results searched for other treatments of the top result's case."""
 TIMELINE_RELATIVE_FLOOR = 0.06
 
 TEXTS = {
@@ -51,6 +53,7 @@ TEXTS = {
         "proposal": "Indstilling ({where}):",
         "timeline": "Punkter i datoorden:",
         "decided": "Beslutning:",
+        "same_case": "Samme sag:",
         "nothing": "Ingen resultater i arkivet (tjek filtrene).",
         "empty": "Spørgsmålet indeholder ingen ord at søge efter. Skriv fx: "
         "«Hvad blev besluttet om budgettet?»",
@@ -71,6 +74,7 @@ TEXTS = {
         "proposal": "Recommendation ({where}):",
         "timeline": "Items in date order:",
         "decided": "Decision:",
+        "same_case": "Same case:",
         "nothing": "No results in the archive (check the filters).",
         "empty": "The question holds no words to search for. Try, e.g.: "
         "“What was decided about the budget?”",
@@ -262,7 +266,8 @@ class Assistant:
             where = _where(top, lang)
             return t["closed"].format(number=top.item.number, title=top.item.title, where=where)
         if query.wants_decision or (query.intent == "proposal" and top.proposal):
-            return self._decision_line(query, lang, top, kind, weights)
+            line = self._decision_line(query, lang, top, kind, weights)
+            return " ".join([line, *self._same_case_lines(lang, hits)])
         if evidence is not None:  # "who chairs X": the sentence that says so
             return f"{evidence[1]} [{evidence[0]}]"
         texts = [(n, _passages_text(h)) for n, h in enumerate(hits[:3], 1)]
@@ -298,6 +303,28 @@ class Assistant:
             lines.append(cite(support))
         return " ".join(lines)
 
+    def _same_case_lines(self, lang: str, hits: list[ItemHit]) -> list[str]:
+        """The other treatments of the top item's case among the results (committee ->
+        Økonomiudvalget -> Byråd), each with its decision or recommendation."""
+        case = hits[0].item.case_number
+        if not case:
+            return []
+        lines: list[str] = []
+        seen = {hits[0].meeting.meeting_id}
+        for n, hit in enumerate(hits[:SAME_CASE_DEPTH], 1):
+            if hit.meeting.meeting_id in seen or hit.item.case_number != case or hit.item.closed:
+                continue
+            seen.add(hit.meeting.meeting_id)
+            stated = hit.decision or hit.proposal
+            if not stated:
+                continue
+            key = "decision" if hit.decision else "proposal"
+            lines.append(
+                f"{TEXTS[lang]['same_case']} {TEXTS[lang][key].format(where=_where(hit, lang))} "
+                f"{_first_sentences(stated, 2)} [{n}]"
+            )
+        return lines
+
     def _terms(self, query: QueryAnalysis) -> list[str]:
         """Stemmed words that a Danish passage sentence can share with the question."""
         return self.analyzer.tokens(query.text) + self.analyzer.tokens(query.lexical_text)
@@ -321,5 +348,24 @@ def _where(hit: ItemHit, lang: str) -> str:
 
 
 def _first_sentences(text: str, n: int) -> str:
+    """The first ``n`` sentences; list entries ('a. ...', '- ...') come along without
+    counting, so a decision's list of points is quoted whole (up to 8 entries)."""
     sentences = split_sentences(text)
-    return " ".join(sentences[:n]) if sentences else text.strip()
+    if not sentences:
+        return text.strip()
+    taken: list[str] = []
+    counted = entries = 0
+    for sentence in sentences:
+        is_entry = bool(_ENTRY_RE.match(sentence))
+        if is_entry and entries < 8 and taken:
+            taken.append(sentence)
+            entries += 1
+            continue
+        if counted >= n:
+            break
+        taken.append(sentence)
+        counted += 1
+    return " ".join(taken)
+
+
+_ENTRY_RE = re.compile(r"^(?:[-•*–]\s|\d{1,2}[.)]\s|[a-zæøå][.)]\s)")

@@ -83,11 +83,13 @@ class BodyIndex:
         """'Økonomiudvalget, Glostrup Kommune' -> the full name and 'økonomiudvalg' (the
         committee's stem, which matches 'Økonomiudvalgets' and 'økonomiudvalgsmødet')."""
         forms = [body.lower()]
-        committee = body.split(",")[0].strip().lower()
+        # 'Byråd 2022-2025' (a body named with its election period) is 'Byrådet'
+        committee = re.sub(r"\s+\d{4}(?:\s*[-–]\s*\d{2,4})?$", "", body.split(",")[0].strip())
+        committee = committee.lower()
         if committee != forms[0]:
             forms.append(committee)
         stem = re.sub(r"(?:et|en)$", "", committee)
-        if len(stem) >= 5 and stem != committee and " " not in stem:
+        if len(stem) >= 5 and " " not in stem:
             forms.append(stem + "*")
         return forms
 

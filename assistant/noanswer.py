@@ -22,7 +22,7 @@ from ingest.chunker import format_date
 from ingest.danish import split_sentences
 
 from .bodies import BODY_TYPES_EN
-from .query import DateConstraint, QueryAnalysis, names_in
+from .query import DateConstraint, QueryAnalysis, is_intent_word, names_in
 
 if TYPE_CHECKING:
     from .search import ItemHit, Retriever
@@ -89,12 +89,24 @@ def assess_answerable(
                 else f"Arkivet har hverken dagsorden eller referat fra et møde {date.label()} "
                 f"(de nærmeste møder i arkivet: {held_dates}).",
             )
+    for period in _PERIOD_RE.findall(query.text):
+        if not _states_period(period, hits[0]):
+            title = hits[0].item.title
+            return Verdict(
+                False,
+                f"The best evidence does not mention {period}; it is about «{title}»." if en
+                else f"Det bedste belæg nævner ikke {period}; det handler om «{title}».",
+            )
     role_verdict = _check_role_question(query, hits, evidence)
     if role_verdict is not None:
         return role_verdict
     # Only the question's own words count: a translation (glossary) that the archive lacks
     # says nothing about the question, and neither do the words naming a body.
-    own = query.text if query.language == "da" else " ".join(names_in(query.text))
+    own = query.text if query.language == "da" else " ".join(
+        # English names of Danish things ("the Culture and Leisure Committee") are not in
+        # a Danish archive; only words written as the documents write them can be missing
+        w for w in names_in(query.text) if re.search(r"[æøåÆØÅ0-9]", w)
+    )
     _, missing = retriever.lexical.known_terms(own)
     stems = retriever.lexical.analyzer.stem
     body_words = _body_words(retriever)
@@ -102,6 +114,7 @@ def assess_answerable(
         {
             w for w in missing
             if len(w) >= 4 and stems([w])[0] not in GENERIC_TERMS and w not in body_words
+            and not is_intent_word(w)
         }
     )
     if salient and hits[0].dense < MISSING_TERM_DENSE_FLOOR:
@@ -120,6 +133,20 @@ def _nearest(date: DateConstraint, held: set[str]) -> list[str]:
         return abs((y - want[0]) * 372 + (m - want[1]) * 31 + (d - want[2]))
 
     return sorted(sorted(held, key=distance)[:NEAREST_MEETINGS])
+
+
+_PERIOD_RE = re.compile(r"(?<![\d-])((?:19|20)\d{2}\s*[-–/]\s*(?:(?:19|20)\d{2}|\d{2}))(?![\d-])")
+"""A period the question asks about ('Budget 2021-24', '2022-2026')."""
+
+
+def _states_period(period: str, hit: ItemHit) -> bool:
+    """True when the hit's title or passages state the period, in any common writing
+    ('2021-24', '2021-2024', '2021–24')."""
+    first, last = re.split(r"\s*[-–/]\s*", period)
+    tail = last[-2:]
+    pattern = rf"{first}\s*[-–/]\s*(?:{first[:2]})?{tail}(?!\d)"
+    text = " ".join([hit.item.title] + [p.text for p in hit.passages])
+    return bool(re.search(pattern, text))
 
 
 def _mentioned(body: str, hits: list[ItemHit]) -> bool:

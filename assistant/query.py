@@ -108,6 +108,19 @@ def detect_language(text: str) -> str:
     return "en" if en > da else "da"
 
 
+def is_intent_word(word: str) -> bool:
+    """True for a word that says what kind of answer is wanted ('besluttede', 'vedtog',
+    'anbefalede', 'indstillede'), not what it is about."""
+    low = word.lower()
+    patterns = [p.replace(r"\b", "") for p in DECISION_PATTERNS + PROPOSAL_PATTERNS]
+    return any(re.fullmatch(p, low) for p in patterns if " " not in p) or bool(
+        _INTENT_VERB_RE.fullmatch(low)
+    )
+
+
+_INTENT_VERB_RE = re.compile(r"(?:anbefal|vedt[oa]g|besl|indstil|godkend|afvis|tiltr)\w*")
+
+
 def detect_intent(text: str) -> str:
     """'decision', 'proposal', or 'fact'."""
     low = text.lower()

@@ -91,3 +91,22 @@ def test_source_view_links_the_other_treatments(tmp_path, hash_embedder, service
     assert "Samme sag:" in page
     assert page.count('class="ma-case"') == 2
     assert "Byrådet, Hjortsø Kommune · 30.04.2024 · Referat · pkt. 7" in page
+
+
+def test_decision_answer_brings_the_other_treatments_of_the_case(
+    tmp_path, hash_embedder, services_factory
+):
+    from assistant.answer import Assistant
+    from assistant.search import Retriever
+
+    services = services_factory(tmp_path / "db", hash_embedder)
+    services.ingestor.ingest([_archive(tmp_path)])
+    assistant = Assistant(Retriever(services.store, services.embedder))
+    answer = assistant.ask("Hvad besluttede Byrådet om den nye cykelsti langs Strandvejen?")
+    bodies = {"Byrådet, Hjortsø Kommune", "Økonomiudvalget, Hjortsø Kommune",
+              "Teknik- og Miljøudvalget, Hjortsø Kommune"}
+    top = answer.results[0]["meeting"]["body"]
+    assert top in bodies and answer.answer.count("Samme sag:") == 2
+    for other in bodies - {top}:
+        assert other in answer.answer.split("Samme sag:", 1)[1]
+    assert "Anlægsbevillingen på 4,2 mio. kr. blev givet." in answer.answer
