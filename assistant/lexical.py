@@ -54,13 +54,19 @@ class Analyzer:
 class LexicalIndex:
     """BM25 scores of every chunk for a query, aligned with ``ids``."""
 
-    def __init__(self, ids: Sequence[str], texts: Sequence[str]) -> None:
+    def __init__(
+        self, ids: Sequence[str], texts: Sequence[str], groups: Sequence[str] | None = None
+    ) -> None:
+        """``groups`` (one label per text, e.g. its body) keeps a vocabulary per group."""
         self.analyzer = Analyzer()
         self.ids = list(ids)
         self.position = {cid: i for i, cid in enumerate(self.ids)}
         corpus = [self.analyzer.tokens(t) for t in texts]
         self.document_frequency: Counter[str] = Counter(t for doc in corpus for t in set(doc))
         self.vocabulary = set(self.document_frequency)
+        self.group_vocabulary: dict[str, set[str]] = {}
+        for label, doc in zip(groups or [], corpus, strict=False):
+            self.group_vocabulary.setdefault(label, set()).update(doc)
         self._bm25 = bm25s.BM25()
         if self.ids:
             self._bm25.index(corpus, show_progress=False)
@@ -78,8 +84,12 @@ class LexicalIndex:
         n = len(self.ids)
         return math.log((n + 1) / (self.document_frequency.get(token, 0) + 0.5))
 
-    def known_terms(self, query: str) -> tuple[list[str], list[str]]:
-        """The query's content words split into (in the corpus, not in the corpus)."""
+    def known_terms(
+        self, query: str, groups: Sequence[str] = ()
+    ) -> tuple[list[str], list[str]]:
+        """The query's content words split into (in the corpus, not in the corpus); with
+        ``groups``, "the corpus" is the texts of those groups only."""
+        vocabularies = [self.group_vocabulary.get(g, set()) for g in groups] or [self.vocabulary]
         words = self.analyzer.words(query)
         present: list[str] = []
         missing: list[str] = []
@@ -88,6 +98,8 @@ class LexicalIndex:
             parts = [p for p in word.split("-") if p and p not in STOPWORDS] or [word]
             stems = list(self.analyzer.stem(parts))
             whole = self.analyzer.stem([word])[0]
-            known = whole in self.vocabulary or all(st in self.vocabulary for st in stems)
+            known = any(
+                whole in v or all(st in v for st in stems) for v in vocabularies
+            )
             (present if known else missing).append(word)
         return present, missing

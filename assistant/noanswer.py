@@ -107,7 +107,9 @@ def assess_answerable(
         # a Danish archive; only words written as the documents write them can be missing
         w for w in names_in(query.text) if re.search(r"[æøåÆØÅ0-9]", w)
     )
-    _, missing = retriever.lexical.known_terms(own)
+    # a question naming a body is answered from that body's documents: its words must be
+    # in them, not merely somewhere in the archive
+    _, missing = retriever.lexical.known_terms(own, query.bodies)
     stems = retriever.lexical.analyzer.stem
     body_words = _body_words(retriever)
     salient = sorted(

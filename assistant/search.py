@@ -152,6 +152,10 @@ class ItemHit:
         return self.item.proposal
 
 
+LEXICAL_CANDIDATES = 1000
+"""BM25 candidates grouped per question beside the dense ones (issue: archive scale)."""
+
+
 class Retriever:
     """Loads the index once; ``search`` answers in milliseconds after that."""
 
@@ -178,7 +182,8 @@ class Retriever:
         self.chunk_meta = {ids[i]: metas[i] for i in keep}
         self.chunk_text = {ids[i]: texts[i] for i in keep}
         lexical_texts = [f"{metas[i].get('item_title', '')}\n{texts[i]}" for i in keep]
-        self.lexical = LexicalIndex(self.chunk_ids, lexical_texts)
+        bodies = [str(metas[i].get("body") or "") for i in keep]
+        self.lexical = LexicalIndex(self.chunk_ids, lexical_texts, bodies)
         self.bodies = BodyIndex(m.body for m in self.meetings.values() if m.body)
         self.cases = case_index(self.meetings.values())
 
@@ -206,10 +211,14 @@ class Retriever:
             else analyze(search_text, self.bodies).lexical_text
         )
         lex_max = float(lex_raw.max()) if lex_raw.size else 0.0
-        lexical = {
-            self.chunk_ids[i]: float(lex_raw[i]) / lex_max
-            for i in np.flatnonzero(lex_raw > 0)
-        } if lex_max > 0 else {}
+        lexical: dict[str, float] = {}
+        if lex_max > 0:
+            # only the best lexical candidates are grouped: at archive scale most chunks
+            # share some word with a question, and scoring them all costs a second
+            top = np.flatnonzero(lex_raw > 0)
+            if top.size > LEXICAL_CANDIDATES:
+                top = top[np.argpartition(-lex_raw[top], LEXICAL_CANDIDATES)[:LEXICAL_CANDIDATES]]
+            lexical = {self.chunk_ids[i]: float(lex_raw[i]) / lex_max for i in top}
         floor = min(dense.values()) if dense else 0.0
         weight = LEXICAL_WEIGHT.get(query.language, 0.03)
         candidates = set(dense) | {c for c in lexical if filters.accepts(self.chunk_meta[c])}

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 DOC_TYPES = ("dagsorden", "referat")
 ROLES = ("background", "proposal", "decision", "attachments", "other")
@@ -139,7 +140,7 @@ class Meeting:
         if self.body is not None and not self.body.strip():
             raise ValueError("Meeting.body must not be empty (use None for unknown)")
 
-    @property
+    @cached_property
     def meeting_id(self) -> str:
         """Stable, URL-safe id: ``<body-slug>-<date>-<doc_type>[-<suffix>]``.
 
