@@ -110,6 +110,14 @@ def assess_answerable(
     # a question naming a body is answered from that body's documents: its words must be
     # in them, not merely somewhere in the archive
     _, missing = retriever.lexical.known_terms(own, query.bodies)
+    if query.bodies and missing:
+        # ... unless the best evidence (another body's document reporting on it) has them
+        shown = set(
+            retriever.lexical.analyzer.tokens(
+                " ".join(h.item.title + " " + p.text for h in hits[:3] for p in h.passages)
+            )
+        )
+        missing = [w for w in missing if retriever.lexical.analyzer.stem([w])[0] not in shown]
     stems = retriever.lexical.analyzer.stem
     body_words = _body_words(retriever)
     salient = sorted(
