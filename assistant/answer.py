@@ -270,7 +270,7 @@ class Assistant:
             return " ".join([line, *self._same_case_lines(lang, hits)])
         if evidence is not None:  # "who chairs X": the sentence that says so
             return f"{evidence[1]} [{evidence[0]}]"
-        texts = [(n, _passages_text(h)) for n, h in enumerate(hits[:3], 1)]
+        texts = [(n, _item_text(h)) for n, h in enumerate(hits[:3], 1)]
         picked = self.picker.pick(weights, kind, texts, limit=3)
         if not picked:
             return f"{_first_sentences(top.best.text, 2)} [1]"
@@ -332,6 +332,15 @@ class Assistant:
 
 def _squash_text(text: str) -> str:
     return re.sub(r"\W+", "", text.lower())
+
+
+def _item_text(hit: ItemHit) -> str:
+    """The retrieved passages plus the item's decision and recommendation, which often
+    hold the figure, date or names a question asks for."""
+    text = _passages_text(hit)
+    extra = [t for t in (hit.decision, hit.proposal) if t and _squash_text(t) not in
+             _squash_text(text)]
+    return "\n\n".join([text, *extra])
 
 
 def _passages_text(hit: ItemHit) -> str:

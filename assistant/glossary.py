@@ -2,128 +2,45 @@
 
 BM25 cannot match an English question to Danish documents; the dense model can, but
 loosely.  Translating the domain's key terms lets BM25 contribute for English questions
-too.  Keys are lower-case English word stems (matched at word start); values are Danish
-words as the documents write them.  Extend freely: entries only ever add search terms.
+too.  The table is the data file ``glossary.json`` (plus the user's own file named in
+``MEETINGS_GLOSSARY``): keys are lower-case English word beginnings (matched at word
+start), values Danish words as the documents write them.  Entries only ever add search
+terms: no answer or refusal depends on an entry being present.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import re
+from pathlib import Path
 
-GLOSSARY: dict[str, str] = {
-    "chair": "formand formandskab",
-    "vice-chair": "næstformand",
-    "director": "direktør kommunaldirektør",
-    "municipal director": "kommunaldirektør",
-    "municipalit": "kommune kommuner kommunerne",
-    "region": "region regionen regionerne",
-    "regional council": "regionsrådet",
-    "minutes": "referat",
-    "agenda": "dagsorden",
-    "decision": "beslutning",
-    "decide": "beslutning besluttede",
-    "approv": "godkendt godkender godkendte",
-    "recommend": "indstilling indstilles",
-    "proposal": "forslag indstilling",
-    "appoint": "udpegning udpeget",
-    "hearing": "høring høringssvar",
-    "consultation": "høring høringssvar",
-    "budget": "budget",
-    "funding": "finansiering midler budget",
-    "fund": "midler finansiering",
-    "money": "midler kr",
-    "cost": "udgifter omkostninger",
-    "spending": "udgifter udgiftsudviklingen",
-    "expenditure": "udgifter",
-    "economy": "økonomi",
-    "economic agreement": "økonomiaftale",
-    "health": "sundhed sundhedsområdet",
-    "health reform": "sundhedsreform sundhedsreformen",
-    "psychiatr": "psykiatri",
-    "hospital": "hospital sygehus",
-    "out-of-hours": "lægevagt lægevagten",
-    "doctor": "læge",
-    "physiotherap": "fysioterapi",
-    "practice plan": "praksisplan",
-    "climate": "klima klimasamarbejde klimastrategi",
-    "climate strategy": "klimastrategi",
-    "cooperation": "samarbejde",
-    "collaboration": "samarbejde",
-    "strategy": "strategi",
-    "business development": "erhvervsfremme",
-    "business promotion": "erhvervsfremme",
-    "business hub": "erhvervshus",
-    "performance contract": "resultatkontrakt",
-    "contract": "kontrakt resultatkontrakt",
-    "education": "uddannelse uddannelser",
-    "training places": "praktikpladser lærepladser",
-    "apprentice": "lærepladser elever",
-    "student": "studerende studiepladser",
-    "pedagog": "pædagog pædagoguddannelsen",
-    "social": "social socialområdet",
-    "specialised": "specialiserede",
-    "specialized": "specialiserede",
-    "disabilit": "handicap",
-    "secure institution": "sikrede institutioner",
-    "children": "børn",
-    "young people": "unge",
-    "pregnant": "gravide",
-    "substance": "rusmiddel rusmiddelbrug",
-    "refugee": "flygtninge",
-    "employment": "beskæftigelse beskæftigelsesområdet",
-    "bureaucracy": "bureaukrati afbureaukratisering",
-    "red tape": "bureaukrati afbureaukratisering",
-    "simplif": "forenkling regelforenkling",
-    "supervision": "tilsyn",
-    "transport": "trafik kollektiv",
-    "public transport": "kollektiv trafik",
-    "bus": "busser ruter",
-    "route": "ruter",
-    "welfare technology": "velfærdsteknologi",
-    "welfare": "velfærd",
-    "technology": "teknologi",
-    "digital": "digitalisering digital",
-    "culture": "kultur",
-    "european": "europæisk eu",
-    "capital of culture": "kulturregion",
-    "housing": "boliger botilbud",
-    "residential": "botilbud",
-    "loan": "lån lånepulje",
-    "capacity": "kapacitet",
-    "places": "pladser",
-    "meeting": "møde mødet",
-    "next meeting": "kommende møde",
-    "items": "punkter",
-    "presentation": "oplæg",
-    "presented": "oplæg orienterede",
-    "briefed": "orienterede orientering",
-    "briefing": "orientering",
-    "status": "status",
-    "annual report": "årlig beretning",
-    "report": "rapport afrapportering beretning",
-    "evaluation": "evaluering",
-    "analysis": "analyse",
-    "theme": "tema temadrøftelse",
-    "discussion": "drøftelse drøftede",
-    "network": "netværk",
-    "government": "regeringen regeringsgrundlaget",
-    "law": "lov lovforslag",
-    "bill": "lovforslag",
-    "task": "opgaver",
-    "prevention": "forebyggelse",
-    "rehabilitation": "rehabilitering genoptræning",
-    "nursing": "sygepleje",
-    "emergency": "akut akutte",
-    "night": "nat natordning",
-    "biodiversity": "biodiversitet",
-    "nature": "natur",
-    "water": "vand",
-    "energy": "energi",
-    "waste": "affald",
-    "labour": "arbejdskraft",
-    "workforce": "arbejdskraft medarbejdere",
-    "recruit": "rekruttering",
-}
+GLOSSARY_FILE = Path(__file__).with_name("glossary.json")
+GLOSSARY_ENV = "MEETINGS_GLOSSARY"
+
+
+def load_glossary(extra: str | None = None) -> dict[str, str]:
+    """``glossary.json`` plus the user's file (``MEETINGS_GLOSSARY``); a file that cannot be
+    read or is not a JSON object of strings raises ValueError naming it."""
+    table: dict[str, str] = {}
+    path = extra if extra is not None else os.environ.get(GLOSSARY_ENV)
+    for source in [GLOSSARY_FILE] + ([Path(path)] if path else []):
+        try:
+            data = json.loads(source.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ValueError(f"glossary file {source}: {exc}") from exc
+        if not isinstance(data, dict):
+            raise ValueError(f"glossary file {source}: expected a JSON object english -> danish")
+        for english, danish in data.items():
+            if english.startswith("_"):
+                continue
+            if not isinstance(danish, str):
+                raise ValueError(f"glossary file {source}: {english!r} needs Danish words")
+            table[english.lower()] = danish
+    return table
+
+
+GLOSSARY: dict[str, str] = load_glossary()
 
 _ENTRIES = sorted(GLOSSARY.items(), key=lambda kv: len(kv[0]), reverse=True)
 

@@ -65,3 +65,15 @@ def test_user_alias_file_extends_the_table(tmp_path: Path) -> None:
     broken.write_text("[1, 2]", "utf-8")
     with pytest.raises(ValueError, match="broken.json"):
         load_aliases(str(broken))
+
+
+def test_user_glossary_file_extends_the_table(tmp_path: Path) -> None:
+    from assistant.glossary import load_glossary
+
+    extra = tmp_path / "glossary.json"
+    extra.write_text(json.dumps({"ferry": "færge færgefart"}), "utf-8")
+    table = load_glossary(str(extra))
+    assert table["ferry"] == "færge færgefart" and "chair" in table
+    extra.write_text(json.dumps({"ferry": 3}), "utf-8")
+    with pytest.raises(ValueError, match="glossary.json"):
+        load_glossary(str(extra))
