@@ -69,7 +69,6 @@ from ingest.serialize import meeting_to_dict, outline_entry
 
 log = logging.getLogger("app")
 
-BODIES = ("KKR Midtjylland", "KD-Net")
 MAX_K = 50
 TIMELINE_K = 40
 API_MAX_IN_FLIGHT = 64  # /api/ask requests running or waiting; more -> 503 "busy"
@@ -203,6 +202,14 @@ class AppCore:
         return links
 
 
+    def bodies(self) -> list[str]:
+        """The bodies the index holds (the UI's body filter)."""
+        return list(self.retriever.bodies.bodies)
+
+    def body_words(self) -> frozenset[str]:
+        """Lower-case words of the held bodies' names (filler in follow-up questions)."""
+        return frozenset(w for b in self.bodies() for w in Analyzer().words(b))
+
     def same_case(self, meeting: Meeting, number: str) -> list[tuple[str, str]]:
         """Links to the other treatments of this item's case (Samme sag), in date order."""
         item = meeting.item(number)
@@ -228,24 +235,27 @@ FOLLOWUP_START = re.compile(
 )
 FOLLOWUP_FILLER = {
     "skete", "sket", "så", "der", "samme", "happened", "then", "same", "year", "året", "år",
-    "mødet", "meeting", "kkr", "midtjylland", "kd-net", "kd", "net", "referat", "dagsorden",
-    "minutes", "agenda", *MONTHS,
+    "mødet", "meeting", "referat", "dagsorden", "minutes", "agenda", *MONTHS,
 }
 
 
-def is_followup(question: str) -> bool:
-    """Elliptic questions ('og hvad skete der i 2025?', 'and in 2025?') lean on the last one."""
+def is_followup(question: str, body_words: frozenset[str] = frozenset()) -> bool:
+    """Elliptic questions ('og hvad skete der i 2025?', 'and in 2025?', 'og i Byrådet?')
+    lean on the last one; ``body_words`` are the words of the archive's body names."""
     if FOLLOWUP_START.match(question):
         return True
     words = [w for w in Analyzer().words(question) if w not in DA_MARKERS | EN_MARKERS]
-    return all(w.isdigit() or w in FOLLOWUP_FILLER for w in words)
+    filler = FOLLOWUP_FILLER | body_words
+    return all(w.isdigit() or w in filler for w in words)
 
 
-def followup_search_text(question: str, previous: list[str]) -> str | None:
+def followup_search_text(
+    question: str, previous: list[str], body_words: frozenset[str] = frozenset()
+) -> str | None:
     """``last standalone question + new question`` for an elliptic question, else None."""
-    if not is_followup(question):
+    if not is_followup(question, body_words):
         return None
-    topic = next((q for q in reversed(previous) if not is_followup(q)), None)
+    topic = next((q for q in reversed(previous) if not is_followup(q, body_words)), None)
     return f"{topic} {question}" if topic else None
 
 
@@ -402,7 +412,7 @@ class AskRequest(BaseModel):
 
     question: str = Field(min_length=1, max_length=2000)
     k: int = Field(5, ge=1, le=MAX_K)
-    body: str | None = Field(None, description='e.g. "KKR Midtjylland" or "KD-Net"')
+    body: str | None = Field(None, description="a body as stored (GET /api/meetings lists them)")
     date_from: str | None = Field(None, alias="from", description="YYYY-MM-DD")
     date_to: str | None = Field(None, alias="to", description="YYYY-MM-DD")
     doc_type: Literal["dagsorden", "referat"] | None = None
@@ -749,7 +759,7 @@ class BasicAuthMiddleware:
 
 UI_TEXT = {
     "da": {
-        "header": "## Mødeassistent – KKR Midtjylland og KD-Net\n"
+        "header": "## Mødeassistent\n"
                   "Spørg på dansk eller engelsk. Hvert svar citerer dagsordener og referater; "
                   "klik på en kilde for at se punktet.",
         "chat": "Samtale", "question": "Spørgsmål",
@@ -767,7 +777,7 @@ UI_TEXT = {
         "pinned": "{n} passage(r) fastgjort.",
     },
     "en": {
-        "header": "## Meeting assistant – KKR Midtjylland and KD-Net\n"
+        "header": "## Meeting assistant\n"
                   "Ask in Danish or English. Every answer cites agendas and minutes; "
                   "click a source to see the item.",
         "chat": "Conversation", "question": "Question",
@@ -854,7 +864,7 @@ def build_ui(core: AppCore, export_dir: Path) -> gr.Blocks:
                 lang = gr.Radio([("Dansk", "da"), ("English", "en")], value="da",
                                 label=t["lang"], elem_id="lang")
                 filters_md = gr.Markdown(t["filters"])
-                body = gr.Dropdown([(t["all"], ""), *[(b, b) for b in BODIES]], value="",
+                body = gr.Dropdown([(t["all"], ""), *[(b, b) for b in core.bodies()]], value="",
                                    label=t["body"], elem_id="f-body")
                 date_from = gr.Textbox(label=t["from"], elem_id="f-from")
                 date_to = gr.Textbox(label=t["to"], elem_id="f-to")
@@ -883,7 +893,7 @@ def build_ui(core: AppCore, export_dir: Path) -> gr.Blocks:
             if not q:
                 return history, previous, gr.skip(), gr.skip(), gr.skip(), ""
             filters = _ui_filters(b, f, to, d, dec)
-            search_text = followup_search_text(q, previous)
+            search_text = followup_search_text(q, previous, core.body_words())
             answer = core.ask(q, k=int(n), filters=filters, search_text=search_text)
             terms = core.query_terms(search_text or q)
             history = [*(history or []), {"role": "user", "content": md_escape(q)},
@@ -978,7 +988,8 @@ def build_ui(core: AppCore, export_dir: Path) -> gr.Blocks:
                 gr.update(label=u["question"], placeholder=u["placeholder"]), u["send"], u["new"],
                 gr.update(label=u["chat_tab"]), gr.update(label=u["timeline_tab"]),
                 u["filters"],
-                gr.update(label=u["body"], choices=[(u["all"], ""), *[(b, b) for b in BODIES]]),
+                gr.update(label=u["body"],
+                          choices=[(u["all"], ""), *[(b, b) for b in core.bodies()]]),
                 gr.update(label=u["from"]), gr.update(label=u["to"]),
                 gr.update(label=u["doc_type"], choices=[(u["all"], ""),
                           (u["agenda"], "dagsorden"), (u["minutes"], "referat")]),
@@ -1029,7 +1040,7 @@ def create_app(
 
     app = FastAPI(title="Meeting assistant API", docs_url="/api/docs", redoc_url=None,
                   openapi_url="/api/openapi.json",
-                  description="Cited search over KKR Midtjylland / KD-Net agendas and minutes.")
+                  description="Cited search over Danish municipal agendas and minutes.")
     app.state.core = core
     roots = ingest_roots if ingest_roots is not None else _env_roots()
     register_api(app, core, uploads, [Path(r).resolve() for r in roots])

@@ -18,7 +18,7 @@ from .settings import SAMPLE_CORPUS, Services, Settings
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="meetings",
-        description="Cited search over KKR Midtjylland / KD-Net agendas and minutes.",
+        description="Cited search over Danish municipal agendas and minutes.",
     )
     parser.add_argument("--db", help="embedded Chroma directory (env MEETINGS_DB)")
     parser.add_argument(
@@ -87,7 +87,7 @@ def _hints(args: argparse.Namespace) -> Any:
 
 def _add_search_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--k", type=int, default=5, help="number of items (default 5)")
-    p.add_argument("--body", help='only this body, e.g. "KKR Midtjylland" or "KD-Net"')
+    p.add_argument("--body", help="only this body, as stored (see `meetings outline`)")
     p.add_argument("--from", dest="date_from", help="only meetings on/after YYYY-MM-DD")
     p.add_argument("--to", dest="date_to", help="only meetings on/before YYYY-MM-DD")
     p.add_argument("--doc-type", choices=["dagsorden", "referat"], help="only agendas/minutes")
