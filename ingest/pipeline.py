@@ -56,6 +56,8 @@ class IngestReport:
     errors: list[FileError] = field(default_factory=list)
     warnings: list[FileWarning] = field(default_factory=list)
     duplicates: int = 0
+    precision: str = ""
+    """The precision passages were embedded in (fp32, or bf16 where the CPU has it)."""
     seconds: float = 0.0
     ingested_sources: list[str] = field(default_factory=list)
 
@@ -106,6 +108,7 @@ class Ingestor:
         report = IngestReport()
         files = iter_source_files([Path(p) for p in paths])
         report.documents = len(files)
+        report.precision = str(getattr(self.embedder, "precision", "fp32"))
         for path in progress(files) if progress else files:
             self._ingest_one(path, report, hints or self.hints)
         if prune:

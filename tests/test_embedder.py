@@ -554,3 +554,39 @@ def test_prompt_resolution(
         kwargs.get("e5_prefixes"),  # type: ignore[arg-type]
     )
     assert resolved == expected
+
+
+def test_precision_is_chosen_from_request_env_and_cpu(monkeypatch: pytest.MonkeyPatch) -> None:
+    from vectorstore import embedder as emb
+
+    monkeypatch.delenv(emb.PRECISION_ENV, raising=False)
+    assert emb.choose_precision("fp32") == "fp32" and emb.choose_precision("BF16") == "bf16"
+    monkeypatch.setattr(emb, "cpu_flags", lambda: {"avx2", "avx512f"})
+    assert emb.choose_precision() == "fp32"  # bf16 would be emulated: slower, not faster
+    monkeypatch.setattr(emb, "cpu_flags", lambda: {"avx2", "avx512_bf16"})
+    assert emb.choose_precision() == "bf16"
+    monkeypatch.setenv(emb.PRECISION_ENV, "fp32")
+    assert emb.choose_precision() == "fp32"
+    monkeypatch.setenv(emb.PRECISION_ENV, "int4")
+    with pytest.raises(ValueError, match="MEETINGS_PRECISION"):
+        emb.choose_precision()
+
+
+@pytest.mark.slow
+def test_bf16_passages_agree_with_fp32(real_embedder: object) -> None:
+    inner = getattr(real_embedder, "inner", real_embedder)
+    texts = [
+        "Det indstilles, at KKR Midtjylland godkender resultatkontrakten for 2023.",
+        "Udgifterne steg med 858 mio. kr. i perioden 2018-2022, svarende til 10,9 %.",
+        "Kommunerne har deltaget som lyttende i forhandlingerne mellem regionen og PLO. " * 8,
+    ]
+    before = inner.precision
+    try:
+        inner.precision = "fp32"
+        fp32 = inner.embed_passages(texts)
+        inner.precision = "bf16"
+        bf16 = inner.embed_passages(texts)
+    finally:
+        inner.precision = before
+    assert np.allclose(np.linalg.norm(bf16, axis=1), 1.0, atol=1e-5)
+    assert float(np.min(np.sum(fp32 * bf16, axis=1))) >= 0.99
