@@ -146,7 +146,8 @@ class Assistant:
         self.retriever = retriever
         self.generator = generator
         self.analyzer = Analyzer()
-        self.picker = SentencePicker(self.analyzer.tokens, retriever.lexical.idf)
+        # the word weights of the retriever's current index (it is rebuilt on refresh)
+        self.picker = SentencePicker(self.analyzer.tokens, lambda t: retriever.lexical.idf(t))
 
     def ask(
         self,

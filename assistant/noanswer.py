@@ -1,14 +1,20 @@
 """Can the archive answer this question?  Check hard constraints against the evidence.
 
 Top-1 similarity alone cannot tell near-misses from answerable questions (e5 similarities
-are compressed), so this checks what the question *requires*:
+are compressed; measured again on the Greve sets), so this checks what the question
+*requires*, and every refusal says which requirement failed:
 
+* a body it names (in the archive's own terms, ``assistant/bodies.py``) must be held, unless
+  the best evidence - another body's document - speaks of it;
 * a meeting date it names (day or month) must be a meeting in the archive, or - unless it
-  asks what was decided there - be mentioned in the best evidence (e.g. "items planned for
-  the meeting on 9 February 2024");
-* a body it names must have meetings in the archive;
-* its salient content words (all words of a Danish question, names of an English one)
-  must occur in the archive at all, unless the dense match is strong.
+  asks what was decided there - be mentioned in the best evidence; the refusal names the
+  nearest meetings held;
+* a period it asks about ("Budget 2021-24") must be stated in the best evidence;
+* its own content words (all words of a Danish question; words written as documents write
+  them in an English one - never a translation, an intent verb or a body's name) must occur
+  in the named body's documents (or the archive) or in the best evidence, unless the dense
+  match is strong;
+* "who holds role X in body Y" needs a passage that states it.
 """
 
 from __future__ import annotations
