@@ -611,23 +611,28 @@ def register_api(
         return [outline_entry(m) for m in meetings]
 
     @app.get("/api/health", tags=["admin"])
-    def api_health() -> JSONResponse:
-        """Index status; reloads (and says ``stale``) when the index changed underneath."""
+    def api_health(full: bool = False) -> JSONResponse:
+        """Index status; reloads (and says ``stale``) when the index changed underneath.
+        ``?full=true`` adds ``meetings check`` (reads every chunk: slow on big archives)."""
         try:
             stale = core.refresh_if_stale()
             chunks = core.services.store.chunk_count()
+            check = core.services.store.check().as_dict() if full else None
         except Exception as exc:  # the store is down or unreadable: say so
             log.exception("health check failed")
             return JSONResponse({"index": False, "error": str(exc)}, status_code=503)
         retriever = core.retriever
-        return JSONResponse({
+        body: dict[str, Any] = {
             "index": chunks > 0,
             "model": core.services.embedder.name,
             "chunks": chunks,
             "meetings": len(retriever.meetings),
             "loaded_chunks": len(retriever.chunk_ids),
             "stale": stale,
-        })
+        }
+        if check is not None:
+            body["check"] = check
+        return JSONResponse(body)
 
     @app.post("/api/ingest", tags=["admin"], openapi_extra=INGEST_OPENAPI)
     async def api_ingest(request: Request) -> JSONResponse:

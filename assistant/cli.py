@@ -47,6 +47,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("outline", help="what the index holds: meetings and their items")
     p.add_argument("--json", action="store_true", help="print as JSON")
 
+    p = sub.add_parser("check", help="index health: orphan chunks, incomplete documents")
+    p.add_argument("--repair", action="store_true", help="fix what can be fixed")
+    p.add_argument("--json", action="store_true", help="print as JSON")
+
     p = sub.add_parser("case", help="case history: every treatment of one case number")
     p.add_argument("number", help="case number as printed, e.g. 23-010897 or SAG-2023-00155")
     p.add_argument("--json", action="store_true", help="print as JSON")
@@ -237,6 +241,25 @@ def cmd_ask(args: argparse.Namespace, services: Services) -> int:
     return 0
 
 
+def cmd_check(args: argparse.Namespace, services: Services) -> int:
+    """Index health; exit 0 when sound (or repaired), 1 when something needs repair."""
+    health = services.store.check(repair=args.repair)
+    if args.json:
+        print(json.dumps(health.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(f"documents: {health.documents}  chunks: {health.chunks}  "
+              f"orphan chunks: {len(health.orphan_chunks)}  "
+              f"incomplete documents: {len(health.incomplete_documents)}")
+        for source in health.incomplete_documents:
+            print(f"incomplete: {source}" + (" (record dropped: ingest it again)"
+                                             if health.repaired else ""))
+        if health.repaired:
+            print("repaired")
+        elif not health.ok:
+            print("run `meetings check --repair` to fix")
+    return 0 if health.ok or health.repaired else 1
+
+
 def cmd_case(args: argparse.Namespace, services: Services) -> int:
     """Every treatment of a case in date order, with its decision or recommendation."""
     treatments = _assistant(services).case(args.number)
@@ -308,6 +331,7 @@ COMMANDS = {
     "outline": cmd_outline,
     "inspect": cmd_inspect,
     "case": cmd_case,
+    "check": cmd_check,
     "remove": cmd_remove,
     "ask": cmd_ask,
     "eval": cmd_eval,

@@ -308,6 +308,13 @@ def test_item_404s_say_what_is_missing(client: httpx.Client) -> None:
     assert page.status_code == 404 and "99.9" in page.text
 
 
+def test_health_with_the_full_index_check(client: httpx.Client) -> None:
+    health = client.get("/api/health", params={"full": "true"}).json()
+    assert health["check"]["ok"] and health["check"]["orphan_chunks"] == 0
+    assert health["check"]["chunks"] == health["chunks"]
+    assert "check" not in client.get("/api/health").json()
+
+
 def test_case_history_route_and_same_case_links(client: httpx.Client) -> None:
     history = client.get("/api/cases/SAG-2023-00155").json()
     dates = [h["meeting"]["date"] for h in history]

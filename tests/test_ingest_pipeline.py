@@ -151,3 +151,30 @@ def test_cli_ingest_of_only_bad_files_exits_nonzero(
     services = services_factory(tmp_path / "db", hash_embedder)
     assert main(["ingest", "--no-progress", str(bad)], services) == 1
     assert "empty.txt" in capsys.readouterr().out
+
+
+def test_check_finds_and_repairs_orphans_and_incomplete_documents(
+    tmp_path, corpus_copy, hash_embedder, capsys, services_factory
+):
+    services = services_factory(tmp_path / "db", hash_embedder)
+    services.ingestor.ingest([corpus_copy])
+    store = services.store
+    assert store.check().ok
+    # an interrupted write of a file that never got its record, and a document that lost
+    # some of its chunks
+    ids, texts, metas = store.all_chunks()
+    ghost = dict(metas[0], source="/gone/ghost.txt", doc_hash="0" * 16)
+    store.upsert_chunks(["ghost-1"], hash_embedder.embed_passages(["x"]), ["x"], [ghost])
+    victim = str(metas[0]["source"])
+    lost = [cid for cid, m in zip(ids, metas, strict=True) if m["source"] == victim][:2]
+    store.chunks.delete(ids=lost)
+
+    assert main(["check"], services) == 1
+    out = capsys.readouterr().out
+    assert "orphan chunks: 1" in out and f"incomplete: {victim}" in out
+    assert main(["check", "--repair", "--json"], services) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["repaired"] and report["incomplete_documents"] == [victim]
+    assert store.check().ok and store.get_document(victim) is None
+    again = services.ingestor.ingest([corpus_copy])
+    assert again.ingested == 1 and store.check().ok

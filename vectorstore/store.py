@@ -17,7 +17,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -267,12 +267,67 @@ class VectorStore:
             for doc, meta in zip(got["documents"] or [], got["metadatas"] or [], strict=True)
         ]
 
+    def check(self, repair: bool = False) -> IndexHealth:
+        """Find chunks no document owns (a replaced version, a removed file, an interrupted
+        write) and documents with fewer chunks than their record says; with ``repair``,
+        delete the orphans and drop the records of incomplete documents so that the next
+        ingest of those files writes them again.  The model/dimension/chunker identity is
+        checked when the store is opened."""
+        records = {r.source: r for r in self.all_documents()}
+        ids, _, metas = self.all_chunks()
+        health = IndexHealth(documents=len(records), chunks=len(ids))
+        held: dict[str, int] = {}
+        for cid, meta in zip(ids, metas, strict=True):
+            record = records.get(str(meta.get("source", "")))
+            if record is None or meta.get("doc_hash") != record.doc_hash:
+                health.orphan_chunks.append(cid)
+            else:
+                held[record.source] = held.get(record.source, 0) + 1
+        for source, record in records.items():
+            promised = int(record.metadata.get("chunks", 0) or 0)
+            if held.get(source, 0) < promised:
+                health.incomplete_documents.append(source)
+        if repair and not health.ok:
+            for lo in range(0, len(health.orphan_chunks), self.max_batch):
+                self.chunks.delete(ids=health.orphan_chunks[lo : lo + self.max_batch])
+            for source in health.incomplete_documents:
+                self.delete_document(source)
+            health.repaired = True
+        return health
+
     def all_documents(self) -> list[DocumentRecord]:
         got = self.documents.get(include=["documents", "metadatas"])
         return [
             _record(doc, meta)
             for doc, meta in zip(got["documents"] or [], got["metadatas"] or [], strict=True)
         ]
+
+
+@dataclass
+class IndexHealth:
+    """What ``VectorStore.check`` found; ``ok`` when nothing needs repair."""
+
+    documents: int = 0
+    chunks: int = 0
+    orphan_chunks: list[str] = field(default_factory=list)
+    """Chunks of no stored document, or of a replaced version of one."""
+    incomplete_documents: list[str] = field(default_factory=list)
+    """Sources whose record promises more chunks than the index holds."""
+    repaired: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.orphan_chunks and not self.incomplete_documents
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "documents": self.documents,
+            "chunks": self.chunks,
+            "orphan_chunks": len(self.orphan_chunks),
+            "incomplete_documents": self.incomplete_documents,
+            "repaired": self.repaired,
+        }
 
 
 def _record(document: str | None, meta: Any) -> DocumentRecord:
