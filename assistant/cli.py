@@ -143,7 +143,7 @@ def cmd_ingest(args: argparse.Namespace, services: Services) -> int:
             f"documents: {report.documents}  ingested: {report.ingested}  "
             f"skipped unchanged: {report.skipped_unchanged}  meetings: {report.meetings}  "
             f"items: {report.items}  chunks: {report.chunks}  removed: {report.removed}  "
-            f"duplicates: {report.duplicates}  ({report.seconds:.1f} s"
+            f"duplicates: {report.duplicates}  moved: {report.moved}  ({report.seconds:.1f} s"
             + (f", passages in {report.precision})" if report.chunks else ")")
         )
         for warning in report.warnings:

@@ -56,6 +56,8 @@ class IngestReport:
     errors: list[FileError] = field(default_factory=list)
     warnings: list[FileWarning] = field(default_factory=list)
     duplicates: int = 0
+    moved: int = 0
+    """Files found under a new path with unchanged content: re-keyed, not re-embedded."""
     precision: str = ""
     """The precision passages were embedded in (fp32, or bf16 where the CPU has it)."""
     seconds: float = 0.0
@@ -136,6 +138,11 @@ class Ingestor:
             return
         report.warnings.extend(FileWarning(str(path), w) for w in meeting.warnings)
         twin = self._same_content(meeting)
+        if twin is not None and not Path(twin.source).exists():
+            # the same content whose file is gone: a moved or renamed file, re-keyed
+            self.store.move_document(twin.source, source)
+            report.moved += 1
+            return
         if twin is not None:
             self._add_source(twin, source)
             report.duplicates += 1

@@ -178,3 +178,35 @@ def test_check_finds_and_repairs_orphans_and_incomplete_documents(
     assert store.check().ok and store.get_document(victim) is None
     again = services.ingestor.ingest([corpus_copy])
     assert again.ingested == 1 and store.check().ok
+
+
+def test_renamed_or_moved_file_is_rekeyed_not_embedded_again(hash_services, corpus_copy):
+    ingestor, store = hash_services.ingestor, hash_services.store
+    ingestor.ingest([corpus_copy])
+    embedded = hash_services.embedder.passages
+    target = next(corpus_copy.glob("003_*.txt"))
+    old = store.get_document(source_key(target))
+    (corpus_copy / "moved").mkdir()
+    moved = corpus_copy / "moved" / "kd-net-referat.txt"
+    target.rename(moved)
+
+    report = ingestor.ingest([corpus_copy], prune=True)
+    assert (report.moved, report.ingested, report.removed) == (1, 0, 0)
+    assert hash_services.embedder.passages == embedded  # nothing embedded again
+    assert store.get_document(source_key(target)) is None
+    new = store.get_document(source_key(moved))
+    assert new is not None and new.doc_hash == old.doc_hash
+    assert new.payload["meeting_id"] == old.payload["meeting_id"]
+    hashes = stored_hashes(store)
+    assert source_key(target) not in hashes and hashes[source_key(moved)] == {old.doc_hash}
+    assert store.check().ok
+
+
+def test_deleted_file_leaves_no_chunk_after_prune(hash_services, corpus_copy):
+    hash_services.ingestor.ingest([corpus_copy])
+    gone = next(corpus_copy.glob("001_*.txt"))
+    gone.unlink()
+    report = hash_services.ingestor.ingest([corpus_copy], prune=True)
+    assert report.removed == 1
+    assert source_key(gone) not in stored_hashes(hash_services.store)
+    assert hash_services.store.check().ok

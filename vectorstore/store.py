@@ -267,6 +267,31 @@ class VectorStore:
             for doc, meta in zip(got["documents"] or [], got["metadatas"] or [], strict=True)
         ]
 
+    def move_document(self, old_source: str, new_source: str) -> int:
+        """Re-key a stored document to the path it was moved to, without re-embedding.
+
+        Order (each step idempotent, so an interrupted move is finished by running it
+        again): the chunks' ``source`` first, then the new record, then the old record
+        goes.  Returns the number of chunks moved."""
+        record = self.get_document(old_source)
+        if record is None:
+            raise KeyError(old_source)
+        got = self.chunks.get(where={"source": old_source}, include=["metadatas"])
+        ids = list(got["ids"])
+        metas = [dict(m or {}, source=new_source) for m in got["metadatas"] or []]
+        for lo in range(0, len(ids), self.max_batch):
+            self.chunks.update(ids=ids[lo : lo + self.max_batch],
+                               metadatas=metas[lo : lo + self.max_batch])
+        stored = self.documents.get(ids=[document_id(old_source)], include=["embeddings"])
+        payload = dict(record.payload, source=new_source)
+        sources = [new_source if s == old_source else s for s in payload.get("sources") or []]
+        payload["sources"] = sources or [new_source]
+        meta = {k: v for k, v in record.metadata.items() if k not in ("source", "doc_hash")}
+        self.put_document(new_source, record.doc_hash, payload, meta,
+                          np.asarray(stored["embeddings"][0], dtype=np.float32))
+        self.documents.delete(ids=[document_id(old_source)])
+        return len(ids)
+
     def check(self, repair: bool = False) -> IndexHealth:
         """Find chunks no document owns (a replaced version, a removed file, an interrupted
         write) and documents with fewer chunks than their record says; with ``repair``,
