@@ -124,7 +124,12 @@ class SentencePicker:
         """The best sentences in reading order: the best one, then those nearly as good
         (at most ``limit``), each with the list lines it introduces."""
         skip = {_squash(e) for e in exclude}
-        pool = [c for c in self.candidates(weights, kind, texts) if _squash(c.text) not in skip]
+        pool: list[Candidate] = []
+        for c in self.candidates(weights, kind, texts):
+            key = _squash(c.text)
+            if key not in skip:  # overlapping chunks repeat sentences: each counts once
+                skip.add(key)
+                pool.append(c)
         if not pool:
             return []
         ranked = sorted(pool, key=lambda c: c.score, reverse=True)
