@@ -10,34 +10,18 @@ terms: no answer or refusal depends on an entry being present.
 
 from __future__ import annotations
 
-import json
-import os
 import re
 from pathlib import Path
+
+from ingest.tables import load_table
 
 GLOSSARY_FILE = Path(__file__).with_name("glossary.json")
 GLOSSARY_ENV = "MEETINGS_GLOSSARY"
 
 
 def load_glossary(extra: str | None = None) -> dict[str, str]:
-    """``glossary.json`` plus the user's file (``MEETINGS_GLOSSARY``); a file that cannot be
-    read or is not a JSON object of strings raises ValueError naming it."""
-    table: dict[str, str] = {}
-    path = extra if extra is not None else os.environ.get(GLOSSARY_ENV)
-    for source in [GLOSSARY_FILE] + ([Path(path)] if path else []):
-        try:
-            data = json.loads(source.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise ValueError(f"glossary file {source}: {exc}") from exc
-        if not isinstance(data, dict):
-            raise ValueError(f"glossary file {source}: expected a JSON object english -> danish")
-        for english, danish in data.items():
-            if english.startswith("_"):
-                continue
-            if not isinstance(danish, str):
-                raise ValueError(f"glossary file {source}: {english!r} needs Danish words")
-            table[english.lower()] = danish
-    return table
+    """``glossary.json`` plus the user's file (``MEETINGS_GLOSSARY``)."""
+    return load_table(GLOSSARY_FILE, GLOSSARY_ENV, "glossary", extra)
 
 
 GLOSSARY: dict[str, str] = load_glossary()

@@ -11,42 +11,18 @@ municipality's documents still parse.
 
 from __future__ import annotations
 
-import json
-import os
 import re
 from pathlib import Path
+
+from .tables import load_table
 
 ALIASES_FILE = Path(__file__).with_name("body_aliases.json")
 ALIASES_ENV = "MEETINGS_BODY_ALIASES"
 
 
 def load_aliases(extra: str | None = None) -> dict[str, str]:
-    """The alias table: ``body_aliases.json`` plus the user's file (``MEETINGS_BODY_ALIASES``).
-
-    A user file that cannot be read or is not a JSON object of strings raises ValueError
-    naming it."""
-    table = _read_aliases(ALIASES_FILE)
-    path = extra if extra is not None else os.environ.get(ALIASES_ENV)
-    if path:
-        table.update(_read_aliases(Path(path)))
-    return table
-
-
-def _read_aliases(path: Path) -> dict[str, str]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ValueError(f"body alias file {path}: {exc}") from exc
-    if not isinstance(data, dict):
-        raise ValueError(f"body alias file {path}: expected a JSON object alias -> body")
-    table: dict[str, str] = {}
-    for alias, name in data.items():
-        if alias.startswith("_"):
-            continue
-        if not isinstance(name, str) or not name.strip():
-            raise ValueError(f"body alias file {path}: alias {alias!r} needs a body name")
-        table[alias.lower()] = name
-    return table
+    """The alias table: ``body_aliases.json`` plus the user's file (``MEETINGS_BODY_ALIASES``)."""
+    return load_table(ALIASES_FILE, ALIASES_ENV, "body alias", extra)
 
 
 BODY_ALIASES: dict[str, str] = load_aliases()
