@@ -208,7 +208,7 @@ class AppCore:
 
     def body_words(self) -> frozenset[str]:
         """Lower-case words of the held bodies' names (filler in follow-up questions)."""
-        return frozenset(w for b in self.bodies() for w in Analyzer().words(b))
+        return self.retriever.bodies.name_words
 
     def same_case(self, meeting: Meeting, number: str) -> list[tuple[str, str]]:
         """Links to the other treatments of this item's case (Samme sag), in date order."""

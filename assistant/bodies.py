@@ -2,14 +2,14 @@
 archive does not hold.
 
 Everything comes from the index and the alias table, nothing from code: the bodies are
-the ones ingest stored ("Økonomiudvalget, Glostrup Kommune", "KKR Midtjylland"), named
+the ones ingest stored ("Økonomiudvalget, Hjortsø Kommune", "Kontaktråd Vest"), named
 in a question by their full name, their committee name without the municipality
 ("Økonomiudvalget", also inflected: "Økonomiudvalgets", "økonomiudvalgsmødet"), an
 alias of the table (``ingest/body_aliases.json``), a leading acronym that only one body
-has ("KKR"), or the English name of a Danish body type ("the City Council" -> Byrådet).
-A body the question names in Danish document style (``ingest.bodies.canonical_body``:
-"KKR Nordjylland", "Teknik- og Miljøudvalget") that the archive lacks is reported, so the
-assistant can say so instead of answering from another body.
+has, or the English name of a Danish body type ("the City Council" -> Byrådet).  A body
+the question names in Danish document style (``ingest.bodies.canonical_body``) that the
+archive lacks is reported, so the assistant can say so instead of answering from another
+body.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from ingest.bodies import BODY_ALIASES, canonical_body
+
+from .lexical import WORD_RE
 
 BODY_TYPES_EN: dict[str, tuple[str, ...]] = {
     "city council": ("byråd", "kommunalbestyrels"),
@@ -54,6 +56,12 @@ class BodyIndex:
     def __init__(self, bodies: Iterable[str], aliases: Mapping[str, str] | None = None):
         self.bodies = tuple(sorted({b for b in bodies if b}))
         table = BODY_ALIASES if aliases is None else aliases
+        self.name_words = frozenset(w for b in self.bodies for w in WORD_RE.findall(b.lower()))
+        """Lower-case words of the held bodies' names ('økonomiudvalget', 'glostrup' ...)."""
+        self.naming_words = self.name_words | frozenset(
+            w for name in [*table, *BODY_TYPES_EN] for w in WORD_RE.findall(name.lower())
+        )
+        """Every word that can name a body: names, aliases, English body types."""
         self._patterns: list[tuple[re.Pattern[str], str]] = []
         first_tokens: dict[str, list[str]] = {}
         for body in self.bodies:
@@ -67,7 +75,7 @@ class BodyIndex:
                 self._patterns.append((_pattern(alias), body))
         self._names = list(self._patterns)  # what can say that a named body is held
         for acronym, owners in first_tokens.items():
-            if len(owners) == 1:  # 'KKR' names the one KKR the archive holds
+            if len(owners) == 1:  # an acronym names the one body that starts with it
                 self._patterns.append((_pattern(acronym), owners[0]))
         self._missing_types: list[tuple[re.Pattern[str], str]] = []
         for english, stems in BODY_TYPES_EN.items():
@@ -126,7 +134,7 @@ class BodyIndex:
 
     def _is_held(self, name: str) -> bool:
         """A body name the question uses is held when it is, or names, a held body (an
-        acronym that only one held body has does not count: 'KKR Nordjylland')."""
+        acronym that only one held body has does not count: another region's body)."""
         return name in self.bodies or any(p.search(name) for p, _ in self._names)
 
     def _places(self, question: str) -> list[str]:

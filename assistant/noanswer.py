@@ -125,7 +125,7 @@ def assess_answerable(
         )
         missing = [w for w in missing if retriever.lexical.analyzer.stem([w])[0] not in shown]
     stems = retriever.lexical.analyzer.stem
-    body_words = _body_words(retriever)
+    body_words = retriever.bodies.naming_words
     salient = sorted(
         {
             w for w in missing
@@ -173,15 +173,6 @@ def _mentioned(body: str, hits: list[ItemHit]) -> bool:
     forms = BODY_TYPES_EN.get(english, (body.lower(),))
     text = " ".join(h.item.title + " " + p.text for h in hits for p in h.passages).lower()
     return any(form in text for form in forms)
-
-
-def _body_words(retriever: Retriever) -> set[str]:
-    """Lower-case words of the held bodies' names, their aliases and English body types."""
-    words: set[str] = set()
-    names = list(retriever.bodies.bodies) + list(BODY_ALIASES) + list(BODY_TYPES_EN)
-    for name in names:
-        words.update(re.findall(r"[\wæøå]+", name.lower()))
-    return words
 
 
 def _mentions_date(hit: ItemHit, date: DateConstraint) -> bool:

@@ -1,8 +1,8 @@
 """Read a question: its language, intent, and the hard constraints it names.
 
-Staff name meetings in their questions ("at the June 2023 KKR meeting", "på KD-Net-mødet
-i november 2022", "den 21. juni 2023"): those constraints decide which of several
-meetings on the same topic is meant, and whether the archive can answer at all.
+Staff name meetings in their questions ("at the June 2023 meeting", "på byrådsmødet i
+november 2022", "den 21. juni 2023"): those constraints decide which of several meetings
+on the same topic is meant, and whether the archive can answer at all.
 """
 
 from __future__ import annotations
@@ -158,7 +158,7 @@ def extract_dates(text: str) -> tuple[DateConstraint, ...]:
 
 def names_in(text: str) -> list[str]:
     """Words of an English question that can match Danish documents verbatim: names and
-    terms written as in the documents ("KlimaMidt", "lægevagten", "ØA24", "SAG-2023-00155")
+    terms written as in the documents (a project's name, "lægevagten", "SAG-2023-00155")
     - capitalised words not opening a sentence, words with Danish letters or digits, and
     quoted or parenthesised terms."""
     found: list[str] = []

@@ -42,17 +42,13 @@ _MEETING_FIELDS = frozenset(f.name for f in dataclass_fields(Meeting))
 
 
 def inspect_entry(meeting: Meeting) -> dict[str, Any]:
-    """The ``meetings inspect --json`` shape: how one document was understood."""
+    """The ``meetings inspect --json`` shape: the outline of the meeting plus everything
+    that says how the document was understood (closed items, section roles, warnings)."""
     return {
-        "meeting_id": meeting.meeting_id,
-        "body": meeting.body,
-        "date": meeting.date,
+        **outline_entry(meeting),
         "time": meeting.time,
-        "doc_type": meeting.doc_type,
-        "location": meeting.location,
         "participants": list(meeting.participants),
         "absentees": list(meeting.absentees),
-        "source": meeting.source,
         "items": [
             {
                 "number": item.number,
