@@ -9,7 +9,9 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -92,3 +94,86 @@ def real_services(
     report = services.ingestor.ingest([SAMPLES])  # type: ignore[attr-defined]
     assert report.ingested == 5, report.as_dict()
     yield services
+
+
+# --- the web app, served for real (test_app_api.py, test_browser.py) ----------------------
+
+
+def free_port() -> int:
+    """A TCP port that is free on 127.0.0.1 right now."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def clone_index(source: Any, target: Any) -> None:
+    """Copy every chunk and document record (with vectors) from one VectorStore to another."""
+    for name in ("chunks", "documents"):
+        src, dst = getattr(source, name), getattr(target, name)
+        got = src.get(include=["embeddings", "documents", "metadatas"])
+        if got["ids"]:
+            dst.upsert(ids=got["ids"], embeddings=got["embeddings"],
+                       documents=got["documents"], metadatas=got["metadatas"])
+
+
+@dataclass
+class LiveServer:
+    url: str
+    services: Any
+    app: Any
+    startup_seconds: float
+
+
+@pytest.fixture(scope="module")
+def live(
+    tmp_path_factory: pytest.TempPathFactory, real_embedder: object, real_services: Any,
+) -> Iterator[LiveServer]:
+    """The whole app (real model) on 127.0.0.1 and a free port, over its own copy of the
+    session index: its start-up ingest finds every sample unchanged, as on a second start.
+    ``MEETINGS_INGEST_ROOTS`` is the temp folder.  One per test module."""
+    import tempfile
+    import threading
+    import time
+
+    import uvicorn
+
+    from app import create_app
+
+    services = make_services(tmp_path_factory.mktemp("app") / "index", real_embedder)
+    clone_index(real_services.store, services.store)  # type: ignore[attr-defined]
+    started = time.perf_counter()
+    app = create_app(services, ingest_roots=[Path(tempfile.gettempdir())])  # type: ignore[arg-type]
+    startup = time.perf_counter() - started
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    yield LiveServer(f"http://127.0.0.1:{port}", services, app, startup)
+    server.should_exit = True
+    thread.join(10)
+
+
+# --- the web app in process, over the fast fake embedder (test_web_*.py) -----------------
+
+
+@pytest.fixture(scope="module")
+def hash_app(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """``create_app`` over a fresh index of the samples embedded by :class:`HashEmbedder`
+    (plumbing only: rankings mean nothing); server paths may come from its ``roots`` folder.
+    Use it through ``fastapi.testclient.TestClient``."""
+    from app import create_app
+    from vectorstore.embedder import HashEmbedder
+
+    base = tmp_path_factory.mktemp("hash-app")
+    (base / "roots").mkdir()
+    services = make_services(base / "index", HashEmbedder())
+    app = create_app(services, ingest_roots=[base / "roots"])  # type: ignore[arg-type]
+    app.state.test_base = base
+    return app

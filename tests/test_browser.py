@@ -12,7 +12,7 @@ import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
@@ -21,7 +21,10 @@ pytestmark = pytest.mark.slow
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 from playwright.sync_api import Browser, BrowserContext, Page, expect  # noqa: E402
-from test_app_api import HOSTILE, LiveServer, start_live_server  # noqa: E402
+from test_app_api import HOSTILE  # noqa: E402
+
+if TYPE_CHECKING:
+    from conftest import LiveServer
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -34,20 +37,12 @@ ANSWER_TIMEOUT_MS = 90_000
 
 
 @pytest.fixture(scope="module")
-def live(
-    tmp_path_factory: pytest.TempPathFactory, services_factory: Any, real_embedder: Any,
-    real_services: Any,
-) -> Iterator[LiveServer]:
-    live, server, thread = start_live_server(
-        tmp_path_factory.mktemp("browser-app") / "index", services_factory, real_embedder,
-        real_services,
-    )
+def live(live: LiveServer) -> LiveServer:
+    """conftest's served app, with the hostile document added."""
     r = httpx.post(f"{live.url}/api/ingest", files={"files": ("hackervaern.txt", HOSTILE)},
                    timeout=120)
     assert r.status_code == 200 and r.json()["ingested"] == 1, r.text
-    yield live
-    server.should_exit = True
-    thread.join(10)
+    return live
 
 
 @pytest.fixture(scope="module")

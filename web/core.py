@@ -1,0 +1,165 @@
+"""The state every request shares: one retriever + assistant, swapped whole on ingest.
+
+One process owns the index: ingests run under a lock and build a fresh retriever before it
+replaces the old one, so a request never sees a half-refreshed one; searches (CPU-bound)
+run at most ``SEARCH_PARALLELISM`` at a time.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+from assistant.answer import Answer, Assistant
+from assistant.lexical import Analyzer
+from assistant.links import item_url
+from assistant.query import DA_MARKERS, EN_MARKERS
+from assistant.search import Filters, Retriever
+from assistant.settings import Services
+from ingest.chunker import DOC_TYPE_LABEL
+from ingest.models import Meeting
+from ingest.parser import MeetingHints
+from ingest.pipeline import Ingestor
+from vectorstore.store import IndexSignature
+
+log = logging.getLogger("web")
+
+TIMELINE_K = 40
+# Searches computed at once: they are CPU-bound (embedding + BM25), so more than the cores
+# only makes every request slower (measured: 20 concurrent clients, see tests/bench_api.py).
+SEARCH_PARALLELISM = int(os.environ.get("MEETINGS_SEARCH_THREADS", 0)) or (os.cpu_count() or 2)
+
+
+def make_filters(
+    body: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    doc_type: str | None = None,
+    section: str | None = None,
+    decisions_only: bool = False,
+) -> Filters:
+    """Filters from UI/API values ('' means unset); decisions only implies minutes."""
+    if decisions_only:
+        # a decision section filter covers KKR's Beslutning and KD-Net's "Referat:" alike
+        return Filters(body or None, date_from or None, date_to or None, "referat", "Beslutning")
+    return Filters(body or None, date_from or None, date_to or None, doc_type or None,
+                   section or None)
+
+
+class AppCore:
+    """The retriever/assistant every request shares, and the lock that serialises ingests."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self._lock = threading.Lock()
+        self._searches = threading.BoundedSemaphore(SEARCH_PARALLELISM)
+        self.ingestor = Ingestor(services.store, services.embedder)
+        self.signature: IndexSignature = (0, frozenset())
+        self.assistant = self._load()
+        self.analyzer = Analyzer()
+
+    # -- loading ----------------------------------------------------------------------
+    def _load(self) -> Assistant:
+        self.signature = self.services.store.signature()
+        return Assistant(Retriever(self.services.store, self.services.embedder))
+
+    def reload(self) -> None:
+        with self._lock:
+            self.assistant = self._load()
+
+    def refresh_if_stale(self) -> bool:
+        """Reload when another process changed the stored documents; True if it was stale.
+
+        Note: Chroma's in-process vector index of an embedded directory does not see another
+        process's writes until restart; one process (this app) should own the directory.
+        """
+        if self.services.store.signature() == self.signature:
+            return False
+        log.warning("index changed outside this process; reloading meetings and BM25")
+        self.reload()
+        return True
+
+    @property
+    def retriever(self) -> Retriever:
+        return self.assistant.retriever
+
+    # -- operations -------------------------------------------------------------------
+    def ingest(self, paths: list[str | Path], hints: MeetingHints | None = None) -> dict[str, Any]:
+        with self._lock:
+            report = self.ingestor.ingest(paths, hints=hints)
+            if report.ingested or report.removed:
+                self.assistant = self._load()
+        return report.as_dict()
+
+    def ask(
+        self, question: str, k: int = 5, filters: Filters | None = None,
+        search_text: str | None = None, timeline: bool | None = None,
+    ) -> Answer:
+        assistant = self.assistant
+        with self._searches:
+            return assistant.ask(question, k=k, filters=filters, search_text=search_text,
+                                 timeline=timeline)
+
+    def timeline(self, topic: str, filters: Filters | None = None) -> list[dict[str, Any]]:
+        """Every item matching ``topic`` (within the timeline floor), in date order."""
+        results = self.ask(topic, k=TIMELINE_K, filters=filters, timeline=True).results
+        return sorted(results,
+                      key=lambda r: (r["meeting"]["date"], number_key(r["item"]["number"])))
+
+    def query_terms(self, text: str) -> list[str]:
+        """Words of a question worth highlighting in passages."""
+        skip = DA_MARKERS | EN_MARKERS
+        return [w for w in self.analyzer.words(text) if len(w) >= 3 and w not in skip]
+
+    # -- source lookups ---------------------------------------------------------------
+    def meeting(self, meeting_id: str) -> Meeting | None:
+        return self.retriever.meetings.get(meeting_id)
+
+    def chunk(self, chunk_id: str) -> tuple[str, dict[str, Any]] | None:
+        """(text, metadata) of a stored chunk, from memory or else from the store."""
+        retriever = self.retriever
+        if chunk_id in retriever.chunk_text:
+            return retriever.chunk_text[chunk_id], dict(retriever.chunk_meta[chunk_id])
+        found = self.services.store.get_chunk(chunk_id)
+        return None if found is None else (found[0], dict(found[1]))
+
+    def paired(self, meeting: Meeting, number: str) -> list[tuple[str, str]]:
+        """Links to the same item number in the other document (agenda/minutes) of that day."""
+        links = []
+        for other in self.retriever.meetings.values():
+            if (other.body, other.date) == (meeting.body, meeting.date) and (
+                other.doc_type != meeting.doc_type
+            ):
+                item = other.item(number)
+                if item is not None:
+                    label = f"{DOC_TYPE_LABEL[other.doc_type]} · pkt. {item.number} {item.title}"
+                    links.append((item_url(other.meeting_id, item.number), label))
+        return links
+
+    def bodies(self) -> list[str]:
+        """The bodies the index holds (the UI's body filter, the API's body check)."""
+        return list(self.retriever.bodies.bodies)
+
+    def body_words(self) -> frozenset[str]:
+        """Lower-case words of the held bodies' names (filler in follow-up questions)."""
+        return self.retriever.bodies.name_words
+
+    def same_case(self, meeting: Meeting, number: str) -> list[tuple[str, str]]:
+        """Links to the other treatments of this item's case (Samme sag), in date order."""
+        item = meeting.item(number)
+        if item is None or not item.case_number:
+            return []
+        return [
+            (t.url(), t.label())
+            for t in self.assistant.case(item.case_number)
+            if (t.meeting.meeting_id, t.item.number) != (meeting.meeting_id, number)
+        ]
+
+
+def number_key(number: str) -> tuple[int, ...]:
+    """Sort key of an item number ('2.10' after '2.9'; unnumbered items last)."""
+    parts = number.split(".")
+    return tuple(int(p) for p in parts) if all(p.isdigit() for p in parts) else (10**9,)
