@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 import numpy as np
 
 from .convert import DEFAULT_MODEL_NAME, default_cache_dir, ensure_model
+from .crashpoint import crashpoint
 
 if TYPE_CHECKING:
     from tokenizers import Tokenizer
@@ -345,6 +346,10 @@ def _count_special_tokens(hf_tokenizer: Any) -> int:
         return 2
 
 
+HASH_MODEL = re.compile(r"hash-(\d+)")
+"""Model names that select the fake :class:`HashEmbedder` (its own ``name``)."""
+
+
 def load_embedder(model: str | None = None, **kwargs: Any) -> Embedder:
     """The embedder for ``model``.
 
@@ -354,7 +359,14 @@ def load_embedder(model: str | None = None, **kwargs: Any) -> Embedder:
     sentence-transformers as a model name or path (for users with a hub).
     ``kwargs`` go to :class:`SentenceTransformerEmbedder`; ``lazy=True`` returns a
     :class:`LazyEmbedder` for the default model (loaded on first use).
+    ``"hash-<dimension>"`` (e.g. ``MEETINGS_MODEL=hash-64``) is the model-free
+    :class:`HashEmbedder`, so that a ``meetings`` subprocess (crash trials, plumbing
+    tests) runs in seconds; it is the name that embedder records in an index.
     """
+    crashpoint("embedder_load")
+    fake = HASH_MODEL.fullmatch(model or "")
+    if fake:
+        return HashEmbedder(int(fake.group(1)))
     if (model is None or model == DEFAULT_MODEL_NAME) and kwargs.pop("lazy", False):
         return LazyEmbedder(**kwargs)
     if model is None or model == DEFAULT_MODEL_NAME:

@@ -16,16 +16,18 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 import chromadb
+import chromadb.errors
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
 
+from .crashpoint import crashpoint
 from .errors import IndexMismatchError, StoreUnavailableError
 
 log = logging.getLogger(__name__)
@@ -36,6 +38,11 @@ HNSW = {"space": "cosine", "ef_construction": 200, "ef_search": 400, "max_neighb
 HTTP_TIMEOUT_S = 30.0
 
 Metadata = dict[str, str | int | float | bool]
+CHUNK_IDS = "chunk_ids"
+"""Payload key of a document record that lists its chunks' ids (``check`` compares them;
+records written before the list existed promise only a count, metadata ``chunks``)."""
+IndexSignature = tuple[int, frozenset[tuple[str, str]]]
+"""Chunk count and (source, doc_hash) per document: see :meth:`VectorStore.signature`."""
 
 
 @dataclass(frozen=True)
@@ -125,12 +132,14 @@ class VectorStore:
             col = self.client.get_collection(name, embedding_function=None)
             self._check_identity(name, dict(col.metadata or {}))
             return col
-        return self.client.create_collection(
+        col = self.client.create_collection(
             name,
             metadata=self.identity.as_metadata(),
             configuration={"hnsw": HNSW},
             embedding_function=None,
         )
+        crashpoint("collection_create")
+        return col
 
     def _check_identity(self, name: str, meta: dict[str, Any]) -> None:
         want = self.identity.as_metadata()
@@ -160,6 +169,7 @@ class VectorStore:
                 documents=list(texts[lo:hi]),
                 metadatas=[dict(m) for m in metadatas[lo:hi]],
             )
+            crashpoint("chunk_write")
 
     def delete_stale_chunks(self, source: str, keep_hash: str | None) -> int:
         """Delete chunks of ``source`` whose doc_hash is not ``keep_hash`` (all if None)."""
@@ -171,6 +181,7 @@ class VectorStore:
         ]
         for lo in range(0, len(stale), self.max_batch):
             self.chunks.delete(ids=stale[lo : lo + self.max_batch])
+            crashpoint("stale_delete")
         return len(stale)
 
     def chunk_count(self) -> int:
@@ -224,6 +235,33 @@ class VectorStore:
             )
         ]
 
+    def get_chunk(self, chunk_id: str) -> tuple[str, Metadata] | None:
+        """(text, metadata) of one stored chunk, or None (a link may outlive its chunk).
+
+        Like every reader, only a chunk of its document's current version: one left by an
+        interrupted write or replacement (its hash is not the record's) is None too."""
+        got = self.chunks.get(ids=[chunk_id], include=["documents", "metadatas"])
+        if not got["ids"]:
+            return None
+        meta = dict((got["metadatas"] or [{}])[0] or {})
+        record = self.documents.get(ids=[document_id(str(meta.get("source", "")))],
+                                    include=["metadatas"])
+        if not record["ids"] or (record["metadatas"] or [{}])[0].get("doc_hash") != meta.get(
+            "doc_hash"
+        ):
+            return None
+        return (got["documents"] or [""])[0] or "", meta
+
+    def signature(self) -> IndexSignature:
+        """What the index holds, cheaply (no chunk texts): the chunk count and each
+        document's (source, doc_hash).  It changes whenever any process adds, replaces or
+        removes a document, so a long-running reader can tell that its copy is stale."""
+        got = self.documents.get(include=["metadatas"])
+        docs = frozenset(
+            (str(m.get("source", "")), str(m.get("doc_hash", ""))) for m in got["metadatas"] or []
+        )
+        return self.chunk_count(), docs
+
     # --- documents ----------------------------------------------------------------
     def get_document(self, source: str) -> DocumentRecord | None:
         got = self.documents.get(ids=[document_id(source)], include=["documents", "metadatas"])
@@ -233,16 +271,20 @@ class VectorStore:
 
     def put_document(
         self, source: str, doc_hash: str, payload: dict[str, Any], meta: Metadata,
-        embedding: np.ndarray,
+        embedding: np.ndarray, *, chunk_ids: Sequence[str] | None = None,
     ) -> None:
-        """Write the document record: the commit point of an ingest."""
+        """Write the document record: the commit point of an ingest.  ``chunk_ids`` (the
+        chunks this version consists of) go into the payload for ``check``."""
         metadata: Metadata = {**meta, "source": source, "doc_hash": doc_hash}
+        if chunk_ids is not None:
+            payload = {**payload, CHUNK_IDS: list(chunk_ids)}
         self.documents.upsert(
             ids=[document_id(source)],
             embeddings=np.asarray([embedding], dtype=np.float32),
             documents=[json.dumps(payload, ensure_ascii=False)],
             metadatas=[metadata],
         )
+        crashpoint("record_commit")
 
     def delete_document(self, source: str) -> int:
         """Remove a source's record and all its chunks; returns chunks removed."""
@@ -292,33 +334,140 @@ class VectorStore:
         self.documents.delete(ids=[document_id(old_source)])
         return len(ids)
 
-    def check(self, repair: bool = False) -> IndexHealth:
-        """Find chunks no document owns (a replaced version, a removed file, an interrupted
-        write) and documents with fewer chunks than their record says; with ``repair``,
-        delete the orphans and drop the records of incomplete documents so that the next
-        ingest of those files writes them again.  The model/dimension/chunker identity is
-        checked when the store is opened."""
+    def check(
+        self,
+        repair: bool = False,
+        *,
+        lexical_ids: Collection[str] | None = None,
+        required_metadata: Collection[str] = (),
+    ) -> IndexHealth:
+        """Everything that makes the index answer wrongly or incompletely, and (``repair``)
+        the fixes that need no embedder.
+
+        Found: the model/dimension/chunker the collections record against this run's, and
+        the stored vectors' dimension; orphan chunks (no document record for their source);
+        stale chunks (a replaced version's, left by an interrupted run); unreachable chunks
+        (no vector in the vector index, a malformed vector or metadata, a text missing, or
+        an id their record does not list); documents with none or only some of their
+        chunks; and ids the lexical (BM25) index holds that the vector index cannot return
+        or the other way round.  ``lexical_ids`` are the ids of a built lexical index; without
+        them, the ids a reader would index (its record's source and hash) are compared.
+        ``required_metadata`` are the keys search reads from every chunk.
+
+        Repair deletes orphan, stale and unreachable chunks and drops the record of every
+        document that lost chunks, so that the next ingest of its file writes it again
+        (``reingest`` names them).  A model/dimension mismatch needs a rebuild."""
+        health = IndexHealth(identity=self.identity.as_metadata())
+        health.identity_problems = self._identity_problems()
         records = {r.source: r for r in self.all_documents()}
-        ids, _, metas = self.all_chunks()
-        health = IndexHealth(documents=len(records), chunks=len(ids))
-        held: dict[str, int] = {}
-        for cid, meta in zip(ids, metas, strict=True):
-            record = records.get(str(meta.get("source", "")))
-            if record is None or meta.get("doc_hash") != record.doc_hash:
+        ids, texts, metas = self.all_chunks()
+        health.documents, health.chunks = len(records), len(ids)
+        vectors = self._sound_vectors(ids, health)
+        indexed: set[str] = set()  # what a reader's lexical index holds (record's source+hash)
+        held: dict[str, set[str]] = {}
+        for cid, text, meta in zip(ids, texts, metas, strict=True):
+            source, doc_hash = str(meta.get("source") or ""), str(meta.get("doc_hash") or "")
+            record = records.get(source)
+            if not source or not doc_hash:
+                health.unreachable_chunks.append(cid)
+            elif record is None:
                 health.orphan_chunks.append(cid)
+            elif doc_hash != record.doc_hash:
+                health.stale_chunks.append(cid)
             else:
-                held[record.source] = held.get(record.source, 0) + 1
+                indexed.add(cid)
+                listed = record.payload.get(CHUNK_IDS)
+                malformed = not (isinstance(text, str) and text.strip()) or any(
+                    k not in meta for k in required_metadata
+                )
+                if cid not in vectors or malformed or (
+                    isinstance(listed, list) and cid not in listed
+                ):
+                    health.unreachable_chunks.append(cid)
+                else:
+                    held.setdefault(source, set()).add(cid)
         for source, record in records.items():
-            promised = int(record.metadata.get("chunks", 0) or 0)
-            if held.get(source, 0) < promised:
+            have = held.get(source, set())
+            listed = record.payload.get(CHUNK_IDS)
+            if isinstance(listed, list):
+                promised, complete = len(listed), have >= set(listed)
+            else:
+                promised = int(record.metadata.get("chunks", 0) or 0)
+                complete = len(have) >= promised
+            if promised and not have:
+                health.documents_without_chunks.append(source)
+            elif not complete:
                 health.incomplete_documents.append(source)
-        if repair and not health.ok:
-            for lo in range(0, len(health.orphan_chunks), self.max_batch):
-                self.chunks.delete(ids=health.orphan_chunks[lo : lo + self.max_batch])
-            for source in health.incomplete_documents:
-                self.delete_document(source)
-            health.repaired = True
+        reachable = set().union(*held.values()) if held else set()
+        lexical = set(lexical_ids) if lexical_ids is not None else indexed
+        health.lexical_only = sorted(lexical - reachable)
+        health.vector_only = sorted(reachable - lexical)
+        if repair and not health.ok and not health.identity_problems:
+            self._repair(health)  # under another model every chunk looks broken: rebuild
         return health
+
+    def _identity_problems(self) -> list[str]:
+        """The collections' recorded model/dimension/chunker against this run's (they are
+        checked at open; another process may have rebuilt the index since)."""
+        want = self.identity.as_metadata()
+        problems = []
+        for name in (CHUNKS, DOCUMENTS):
+            meta = dict(self.client.get_collection(name, embedding_function=None).metadata or {})
+            got = {k: meta.get(k) for k in want}
+            if got != want:
+                problems.append(f"collection {name!r} records {got}, this run uses {want}")
+        return problems
+
+    def _sound_vectors(self, ids: list[str], health: IndexHealth) -> set[str]:
+        """Ids whose vector the vector index holds, of the index's dimension, finite and
+        non-zero (cosine of a zero vector is undefined); wrong dimensions are an identity
+        problem."""
+        sound: set[str] = set()
+        dims: set[int] = set()
+        for lo in range(0, len(ids), self.max_batch):
+            for cid, vector in self._embeddings(ids[lo : lo + self.max_batch]):
+                if vector is None:
+                    continue
+                v = np.asarray(vector, dtype=np.float32).ravel()
+                if v.shape[0] != self.identity.dimension:
+                    dims.add(int(v.shape[0]))
+                elif np.all(np.isfinite(v)) and np.any(v):
+                    sound.add(cid)
+        if dims:
+            health.identity_problems.append(
+                f"stored vectors have dimension {sorted(dims)}, the model gives "
+                f"{self.identity.dimension}"
+            )
+        return sound
+
+    def _embeddings(self, ids: list[str]) -> Iterator[tuple[str, Any]]:
+        """(id, vector or None) per id.  Chroma fails a whole ``get`` when one id is missing
+        from the vector index, so a failing batch is halved until those ids are found."""
+        if not ids:
+            return
+        try:
+            got = self.chunks.get(ids=ids, include=["embeddings"])
+        except chromadb.errors.InternalError:
+            if len(ids) == 1:
+                yield ids[0], None
+                return
+            mid = len(ids) // 2
+            yield from self._embeddings(ids[:mid])
+            yield from self._embeddings(ids[mid:])
+            return
+        vectors = got["embeddings"]
+        found = dict(zip(got["ids"], vectors if vectors is not None else [], strict=False))
+        for cid in ids:
+            yield cid, found.get(cid)
+
+    def _repair(self, health: IndexHealth) -> None:
+        """Delete what no reader may use; drop the records of documents that lost chunks."""
+        doomed = health.orphan_chunks + health.stale_chunks + health.unreachable_chunks
+        for lo in range(0, len(doomed), self.max_batch):
+            self.chunks.delete(ids=doomed[lo : lo + self.max_batch])
+        for source in health.reingest:
+            self.delete_document(source)
+        health.repaired = True
 
     def all_documents(self) -> list[DocumentRecord]:
         got = self.documents.get(include=["documents", "metadatas"])
@@ -330,27 +479,62 @@ class VectorStore:
 
 @dataclass
 class IndexHealth:
-    """What ``VectorStore.check`` found; ``ok`` when nothing needs repair."""
+    """What ``VectorStore.check`` found; ``ok`` when nothing needs repair.
+
+    ``as_dict`` keeps the keys of earlier releases (``ok``, ``documents``, ``chunks``,
+    ``orphan_chunks`` as a count, ``incomplete_documents``, ``repaired``) and adds the rest."""
 
     documents: int = 0
     chunks: int = 0
+    identity: Metadata = field(default_factory=dict)
+    """Model, dimension and chunker version this run expects (and the index records)."""
+    identity_problems: list[str] = field(default_factory=list)
+    """Where the index disagrees with that identity: only a rebuild fixes it."""
     orphan_chunks: list[str] = field(default_factory=list)
-    """Chunks of no stored document, or of a replaced version of one."""
+    """Chunks whose document record is missing (a removed file, an interrupted first write)."""
+    stale_chunks: list[str] = field(default_factory=list)
+    """Chunks of a replaced version of a stored document (an interrupted replacement)."""
+    unreachable_chunks: list[str] = field(default_factory=list)
+    """Chunks a query cannot return or search cannot use: no or a malformed vector, missing
+    metadata or text, or an id their document record does not list."""
+    documents_without_chunks: list[str] = field(default_factory=list)
+    """Sources whose record promises chunks of which the index holds none (usable)."""
     incomplete_documents: list[str] = field(default_factory=list)
-    """Sources whose record promises more chunks than the index holds."""
+    """Sources holding some but not all of the chunks their record promises."""
+    lexical_only: list[str] = field(default_factory=list)
+    """Ids the lexical (BM25) index holds that the vector index cannot return."""
+    vector_only: list[str] = field(default_factory=list)
+    """Ids the vector index returns that the lexical index lacks."""
     repaired: bool = False
 
     @property
+    def reingest(self) -> list[str]:
+        """Sources to ingest again (repair drops their records so that ingest rewrites them)."""
+        return self.documents_without_chunks + self.incomplete_documents
+
+    @property
     def ok(self) -> bool:
-        return not self.orphan_chunks and not self.incomplete_documents
+        return not (
+            self.identity_problems or self.orphan_chunks or self.stale_chunks
+            or self.unreachable_chunks or self.documents_without_chunks
+            or self.incomplete_documents or self.lexical_only or self.vector_only
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "ok": self.ok,
             "documents": self.documents,
             "chunks": self.chunks,
+            "identity": self.identity,
+            "identity_problems": self.identity_problems,
             "orphan_chunks": len(self.orphan_chunks),
+            "stale_chunks": len(self.stale_chunks),
+            "unreachable_chunks": len(self.unreachable_chunks),
+            "documents_without_chunks": self.documents_without_chunks,
             "incomplete_documents": self.incomplete_documents,
+            "lexical_only": len(self.lexical_only),
+            "vector_only": len(self.vector_only),
+            "reingest": self.reingest,
             "repaired": self.repaired,
         }
 
