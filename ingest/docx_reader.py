@@ -44,6 +44,7 @@ from typing import Any
 
 from lxml import etree
 
+from . import limits
 from .errors import ReadError
 from .pdf_reader import is_page_number
 
@@ -54,8 +55,10 @@ PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 DC = "{http://purl.org/dc/elements/1.1/}"
 DCTERMS = "{http://purl.org/dc/terms/}"
 
-MAX_PART_BYTES = 256 * 1024 * 1024
-"""A recovered ZIP entry may not inflate beyond this (zip-bomb guard)."""
+_PROLOG_BYTES = 64 * 1024
+"""How much of each XML part is searched for a ``<!DOCTYPE`` (it must precede the root)."""
+_BINARY_FOLDERS = ("media/", "embeddings/")
+"""Package folders of images and embedded objects: never parsed, so not under the XML cap."""
 MAX_STYLE_DEPTH = 12
 LAYOUT_PARAGRAPHS = 5
 """A table cell with more non-empty paragraphs than this makes its row a layout row."""
@@ -74,6 +77,10 @@ _INLINE_CONTAINERS = (
 _ISO_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 
 
+class _Refused(Exception):
+    """A package refused as unsafe (zip bomb, entity declarations); str() is the problem."""
+
+
 @dataclass
 class _Parts:
     """The XML the walker needs, however the package was opened."""
@@ -89,7 +96,10 @@ def read_docx(path: Path, data: bytes) -> tuple[str, list[str], dict[str, str]]:
     """Return (text, warnings, metadata) of a DOCX; ReadError when nothing can be read."""
     warnings: list[str] = []
     try:
+        _check_package(data)
         parts = _open_package(data)
+    except _Refused as refused:
+        raise ReadError(str(path), str(refused)) from refused
     except Exception as exc:
         if data.startswith(_OLE_MAGIC):
             raise ReadError(
@@ -97,8 +107,14 @@ def read_docx(path: Path, data: bytes) -> tuple[str, list[str], dict[str, str]]:
                 "not a DOCX package: an old binary Word (.doc) file or a password-protected "
                 "document",
             ) from exc
+        if not data.startswith(b"PK"):
+            raise ReadError(
+                str(path), "not a DOCX file (it is no ZIP package: another format renamed?)"
+            ) from exc
         try:
             recovered, note = _recover(data)
+        except _Refused as refused:
+            raise ReadError(str(path), str(refused)) from refused
         except Exception as inner:  # the scanner must never leak an exception either
             raise ReadError(str(path), f"corrupt or unreadable DOCX ({_describe(exc)})") from inner
         if recovered is None:
@@ -121,14 +137,86 @@ def read_docx(path: Path, data: bytes) -> tuple[str, list[str], dict[str, str]]:
 # ---------------------------------------------------------------------- packages
 
 
-def _xml(blob: bytes, *, recover: bool = False) -> Any:
+def _xml(blob: bytes, *, recover: bool = False, name: str = "an XML part") -> Any:
+    """Parse one part safely: no entity expansion, no DTD or network, libxml2's size limits
+    on (no ``huge_tree``); a part that declares entities at all is refused."""
+    if _declares_dtd(blob[:_PROLOG_BYTES]):
+        raise _Refused(_DTD_PROBLEM.format(name=name))
     parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True, recover=recover
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=recover
     )
     root = etree.fromstring(blob, parser=parser)
     if root is None:
         raise ValueError("empty XML part")
+    if root.getroottree().docinfo.internalDTD is not None:
+        raise _Refused(_DTD_PROBLEM.format(name=name))
     return root
+
+
+_DTD_PROBLEM = (
+    "the DOCX is refused: {name} declares XML entities (<!DOCTYPE>), which Word never "
+    "writes (an entity-expansion attack?)"
+)
+
+
+def _declares_dtd(head: bytes) -> bool:
+    """Whether an XML prolog (UTF-8 or UTF-16, as OOXML allows) holds a ``<!DOCTYPE``."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = head.decode("utf-16", "ignore")
+    elif head[:2] in (b"<\x00", b"\x00<"):
+        text = head.decode("utf-16-le" if head[:1] == b"<" else "utf-16-be", "ignore")
+    else:
+        text = head.decode("latin-1")
+    return "<!DOCTYPE" in text
+
+
+def _is_binary_part(name: str) -> bool:
+    """An image or embedded object (XML stays under the XML cap wherever it is)."""
+    xml = name.lower().endswith((".xml", ".rels"))
+    return not xml and any(folder in name for folder in _BINARY_FOLDERS)
+
+
+def _check_package(data: bytes) -> None:
+    """Refuse a zip bomb or an entity-declaring part before python-docx inflates anything.
+
+    The declared (unpacked) sizes in the ZIP directory are checked against ``ingest.limits``;
+    zipfile never inflates an entry beyond its declared size, so a lying directory cannot
+    get around it.  A package zipfile cannot open is left to the recovery scanner, which
+    has its own caps.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return
+    with archive:
+        infos = archive.infolist()
+        for info in infos:
+            if _is_binary_part(info.filename) or info.is_dir():
+                continue
+            if info.file_size > limits.MAX_DOCX_XML_BYTES:
+                raise _too_large(info.filename, info.file_size)
+        total = sum(info.file_size for info in infos)
+        if total > limits.MAX_DOCX_UNPACKED_BYTES:
+            raise _Refused(
+                f"the DOCX is refused: it unpacks to {limits.megabytes(total)}, above the limit "
+                f"of {limits.megabytes(limits.MAX_DOCX_UNPACKED_BYTES)} (a zip bomb?)"
+            )
+        for info in infos:
+            if not _is_binary_part(info.filename) and not info.is_dir():
+                try:
+                    with archive.open(info) as member:
+                        head = member.read(_PROLOG_BYTES)
+                except Exception:  # a damaged entry: python-docx or the recovery says so
+                    continue
+                if _declares_dtd(head):
+                    raise _Refused(_DTD_PROBLEM.format(name=info.filename))
+
+
+def _too_large(name: str, size: int) -> _Refused:
+    return _Refused(
+        f"the DOCX is refused: its part {name} unpacks to {limits.megabytes(size)}, above "
+        f"the limit of {limits.megabytes(limits.MAX_DOCX_XML_BYTES)} (a zip bomb?)"
+    )
 
 
 def _open_package(data: bytes) -> _Parts:
@@ -182,15 +270,21 @@ def _header_ids(document: Any) -> list[str]:
 
 
 def _scan_zip(data: bytes) -> tuple[dict[str, bytes], dict[str, bytes]]:
-    """Entries found by their local file headers: (complete ones, truncated prefixes)."""
+    """Entries found by their local file headers: (complete ones, truncated prefixes).
+
+    Images are skipped; an entry declaring or inflating to more than
+    ``limits.MAX_DOCX_XML_BYTES`` (or all of them to more than ``MAX_DOCX_UNPACKED_BYTES``)
+    is refused as a zip bomb: a declared size is refused before inflating, an undeclared
+    one (data descriptor) when the cap is reached."""
     complete: dict[str, bytes] = {}
     partial: dict[str, bytes] = {}
     pos = 0
+    inflated = 0
     while True:
         start = data.find(b"PK\x03\x04", pos)
         if start < 0 or start + 30 > len(data):
             break
-        _, flag, method, _, _, crc, csize, _, nlen, xlen = struct.unpack(
+        _, flag, method, _, _, crc, csize, usize, nlen, xlen = struct.unpack(
             "<HHHHHIIIHH", data[start + 4 : start + 30]
         )
         raw_name = data[start + 30 : start + 30 + nlen]
@@ -199,7 +293,11 @@ def _scan_zip(data: bytes) -> tuple[dict[str, bytes], dict[str, bytes]]:
         pos = start + 4
         if flag & 1 or begin > len(data) or not name or name in complete:
             continue
+        if _is_binary_part(name):  # images are not read; never inflate them
+            continue
         sized = not flag & 8 and csize > 0
+        if sized and usize > limits.MAX_DOCX_XML_BYTES:
+            raise _too_large(name, usize)
         if method == 0 and sized:
             body = data[begin : begin + csize]
             if len(body) == csize and zlib.crc32(body) == crc:
@@ -211,9 +309,20 @@ def _scan_zip(data: bytes) -> tuple[dict[str, bytes], dict[str, bytes]]:
             chunk = data[begin : begin + csize] if sized else data[begin:]
             inflater = zlib.decompressobj(-15)
             try:
-                body = inflater.decompress(chunk, MAX_PART_BYTES)
+                body = inflater.decompress(chunk, limits.MAX_DOCX_XML_BYTES)
             except zlib.error:
                 continue
+            inflated += len(body)
+            if inflater.unconsumed_tail:
+                raise _Refused(
+                    f"the DOCX is refused: its part {name} unpacks to more than "
+                    f"{limits.megabytes(limits.MAX_DOCX_XML_BYTES)} (a zip bomb?)"
+                )
+            if inflated > limits.MAX_DOCX_UNPACKED_BYTES:
+                raise _Refused(
+                    f"the DOCX is refused: it unpacks to more than "
+                    f"{limits.megabytes(limits.MAX_DOCX_UNPACKED_BYTES)} (a zip bomb?)"
+                )
             if inflater.eof and not inflater.unconsumed_tail:
                 if not sized or zlib.crc32(body) == crc:
                     complete[name] = body
@@ -254,9 +363,9 @@ def _recover(data: bytes) -> tuple[_Parts | None, str]:
     main = main or "word/document.xml"
     notes = [f"{len(complete)} intact ZIP entries"]
     if main in complete:
-        document = _xml(complete[main], recover=True)
+        document = _xml(complete[main], recover=True, name=main)
     elif main in partial:
-        document = _xml(partial[main], recover=True)
+        document = _xml(partial[main], recover=True, name=main)
         notes.append(f"{main} is cut off, text after the cut is lost")
     else:
         return None, f"no {main} in the file"
@@ -269,7 +378,7 @@ def _recover(data: bytes) -> tuple[_Parts | None, str]:
     for kind in ("styles", "numbering"):
         name = (by_type.get(kind) or [posixpath.join(folder, f"{kind}.xml")])[0]
         if name in complete:
-            setattr(parts, kind, _xml(complete[name], recover=True))
+            setattr(parts, kind, _xml(complete[name], recover=True, name=name))
         else:
             notes.append(f"{posixpath.basename(name)} missing")
     if rels:
@@ -280,7 +389,7 @@ def _recover(data: bytes) -> tuple[_Parts | None, str]:
     for name in names:
         if name in complete:
             try:
-                parts.headers.append(_xml(complete[name], recover=True))
+                parts.headers.append(_xml(complete[name], recover=True, name=name))
             except (ValueError, etree.XMLSyntaxError):
                 pass
     core = next((n for t, n in package.values() if t.endswith("/core-properties")), None)

@@ -33,12 +33,14 @@ import io
 import math
 import re
 import statistics
+import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import limits
 from .errors import ReadError
 
 BAND = 0.12
@@ -54,6 +56,10 @@ WRAP_LEADING = 1.4
 MAX_HEADING_SHARE = 0.5
 """A font size whose lines hold more than this share of the body-size text is no heading."""
 MAX_OUTLINE = 5000
+ENCRYPTED = "the PDF is encrypted; a password is needed to open it"
+NO_TEXT_LAYER = (
+    "the PDF has no text layer (its pages are images, e.g. a scan); OCR is not supported"
+)
 
 _BOLD_RE = re.compile(
     r"bold|black|heavy|semibold|demibold|extrabold|ultrabold|[,-](?:b|bd|bdit|bi|bdcn)$",
@@ -115,11 +121,12 @@ def read_pdf(path: Path, data: bytes) -> tuple[str, list[str], dict[str, str]]:
     except Exception as exc:  # pdfplumber wraps every pdfminer error in PdfminerException
         cause = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
         if isinstance(cause, PDFEncryptionError):
-            raise ReadError(str(path), "the PDF is encrypted (it needs a password)") from exc
+            raise ReadError(str(path), ENCRYPTED) from exc
         return _read_with_pypdf(path, data, _describe(cause))
     warnings: list[str] = []
+    image_pages: list[int] = []
     try:
-        extracted = _extract(pdf, warnings)
+        extracted = _extract(pdf, warnings, image_pages, _deadline(path))
     except ReadError:
         raise
     except Exception as exc:  # pdfminer fails in many ways on damaged files
@@ -133,6 +140,12 @@ def read_pdf(path: Path, data: bytes) -> tuple[str, list[str], dict[str, str]]:
         return _read_with_pypdf(path, data, "no pages found")
     pages, heights, sizes, metadata = extracted
     text, running = _layout(pages, heights, sizes)
+    if image_pages and not text.strip():
+        raise ReadError(str(path), NO_TEXT_LAYER)
+    if image_pages:
+        listed = ", ".join(str(n) for n in image_pages[:20])
+        listed += ", ..." if len(image_pages) > 20 else ""
+        warnings.append(f"pages with images but no text layer were not read (no OCR): {listed}")
     if running:
         metadata["running_header"] = "\n".join(running)
     return text, warnings, metadata
@@ -141,13 +154,34 @@ def read_pdf(path: Path, data: bytes) -> tuple[str, list[str], dict[str, str]]:
 # ------------------------------------------------------------------------- chars
 
 
+def _deadline(path: Path) -> Callable[[int, int], None]:
+    """A check, called before each page, that raises once ``limits.MAX_PDF_SECONDS`` passed.
+
+    A hostile or pathological PDF can take pdfminer minutes per page; the ingest run must
+    go on with the next file.  (A single page that never finishes is not interrupted.)
+    """
+    budget = limits.MAX_PDF_SECONDS
+    end = time.monotonic() + budget
+
+    def check(number: int, total: int) -> None:
+        if time.monotonic() > end:
+            raise ReadError(
+                str(path),
+                f"reading the PDF took longer than {budget:g} s: stopped at page {number} "
+                f"of {total}",
+            )
+
+    return check
+
+
 def _extract(
-    pdf: Any, warnings: list[str]
+    pdf: Any, warnings: list[str], image_pages: list[int], deadline: Callable[[int, int], None]
 ) -> tuple[list[list[_Line]], list[float], Counter[float], dict[str, str]] | None:
     """Printed lines and height of every page, glyph count by font size, and the metadata.
 
     None when there are no pages.  Pages are turned into lines one by one, so that the
-    glyphs of a long document are never all in memory at once.
+    glyphs of a long document are never all in memory at once.  Pages that show images but
+    no text (scans) are listed in ``image_pages``.
     """
     metadata = _info(pdf, warnings)
     outline = _outline(pdf.doc)
@@ -161,6 +195,7 @@ def _extract(
     sizes: Counter[float] = Counter()
     unmapped = 0
     for number, page in enumerate(pages, start=1):
+        deadline(number, len(pages))
         page_lines: list[_Line] = []
         height = 842.0
         try:
@@ -171,6 +206,8 @@ def _extract(
                 warnings.append(f"page {number}: skipped {skipped} characters of rotated text")
             if not chars and _lost_content(page):
                 warnings.append(f"page {number}: damaged content stream, no text read")
+            elif not chars and page.images:
+                image_pages.append(number)
             for char in chars:
                 if char.text.strip():
                     sizes[_size_key(char.size)] += 1
@@ -544,11 +581,13 @@ def _read_with_pypdf(path: Path, data: bytes, why: str) -> tuple[str, list[str],
 
     warnings: list[str] = []
     pages: list[str] = []
+    deadline = _deadline(path)
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
-            raise ReadError(str(path), "the PDF is encrypted (it needs a password)")
+            raise ReadError(str(path), ENCRYPTED)
         for number, page in enumerate(reader.pages, start=1):
+            deadline(number, len(reader.pages))
             try:
                 pages.append(page.extract_text() or "")
             except Exception as exc:
@@ -556,13 +595,29 @@ def _read_with_pypdf(path: Path, data: bytes, why: str) -> tuple[str, list[str],
     except ReadError:
         raise
     except Exception as exc:
-        raise ReadError(str(path), f"corrupt or unreadable PDF ({why})") from exc
+        raise ReadError(str(path), _unreadable(data, why)) from exc
     if not pages:
-        raise ReadError(str(path), f"corrupt or unreadable PDF ({why})")
+        raise ReadError(str(path), _unreadable(data, why))
     warnings.insert(0, f"PDF layout not available, read as plain text ({why})")
+    if _cut_off(data):
+        warnings.insert(0, "the PDF is cut off (no end-of-file marker): text may be missing")
     return "\n\n".join(pages), warnings, {}
+
+
+def _cut_off(data: bytes) -> bool:
+    """Whether the file lacks the ``%%EOF`` marker every complete PDF ends with."""
+    return b"%%EOF" not in data[-2048:]
+
+
+def _unreadable(data: bytes, why: str) -> str:
+    """The problem of a PDF neither library can read, in words a user can act on."""
+    if _cut_off(data):
+        return f"the PDF is incomplete: the file is cut off, e.g. a broken download ({why})"
+    return f"corrupt or unreadable PDF ({why})"
 
 
 def _describe(exc: BaseException) -> str:
     text = str(exc).strip() or type(exc).__name__
+    if isinstance(exc, RecursionError) or "maximum recursion depth" in text:
+        return "circular references between objects of the file"  # (also when wrapped)
     return text if len(text) <= 200 else text[:197] + "..."

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from vectorstore.crashpoint import crashpoint
 from vectorstore.embedder import Embedder
 from vectorstore.store import DocumentRecord, VectorStore
 
@@ -22,7 +23,7 @@ from .chunker import Chunker
 from .errors import IngestError, ReadError
 from .models import Document, Meeting
 from .parser import MeetingHints, parse_meeting
-from .readers import iter_source_files, read_document
+from .readers import check_size, iter_source_files, read_document
 from .serialize import meeting_to_dict
 
 log = logging.getLogger(__name__)
@@ -130,6 +131,12 @@ class Ingestor:
             report.errors.append(FileError(str(path), exc.problem))
             log.warning("skipping %s: %s", path, exc.problem)
             return
+        except Exception as exc:  # a reader bug on a hostile file must not stop the batch
+            log.exception("unexpected error reading %s", path)
+            problem = f"unexpected error while reading the file ({type(exc).__name__}: {exc})"
+            report.errors.append(FileError(str(path), problem[:300]))
+            return
+        crashpoint("parse")
         stored = self.store.get_document(source)
         if stored is not None and stored.doc_hash == meeting.doc_hash:
             # Finish a clean-up an interrupted earlier run may have left behind.
@@ -195,6 +202,7 @@ class Ingestor:
         chunks = self.chunker.chunk_meeting(meeting, text)
         if chunks:
             vectors = self.embedder.embed_passages([c.embed_text for c in chunks])
+            crashpoint("embed")
             self.store.upsert_chunks(
                 [c.chunk_id for c in chunks], vectors, [c.text for c in chunks],
                 [c.metadata() for c in chunks],
@@ -216,6 +224,7 @@ class Ingestor:
                 "chunks": len(chunks),
             },
             self.embedder.embed_passages([_record_title(payload)])[0],
+            chunk_ids=[c.chunk_id for c in chunks],
         )
         self.store.delete_stale_chunks(meeting.source, keep_hash=meeting.doc_hash)
         return len(chunks)
@@ -247,6 +256,7 @@ def load_meeting(
     if path.suffix.lower() == ".json":
         from .firstagenda import read_firstagenda
 
+        check_size(path)
         try:
             data = path.read_bytes()
         except OSError as exc:

@@ -24,6 +24,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from . import limits
 from .errors import ReadError
 from .models import Document
 
@@ -65,6 +66,7 @@ def read_document(path: str | Path) -> Document:
     if ext not in _READERS:
         kinds = ", ".join(SUPPORTED_EXTENSIONS)
         raise ReadError(str(p), f"unsupported file type '{ext or p.name}' (supported: {kinds})")
+    check_size(p)
     try:
         data = p.read_bytes()
     except OSError as exc:
@@ -84,6 +86,27 @@ def read_document(path: str | Path) -> Document:
         raise ReadError(str(p), "no text could be extracted (empty or image-only document)")
     metadata = {k: normalize_text(v) for k, v in metadata.items() if v and v.strip()}
     return Document(path=str(p), text=text, encoding=encoding, warnings=warnings, metadata=metadata)
+
+
+def check_size(path: Path) -> None:
+    """Refuse a file over its size limit (``ingest.limits``) before a byte of it is read.
+
+    A hostile or mistaken file (a 50 MB text dump, a huge PDF) must not fill memory; the
+    message says how large the file is and what the limit is.
+    """
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ReadError(str(path), f"cannot read the file: {exc.strerror or exc}") from exc
+    text = path.suffix.lower() in limits.TEXT_EXTENSIONS
+    limit = limits.MAX_TEXT_FILE_BYTES if text else limits.MAX_FILE_BYTES
+    if size > limit:
+        kind = "text files" if text else "files"
+        raise ReadError(
+            str(path),
+            f"the file is too large ({limits.megabytes(size)}; {kind} above "
+            f"{limits.megabytes(limit)} are not read)",
+        )
 
 
 def iter_source_files(paths: Iterable[str | Path]) -> list[Path]:
