@@ -47,7 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("outline", help="what the index holds: meetings and their items")
     p.add_argument("--json", action="store_true", help="print as JSON")
 
-    p = sub.add_parser("check", help="index health: orphan chunks, incomplete documents")
+    p = sub.add_parser("check", help="index health: model match, orphan/stale/unreachable "
+                       "chunks, incomplete documents, lexical vs vector ids")
     p.add_argument("--repair", action="store_true", help="fix what can be fixed")
     p.add_argument("--json", action="store_true", help="print as JSON")
 
@@ -72,6 +73,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=7860, help="port (default 7860)")
     p.add_argument("--auth", help="require HTTP login user:pass")
+    p = sub.add_parser("mcp", help="Model Context Protocol server (stdio; --http for HTTP)")
+    p.add_argument("--http", action="store_true", help="serve streamable HTTP at /mcp")
+    p.add_argument("--host", default="127.0.0.1", help="HTTP bind address (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=7861, help="HTTP port (default 7861)")
     return parser
 
 
@@ -219,12 +224,21 @@ def _assistant(services: Services) -> Any:
 
 
 def cmd_ask(args: argparse.Namespace, services: Services) -> int:
-    from .search import Filters, parse_date
+    from .search import Filters
+    from .validate import AskInput, validate_ask
 
-    filters = Filters(body=args.body, date_from=parse_date(args.date_from),
-                      date_to=parse_date(args.date_to),
-                      doc_type=args.doc_type, section=args.section)
-    answer = _assistant(services).ask(args.question, k=args.k, filters=filters)
+    def checked(bodies: Sequence[str] | None) -> AskInput:
+        """The API's rules (exit 2 naming the field); the body needs the loaded index."""
+        return validate_ask(args.question, k=args.k, body=args.body, date_from=args.date_from,
+                            date_to=args.date_to, doc_type=args.doc_type, section=args.section,
+                            bodies=bodies)
+
+    checked(None)  # refuse bad input before the index is loaded
+    assistant = _assistant(services)
+    ok = checked(assistant.retriever.bodies.bodies)
+    filters = Filters(body=ok.body, date_from=ok.date_from, date_to=ok.date_to,
+                      doc_type=ok.doc_type, section=ok.section)
+    answer = assistant.ask(ok.question, k=ok.k, filters=filters)
     if args.json:
         print(json.dumps(answer.as_dict(), ensure_ascii=False, indent=2))
         return 0
@@ -241,23 +255,57 @@ def cmd_ask(args: argparse.Namespace, services: Services) -> int:
     return 0
 
 
+SEARCH_METADATA = ("source", "doc_hash", "meeting_id", "item_number", "section")
+"""Chunk metadata keys search indexes into (``assistant/search.py``): a chunk without one
+cannot be returned, so ``meetings check`` counts it as unreachable."""
+
+
 def cmd_check(args: argparse.Namespace, services: Services) -> int:
-    """Index health; exit 0 when sound (or repaired), 1 when something needs repair."""
-    health = services.store.check(repair=args.repair)
+    """Index health; exit 0 when sound (or repaired), 1 when something needs repair or a
+    rebuild.  The lexical index is built as ``ask`` builds it, to compare its ids."""
+    from .search import Retriever
+
+    try:
+        lexical_ids: list[str] | None = list(
+            Retriever(services.store, services.embedder).lexical.ids
+        )
+    except (KeyError, TypeError, ValueError) as exc:  # a damaged record: check says which
+        print(f"lexical index could not be built ({exc}); comparing stored ids instead")
+        lexical_ids = None
+    health = services.store.check(
+        repair=args.repair, lexical_ids=lexical_ids, required_metadata=SEARCH_METADATA
+    )
     if args.json:
         print(json.dumps(health.as_dict(), ensure_ascii=False, indent=2))
     else:
-        print(f"documents: {health.documents}  chunks: {health.chunks}  "
-              f"orphan chunks: {len(health.orphan_chunks)}  "
-              f"incomplete documents: {len(health.incomplete_documents)}")
-        for source in health.incomplete_documents:
-            print(f"incomplete: {source}" + (" (record dropped: ingest it again)"
-                                             if health.repaired else ""))
-        if health.repaired:
-            print("repaired")
-        elif not health.ok:
-            print("run `meetings check --repair` to fix")
-    return 0 if health.ok or health.repaired else 1
+        _print_health(health)
+    return 0 if health.ok or (health.repaired and not health.identity_problems) else 1
+
+
+def _print_health(health: Any) -> None:
+    ident = health.identity
+    print(f"model: {ident.get('model')}  dimension: {ident.get('dimension')}  "
+          f"chunker: {ident.get('chunker_version')}  "
+          + ("(index matches)" if not health.identity_problems else "(MISMATCH)"))
+    print(f"documents: {health.documents}  chunks: {health.chunks}  "
+          f"orphan chunks: {len(health.orphan_chunks)}  "
+          f"stale chunks: {len(health.stale_chunks)}  "
+          f"unreachable chunks: {len(health.unreachable_chunks)}  "
+          f"documents without chunks: {len(health.documents_without_chunks)}  "
+          f"incomplete documents: {len(health.incomplete_documents)}")
+    print(f"lexical vs vector index: {len(health.lexical_only)} ids only lexical, "
+          f"{len(health.vector_only)} only vector")
+    for problem in health.identity_problems:
+        print(f"mismatch: {problem} (rebuild: another --db, or delete the index and ingest)")
+    dropped = " (record dropped: ingest it again)" if health.repaired else ""
+    for source in health.documents_without_chunks:
+        print(f"without chunks: {source}{dropped}")
+    for source in health.incomplete_documents:
+        print(f"incomplete: {source}{dropped}")
+    if health.repaired:
+        print("repaired")
+    elif not health.ok:
+        print("run `meetings check --repair` to fix")
 
 
 def cmd_case(args: argparse.Namespace, services: Services) -> int:
@@ -317,6 +365,15 @@ def cmd_serve(args: argparse.Namespace, services: Services) -> int:
     return 0
 
 
+def cmd_mcp(args: argparse.Namespace, services: Services) -> int:
+    """Serve the archive's read-only tools to MCP clients until stdin closes (or Ctrl-C)."""
+    from .mcp_server import serve
+
+    serve(_assistant(services), http=args.http, host=args.host, port=args.port,
+          verbose=args.verbose)
+    return 0
+
+
 def _shorten(text: str, limit: int) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1].rsplit(" ", 1)[0] + " …"
@@ -336,6 +393,7 @@ COMMANDS = {
     "ask": cmd_ask,
     "eval": cmd_eval,
     "serve": cmd_serve,
+    "mcp": cmd_mcp,
 }
 
 

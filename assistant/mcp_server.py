@@ -1,0 +1,304 @@
+"""Model Context Protocol server: the archive as read-only tools for MCP clients.
+
+``meetings mcp`` serves five tools over stdio (default) or streamable HTTP (``--http``):
+``search``, ``get_item``, ``get_meeting``, ``get_case`` and ``list_bodies``.  Every result
+carries the same citation fields (body, meeting date, doc type, item number and title,
+section) and deep links (``/item/<meeting_id>/<number>``) as the web app and ``meetings ask
+--json``, because they are built by the same code (:mod:`.answer`, :mod:`.cases`,
+:mod:`.links`); ranking is the :class:`~.answer.Assistant`'s, never redone here.
+
+Bad arguments raise :class:`ToolError` with a message that starts with the argument's name,
+so the client gets an ``isError`` result it can correct, not a crashed server.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from typing import Annotated, Any, Literal
+
+from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp.types import ToolAnnotations
+from pydantic import Field
+
+from ingest.chunker import citation_line
+from ingest.models import AgendaItem, Meeting
+
+from .answer import Assistant
+from .links import UNNUMBERED, item_url
+from .search import Filters, parse_date
+
+SERVER_NAME = "meetings"
+MAX_K = 50
+"""Most items one search returns (the same bound as ``POST /api/ask``)."""
+MAX_QUESTION = 2000
+"""Longest question accepted (as ``POST /api/ask``); over 1,000 characters the assistant
+answers with a 'too long' message rather than searching."""
+CLOSED_NOTE = "Lukket punkt"
+SUGGESTIONS = 5
+"""Near matches named in an 'unknown meeting id' error."""
+DEFAULT_HTTP_PORT = 7861
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+
+INSTRUCTIONS = (
+    "Read-only search over Danish municipal meeting agendas (dagsorden) and minutes "
+    "(referat). Start with `search` (a question in Danish or English, optional filters) or "
+    "`list_bodies`; follow up with `get_item`, `get_meeting` or `get_case` using the "
+    "meeting_id, item number and case number from earlier results. Cite results by their "
+    "`citation` line and `url` (a path of the web app, /item/<meeting_id>/<item number>). "
+    "A `decision` is what minutes record as decided; agendas only carry a `proposal` "
+    "(Indstilling) and never a decision."
+)
+
+READ_ONLY = ToolAnnotations(read_only_hint=True, idempotent_hint=True, open_world_hint=False)
+
+Question = Annotated[
+    str,
+    Field(min_length=1, max_length=MAX_QUESTION,
+          description="The question, in Danish or English (the answer follows its language)"),
+]
+K = Annotated[int, Field(ge=1, le=MAX_K, description=f"Number of items, 1-{MAX_K}")]
+Body = Annotated[
+    str | None,
+    Field(description="Only this body, as stored (list_bodies names them); case-insensitive"),
+]
+DateArg = Annotated[str | None, Field(description="YYYY-MM-DD (or DD-MM-YYYY), inclusive")]
+DocType = Annotated[
+    Literal["dagsorden", "referat"] | None,
+    Field(description="Only agendas (dagsorden) or only minutes (referat)"),
+]
+MeetingId = Annotated[
+    str, Field(min_length=1, description="A meeting_id from search, get_case or get_meeting")
+]
+ItemNumber = Annotated[
+    str,
+    Field(min_length=1,
+          description=f"The agenda item number as printed, e.g. '3.1' ('{UNNUMBERED}' for the "
+                      "single unnumbered item of a document without agenda structure)"),
+]
+CaseNumber = Annotated[
+    str, Field(min_length=1, description="A case number as printed, e.g. SAG-2023-00155 or 24/1234")
+]
+
+
+class ArchiveTools:
+    """The tools' logic over one loaded :class:`Assistant` (plain methods: easy to test)."""
+
+    def __init__(self, assistant: Assistant) -> None:
+        self.assistant = assistant
+
+    @property
+    def meetings(self) -> dict[str, Meeting]:
+        return self.assistant.retriever.meetings
+
+    # --- tools -------------------------------------------------------------------------
+    def search(
+        self,
+        question: str,
+        k: int = 5,
+        body: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        doc_type: str | None = None,
+    ) -> dict[str, Any]:
+        """The ``meetings ask --json`` / ``POST /api/ask`` contract for one question."""
+        question = question.strip()
+        if not question:
+            raise ToolError("question: must not be empty or only spaces")
+        if not 1 <= k <= MAX_K:
+            raise ToolError(f"k: must be between 1 and {MAX_K}, got {k}")
+        start, end = _date_arg("date_from", date_from), _date_arg("date_to", date_to)
+        if start and end and start > end:
+            raise ToolError(f"date_from: {start} is after date_to {end}")
+        filters = Filters(body=self._body_arg(body), date_from=start, date_to=end,
+                          doc_type=doc_type or None)
+        return self.assistant.ask(question, k=k, filters=filters).as_dict()
+
+    def get_item(self, meeting_id: str, item_number: str) -> dict[str, Any]:
+        """One agenda item with every section (name, role, text, citation), in order."""
+        meeting = self._meeting_arg(meeting_id)
+        item = self._item_arg(meeting, item_number)
+        data: dict[str, Any] = {
+            "meeting": meeting_header(meeting),
+            "item": item_header(item),
+            "citation": citation_line(meeting, item, ""),
+            "url": item_url(meeting.meeting_id, item.number),
+        }
+        if item.closed:  # a closed item shows its title only, never content
+            return {**data, "note": CLOSED_NOTE, "sections": []}
+        sections = [
+            {"name": s.name, "role": s.role, "text": s.text,
+             "citation": citation_line(meeting, item, s.name)}
+            for s in item.sections
+        ]
+        return {
+            **data,
+            "sections": sections,
+            "decision": item.decision if meeting.doc_type == "referat" else None,
+            "proposal": item.proposal,
+            "attachments": list(item.attachments),
+        }
+
+    def get_meeting(self, meeting_id: str) -> dict[str, Any]:
+        """A meeting's header and its agenda items (no section texts: see get_item)."""
+        meeting = self._meeting_arg(meeting_id)
+        items = [
+            {
+                **item_header(item),
+                "sections": [] if item.closed else [s.name for s in item.sections],
+                "citation": citation_line(meeting, item, ""),
+                "url": item_url(meeting.meeting_id, item.number),
+            }
+            for item in meeting.items
+        ]
+        return {"meeting": meeting_header(meeting), "items": items}
+
+    def get_case(self, case_number: str) -> dict[str, Any]:
+        """Every treatment of one case number in date order, with decision or proposal."""
+        treatments = self.assistant.case(case_number)
+        if not treatments:
+            raise ToolError(f"case_number: no agenda item in the archive has case number "
+                            f"{case_number.strip()!r}")
+        entries = []
+        for t in treatments:
+            entry = t.as_dict()
+            if t.item.closed:
+                entry["note"] = CLOSED_NOTE
+            entries.append(entry)
+        return {"case_number": treatments[0].item.case_number, "treatments": entries}
+
+    def list_bodies(self) -> dict[str, Any]:
+        """Bodies in the index with meeting counts and the dates of their first/last one."""
+        return {"bodies": body_summary(self.meetings.values())}
+
+    # --- argument checks ---------------------------------------------------------------
+    def _body_arg(self, body: str | None) -> str | None:
+        """The stored spelling of ``body`` (case-insensitive), or a ToolError naming it."""
+        if body is None or not body.strip():
+            return None
+        stored = sorted({m.body for m in self.meetings.values() if m.body})
+        wanted = " ".join(body.split()).casefold()
+        for name in stored:
+            if name.casefold() == wanted:
+                return name
+        raise ToolError(f"body: {body!r} is not a body in the archive (list_bodies names them: "
+                        f"{'; '.join(stored) or 'none'})")
+
+    def _meeting_arg(self, meeting_id: str) -> Meeting:
+        meeting = self.meetings.get(meeting_id.strip())
+        if meeting is not None:
+            return meeting
+        near = difflib.get_close_matches(meeting_id.strip(), list(self.meetings), SUGGESTIONS)
+        hint = f"; did you mean {', '.join(near)}?" if near else ""
+        raise ToolError(f"meeting_id: {meeting_id!r} is not a meeting in the archive{hint}")
+
+    @staticmethod
+    def _item_arg(meeting: Meeting, item_number: str) -> AgendaItem:
+        number = item_number.strip()
+        number = "" if number == UNNUMBERED else number
+        item = meeting.item(number)
+        if item is None:
+            have = ", ".join(i.number or UNNUMBERED for i in meeting.items)
+            raise ToolError(f"item_number: {item_number!r} is not an item of meeting "
+                            f"{meeting.meeting_id} (items: {have})")
+        return item
+
+
+def _date_arg(name: str, value: str | None) -> str | None:
+    try:
+        return parse_date(value)
+    except ValueError as exc:
+        raise ToolError(f"{name}: {exc}") from None
+
+
+def meeting_header(meeting: Meeting) -> dict[str, Any]:
+    """The citation fields of a meeting (the keys search results use, plus time/title)."""
+    return {
+        "meeting_id": meeting.meeting_id,
+        "body": meeting.body,
+        "date": meeting.date,
+        "doc_type": meeting.doc_type,
+        "time": meeting.time,
+        "location": meeting.location,
+        "title": meeting.title,
+    }
+
+
+def item_header(item: AgendaItem) -> dict[str, Any]:
+    return {"number": item.number, "title": item.title, "case_number": item.case_number,
+            "closed": item.closed}
+
+
+def body_summary(meetings: Iterable[Meeting]) -> list[dict[str, Any]]:
+    """One entry per body (None = body unknown): meeting count by doc type, date range."""
+    grouped: dict[str | None, list[Meeting]] = {}
+    for meeting in meetings:
+        grouped.setdefault(meeting.body, []).append(meeting)
+    entries = []
+    for body, held in sorted(grouped.items(), key=lambda kv: (kv[0] is None, kv[0] or "")):
+        dates = sorted(m.date for m in held if m.date)
+        entries.append({
+            "body": body,
+            "meetings": len(held),
+            "agendas": sum(m.doc_type == "dagsorden" for m in held),
+            "minutes": sum(m.doc_type == "referat" for m in held),
+            "first_date": dates[0] if dates else None,
+            "last_date": dates[-1] if dates else None,
+        })
+    return entries
+
+
+def create_server(assistant: Assistant, log_level: LogLevel = "WARNING") -> MCPServer:
+    """An MCPServer with the five read-only archive tools bound to ``assistant``."""
+    tools = ArchiveTools(assistant)
+    server: MCPServer = MCPServer(SERVER_NAME, instructions=INSTRUCTIONS, log_level=log_level)
+
+    @server.tool(annotations=READ_ONLY)
+    def search(question: Question, k: K = 5, body: Body = None, date_from: DateArg = None,
+               date_to: DateArg = None, doc_type: DocType = None) -> dict[str, Any]:
+        """Ask the archive a question. Returns the cited answer line and the matching agenda
+        items in rank order, each with its citation fields, passage text, decision (minutes)
+        or proposal (Indstilling), and url; `no_answer` is true when the archive cannot
+        answer, with the reason in `answer`."""
+        return tools.search(question, k, body, date_from, date_to, doc_type)
+
+    @server.tool(annotations=READ_ONLY)
+    def get_item(meeting_id: MeetingId, item_number: ItemNumber) -> dict[str, Any]:
+        """One agenda item in full: title, case number, closed flag, every section with its
+        role (background, proposal, decision, ...) and text, decision, proposal, url. A closed
+        item ("Lukket punkt") shows its title only."""
+        return tools.get_item(meeting_id, item_number)
+
+    @server.tool(annotations=READ_ONLY)
+    def get_meeting(meeting_id: MeetingId) -> dict[str, Any]:
+        """A meeting's header (body, date, doc type, time, location) and its list of agenda
+        items, each with number, title, case number, section names and url."""
+        return tools.get_meeting(meeting_id)
+
+    @server.tool(annotations=READ_ONLY)
+    def get_case(case_number: CaseNumber) -> dict[str, Any]:
+        """Case history: every agenda item with this case number, in date order (often over
+        several bodies), each with its decision or proposal and url."""
+        return tools.get_case(case_number)
+
+    @server.tool(annotations=READ_ONLY)
+    def list_bodies() -> dict[str, Any]:
+        """The bodies (councils, committees, networks) in the archive, with their number of
+        meetings (agendas, minutes) and the dates of the first and last one."""
+        return tools.list_bodies()
+
+    return server
+
+
+def serve(assistant: Assistant, http: bool = False, host: str = "127.0.0.1",
+          port: int = DEFAULT_HTTP_PORT, verbose: bool = False) -> None:
+    """Run the server until the client (stdio) or Ctrl-C (HTTP) ends it."""
+    server = create_server(assistant, log_level="INFO" if verbose else "WARNING")
+    if http:
+        server.run("streamable-http", host=host, port=port)
+    else:
+        server.run("stdio")
+
+
+__all__ = ["ArchiveTools", "body_summary", "create_server", "serve"]
