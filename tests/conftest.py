@@ -177,3 +177,16 @@ def hash_app(tmp_path_factory: pytest.TempPathFactory) -> Any:
     app = create_app(services, ingest_roots=[base / "roots"])  # type: ignore[arg-type]
     app.state.test_base = base
     return app
+
+
+def load_bench(name: str) -> Any:
+    """A script of ``bench/`` imported as a module (the short forms of the benchmarks)."""
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", REPO / "bench" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module

@@ -4,12 +4,10 @@ document (so that its "pass" means something)."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+from conftest import load_bench
 
 from ingest.pipeline import source_key
 from vectorstore.crashpoint import ENV, POINTS, parse_target
@@ -17,17 +15,7 @@ from vectorstore.crashpoint import ENV, POINTS, parse_target
 REPO = Path(__file__).resolve().parents[1]
 
 
-def _load_trials() -> ModuleType:
-    path = REPO / "bench" / "crash_trials.py"
-    spec = importlib.util.spec_from_file_location("crash_trials", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["crash_trials"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-trials = _load_trials()
+trials = load_bench("crash_trials")
 
 
 def test_crash_target_is_parsed_strictly():
