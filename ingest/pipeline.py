@@ -8,6 +8,7 @@ embedding anything.  A changed file replaces its old version crash-safely (see
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -15,9 +16,11 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from vectorstore.crashpoint import crashpoint
 from vectorstore.embedder import Embedder
-from vectorstore.store import DocumentRecord, VectorStore
+from vectorstore.store import EMBED_HASH, DocumentRecord, VectorStore
 
 from .chunker import Chunker
 from .errors import IngestError, ReadError
@@ -27,6 +30,10 @@ from .readers import check_size, iter_source_files, read_document
 from .serialize import meeting_to_dict
 
 log = logging.getLogger(__name__)
+
+CLOSED_CONTENT = "closed_content"
+"""Document payload key: True when the content of its closed items is stored (ingested
+with ``include_closed``); re-ingesting with the other setting rewrites the document."""
 
 
 @dataclass
@@ -63,6 +70,10 @@ class IngestReport:
     """The precision passages were embedded in (fp32, or bf16 where the CPU has it)."""
     seconds: float = 0.0
     ingested_sources: list[str] = field(default_factory=list)
+    embedded: int = 0
+    """Chunks embedded by this run."""
+    reused: int = 0
+    """Chunks whose embedded text was stored before: their vector was reused, not embedded."""
 
     @property
     def ok(self) -> bool:
@@ -94,6 +105,10 @@ class Ingestor:
         self.embedder = embedder
         self.chunker = chunker or Chunker(embedder.count_tokens, max_tokens=embedder.max_tokens)
         self.hints = hints
+        self.reused_vectors = 0
+        """Passages whose stored vector was reused instead of embedding them (running count)."""
+        self.embedded_passages = 0
+        """Passages embedded (running count)."""
 
     def ingest(
         self,
@@ -102,31 +117,40 @@ class Ingestor:
         prune: bool = False,
         progress: Callable[[Iterable[Path]], Iterable[Path]] | None = None,
         hints: MeetingHints | None = None,
+        include_closed: bool = False,
     ) -> IngestReport:
         """Ingest files/folders; with ``prune`` remove stored sources no longer present.
 
         ``hints`` (body/date/doc type the user states) apply to every file of this run,
-        instead of the ingestor's own."""
+        instead of the ingestor's own.  ``include_closed`` stores the content of closed
+        items ("Lukket punkt"), marked closed so that readers show it only to the
+        ``closed`` role; without it a closed item keeps only its title."""
         started = time.perf_counter()
         report = IngestReport()
         files = iter_source_files([Path(p) for p in paths])
         report.documents = len(files)
         report.precision = str(getattr(self.embedder, "precision", "fp32"))
+        embedded, reused = self.embedded_passages, self.reused_vectors
         for path in progress(files) if progress else files:
-            self._ingest_one(path, report, hints or self.hints)
+            self._ingest_one(path, report, hints or self.hints, include_closed)
         if prune:
             present = {source_key(p) for p in files}
             for record in self.store.all_documents():
                 if record.source not in present:
                     self.store.delete_document(record.source)
                     report.removed += 1
+        report.embedded = self.embedded_passages - embedded
+        report.reused = self.reused_vectors - reused
         report.seconds = round(time.perf_counter() - started, 3)
         return report
 
-    def _ingest_one(self, path: Path, report: IngestReport, hints: MeetingHints | None) -> None:
+    def _ingest_one(
+        self, path: Path, report: IngestReport, hints: MeetingHints | None,
+        include_closed: bool = False,
+    ) -> None:
         source = source_key(path)
         try:
-            doc, meeting = load_meeting(path, hints, source=source)
+            doc, meeting = load_meeting(path, hints, source=source, include_closed=include_closed)
         except IngestError as exc:
             report.errors.append(FileError(str(path), exc.problem))
             log.warning("skipping %s: %s", path, exc.problem)
@@ -138,7 +162,10 @@ class Ingestor:
             return
         crashpoint("parse")
         stored = self.store.get_document(source)
-        if stored is not None and stored.doc_hash == meeting.doc_hash:
+        switched = stored is not None and stored.doc_hash == meeting.doc_hash and (
+            bool(stored.payload.get(CLOSED_CONTENT)) != holds_closed_content(meeting)
+        )  # the same file, ingested before with the other include_closed: rewrite it
+        if stored is not None and stored.doc_hash == meeting.doc_hash and not switched:
             # Finish a clean-up an interrupted earlier run may have left behind.
             self.store.delete_stale_chunks(source, keep_hash=meeting.doc_hash)
             report.skipped_unchanged += 1
@@ -158,7 +185,7 @@ class Ingestor:
             )
             return
         meeting = self._distinct_id(meeting)
-        n_chunks = self.write_meeting(meeting, doc.text)
+        n_chunks = self.write_meeting(meeting, doc.text, drop_unlisted=switched)
         report.ingested += 1
         report.meetings += 1
         report.items += len(meeting.items)
@@ -197,19 +224,24 @@ class Ingestor:
             return meeting
         return replace(meeting, id_suffix=meeting.doc_hash[:6])
 
-    def write_meeting(self, meeting: Meeting, text: str) -> int:
-        """Embed and store one parsed meeting; returns the number of chunks written."""
+    def write_meeting(self, meeting: Meeting, text: str, drop_unlisted: bool = False) -> int:
+        """Embed and store one parsed meeting; returns the number of chunks written.
+
+        ``drop_unlisted`` also deletes this source's chunks that are not written now (a
+        rewrite of the same content without its closed items' chunks)."""
         chunks = self.chunker.chunk_meeting(meeting, text)
         if chunks:
-            vectors = self.embedder.embed_passages([c.embed_text for c in chunks])
+            hashes = [embed_hash(c.embed_text) for c in chunks]
+            vectors = self._passage_vectors([c.embed_text for c in chunks], hashes)
             crashpoint("embed")
             self.store.upsert_chunks(
                 [c.chunk_id for c in chunks], vectors, [c.text for c in chunks],
-                [c.metadata() for c in chunks],
+                [{**c.metadata(), EMBED_HASH: h} for c, h in zip(chunks, hashes, strict=True)],
             )
         payload = meeting_to_dict(meeting)
-        payload["text"] = text
+        payload["text"] = without_closed_content(meeting, text)
         payload["sources"] = [meeting.source]
+        payload[CLOSED_CONTENT] = holds_closed_content(meeting)
         self.store.put_document(
             meeting.source,
             meeting.doc_hash,
@@ -227,7 +259,32 @@ class Ingestor:
             chunk_ids=[c.chunk_id for c in chunks],
         )
         self.store.delete_stale_chunks(meeting.source, keep_hash=meeting.doc_hash)
+        if drop_unlisted:
+            self._drop_unlisted_chunks(meeting.source, {c.chunk_id for c in chunks})
         return len(chunks)
+
+    def _drop_unlisted_chunks(self, source: str, keep: set[str]) -> None:
+        got = self.store.chunks.get(where={"source": source}, include=[])
+        extra = [cid for cid in got["ids"] if cid not in keep]
+        for lo in range(0, len(extra), self.store.max_batch):
+            self.store.chunks.delete(ids=extra[lo : lo + self.store.max_batch])
+
+    def _passage_vectors(self, texts: list[str], hashes: list[str]) -> np.ndarray:
+        """Vectors of ``texts``: a text embedded before (its hash is on a stored chunk)
+        reuses that vector; only the others are embedded.  A changed document, one item
+        edited, re-embeds only the chunks whose embedded text changed."""
+        stored = self.store.vectors_by_embed_hash(hashes)
+        missing = [i for i, h in enumerate(hashes) if h not in stored]
+        self.reused_vectors += len(hashes) - len(missing)
+        self.embedded_passages += len(missing)
+        fresh: Any = self.embedder.embed_passages([texts[i] for i in missing]) if missing else []
+        out = np.empty((len(texts), self.store.identity.dimension), dtype=np.float32)
+        for i, h in enumerate(hashes):
+            if h in stored:
+                out[i] = stored[h]
+        for row, i in enumerate(missing):
+            out[i] = np.asarray(fresh[row], dtype=np.float32)
+        return out
 
     def remove(self, paths: Sequence[str | Path]) -> int:
         """Remove stored documents by path (the file need not exist any more)."""
@@ -240,18 +297,51 @@ class Ingestor:
         return removed
 
 
+def holds_closed_content(meeting: Meeting) -> bool:
+    """True when a closed item of ``meeting`` kept its content (``include_closed``)."""
+    return any(i.closed and (i.sections or i.attachments) for i in meeting.items)
+
+
+def without_closed_content(meeting: Meeting, text: str) -> str:
+    """``text`` with the printed content of closed items whose content is not kept
+    blanked (their heading line stays; every offset stays valid), so that the stored
+    document text never holds what the chunks leave out."""
+    blank = [i for i in meeting.items if i.closed and not i.sections]
+    if not blank:
+        return text
+    chars = list(text)
+    kept = bytearray(len(text))  # 1 where an item that keeps its text is printed
+    for item in meeting.items:
+        if not (item.closed and not item.sections):
+            kept[item.start : item.end] = b"\x01" * len(kept[item.start : item.end])
+    for item in blank:
+        line_end = text.find("\n", item.start, item.end)
+        for k in range(line_end + 1 if line_end >= 0 else item.end, min(item.end, len(text))):
+            if not kept[k] and not chars[k].isspace():
+                chars[k] = " "
+    return "".join(chars)
+
+
+def embed_hash(text: str) -> str:
+    """The key a chunk's vector is reused under: a hash of the exact embedded text (the
+    model is fixed per index, see ``IndexIdentity``)."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
 def _record_title(payload: dict[str, Any]) -> str:
     """The text embedded for a document record: body, date and document type."""
     return " ".join(str(payload.get(k) or "") for k in ("body", "date", "doc_type")).strip()
 
 
 def load_meeting(
-    path: Path, hints: MeetingHints | None = None, *, source: str | None = None
+    path: Path, hints: MeetingHints | None = None, *, source: str | None = None,
+    include_closed: bool = False,
 ) -> tuple[Document, Meeting]:
     """Read and understand one file without storing anything (also ``meetings inspect``).
 
     FirstAgenda JSON is read by its connector (structure comes from the JSON); every
-    other format is read to text and parsed.  ``hints`` override body/date/doc type.
+    other format is read to text and parsed.  ``hints`` override body/date/doc type;
+    ``include_closed`` keeps the content of closed items.
     """
     if path.suffix.lower() == ".json":
         from .firstagenda import read_firstagenda
@@ -261,7 +351,7 @@ def load_meeting(
             data = path.read_bytes()
         except OSError as exc:
             raise ReadError(str(path), f"cannot read the file: {exc.strerror or exc}") from exc
-        doc, meeting = read_firstagenda(path, data)
+        doc, meeting = read_firstagenda(path, data, keep_closed=include_closed)
         if source is not None:
             doc.path = source
             meeting = replace(meeting, source=source)
@@ -269,7 +359,7 @@ def load_meeting(
     doc = read_document(path)
     if source is not None:
         doc.path = source
-    return doc, parse_meeting(doc, hints)
+    return doc, parse_meeting(doc, hints, keep_closed=include_closed)
 
 
 def _apply_hints(meeting: Meeting, hints: MeetingHints | None) -> Meeting:

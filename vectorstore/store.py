@@ -41,6 +41,8 @@ Metadata = dict[str, str | int | float | bool]
 CHUNK_IDS = "chunk_ids"
 """Payload key of a document record that lists its chunks' ids (``check`` compares them;
 records written before the list existed promise only a count, metadata ``chunks``)."""
+EMBED_HASH = "embed_hash"
+"""Chunk metadata key: a hash of the exact text that was embedded (vector reuse)."""
 IndexSignature = tuple[int, frozenset[tuple[str, str]]]
 """Chunk count and (source, doc_hash) per document: see :meth:`VectorStore.signature`."""
 
@@ -186,6 +188,85 @@ class VectorStore:
 
     def chunk_count(self) -> int:
         return int(self.chunks.count())
+
+    @property
+    def local_path(self) -> Path | None:
+        """The embedded index directory; None for a Chroma server.  Readers keep derived
+        state (their loaded chunks and lexical index) beside it."""
+        settings = self.client.get_settings()
+        if not getattr(settings, "is_persistent", False):
+            return None
+        if "fastapi" in str(getattr(settings, "chroma_api_impl", "")).lower():
+            return None
+        return Path(settings.persist_directory)
+
+    def all_chunk_vectors(
+        self,
+    ) -> tuple[list[str], list[str], list[Metadata], np.ndarray]:
+        """Every chunk's id, text, metadata and vector (float32, one row per id), read in
+        one pass: what a reader that searches exactly in memory loads.  A chunk whose vector
+        the vector index lost (``check`` calls it unreachable) gets a row of zeros: a vector
+        query cannot return it either."""
+        ids: list[str] = []
+        texts: list[str] = []
+        metas: list[Metadata] = []
+        rows: list[np.ndarray] = []
+        total = self.chunk_count()
+        dim = self.identity.dimension
+        for offset in range(0, total, self.max_batch):
+            try:
+                got = self.chunks.get(
+                    include=["documents", "metadatas", "embeddings"],
+                    limit=self.max_batch,
+                    offset=offset,
+                )
+                vectors = got["embeddings"]
+                batch = np.asarray(vectors if vectors is not None else [], dtype=np.float32)
+            except chromadb.errors.InternalError:  # some vectors are gone: find which
+                got = self.chunks.get(
+                    include=["documents", "metadatas"], limit=self.max_batch, offset=offset
+                )
+                batch = np.zeros((len(got["ids"]), dim), dtype=np.float32)
+                for i, (_, vector) in enumerate(self._embeddings(list(got["ids"]))):
+                    v = None if vector is None else np.asarray(vector, dtype=np.float32).ravel()
+                    if v is not None and v.shape[0] == dim:
+                        batch[i] = v
+            ids.extend(got["ids"])
+            texts.extend(got["documents"] or [])
+            metas.extend(dict(m or {}) for m in got["metadatas"] or [])
+            if len(batch):
+                rows.append(batch.reshape(len(batch), -1))
+        matrix = np.concatenate(rows) if rows else np.zeros((0, dim), dtype=np.float32)
+        if len(matrix) != len(ids):
+            raise ValueError(f"{len(ids)} chunks but {len(matrix)} vectors: run `meetings check`")
+        return ids, texts, metas, matrix
+
+    def vectors_by_embed_hash(self, hashes: Collection[str]) -> dict[str, np.ndarray]:
+        """Stored vectors of chunks whose embedded text hashes to one of ``hashes`` (any
+        document, any version: a vector depends only on the text and the index's model),
+        so that re-ingesting a document embeds only what changed."""
+        found: dict[str, np.ndarray] = {}
+        wanted = sorted(set(hashes))
+        step = max(1, min(self.max_batch, 500))
+        for lo in range(0, len(wanted), step):
+            try:
+                got = self.chunks.get(
+                    where={EMBED_HASH: {"$in": wanted[lo : lo + step]}},
+                    include=["metadatas", "embeddings"],
+                )
+            except chromadb.errors.InternalError:  # a vector lost from the vector index
+                log.warning("stored vectors unreadable; embedding those passages again")
+                continue
+            vectors = got["embeddings"]
+            for meta, vector in zip(
+                got["metadatas"] or [], vectors if vectors is not None else [], strict=False
+            ):
+                key = str((meta or {}).get(EMBED_HASH, ""))
+                v = np.asarray(vector, dtype=np.float32).ravel()
+                sound = v.shape[0] == self.identity.dimension and np.all(np.isfinite(v))
+                if key and key not in found and sound and np.any(v):
+                    found[key] = v
+        return found
 
     def all_chunks(self) -> tuple[list[str], list[str], list[Metadata]]:
         """Every chunk's id, text and metadata (for the in-memory lexical index)."""

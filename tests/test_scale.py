@@ -1,0 +1,249 @@
+"""Archive scale: the saved retriever state, exact in-memory dense search, vector reuse on
+re-ingest, and a short form of ``bench/scale.py`` (fake embedder, real Chroma)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from conftest import load_bench
+
+from assistant import retriever_cache
+from assistant.query import analyze
+from assistant.search import DENSE_CANDIDATES, Filters, Retriever, metadata_column, where_mask
+from ingest.pipeline import load_meeting, source_key
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+
+
+@pytest.fixture()
+def ingested(hash_services: Any, corpus_copy: Path) -> tuple[Any, Path]:
+    report = hash_services.ingestor.ingest([corpus_copy])
+    assert report.ingested == 5
+    return hash_services, corpus_copy
+
+
+def _no_store_reads(monkeypatch: pytest.MonkeyPatch, store: Any) -> None:
+    def refuse(*_: Any, **__: Any) -> Any:
+        raise AssertionError("the store was read although a saved state matched")
+
+    monkeypatch.setattr(store, "all_chunk_vectors", refuse)
+    monkeypatch.setattr(store, "all_documents", refuse)
+
+
+QUESTIONS = ["Hvad blev besluttet om KlimaMidt?", "budget for kollektiv trafik",
+             "Who chairs KD-Net?"]
+
+
+def _ranking(retriever: Retriever, question: str, filters: Filters | None = None) -> list[Any]:
+    hits = retriever.search(analyze(question, retriever.bodies), filters, limit=10)
+    return [(h.meeting.meeting_id, h.item.number, [p.chunk_id for p in h.passages],
+             round(h.score, 5)) for h in hits]
+
+
+# --- saved retriever state ----------------------------------------------------------------
+
+
+def test_saved_state_is_loaded_when_the_index_is_unchanged(ingested, monkeypatch):
+    services, _ = ingested
+    store = services.store
+    built = Retriever(store, services.embedder)
+    entries = list((store.local_path / retriever_cache.CACHE_DIR).iterdir())
+    assert len(entries) == 1 and (entries[0] / "manifest.json").is_file()
+
+    _no_store_reads(monkeypatch, store)
+    loaded = Retriever(store, services.embedder)
+    assert loaded.chunk_ids == built.chunk_ids and len(loaded.chunk_ids) == store.chunk_count()
+    assert loaded.chunk_meta == built.chunk_meta and loaded.chunk_text == built.chunk_text
+    assert np.array_equal(loaded.vectors, built.vectors)
+    assert loaded.meetings == built.meetings
+    assert loaded.lexical.document_frequency == built.lexical.document_frequency
+    assert loaded.lexical.group_vocabulary == built.lexical.group_vocabulary
+    for q in QUESTIONS:
+        assert np.array_equal(loaded.lexical.scores(q), built.lexical.scores(q))
+        assert _ranking(loaded, q) == _ranking(built, q)
+        assert _ranking(loaded, q)  # something was found
+
+
+def test_a_changed_index_is_never_served_from_the_saved_state(ingested, monkeypatch):
+    services, corpus = ingested
+    store = services.store
+    keys: list[str] = []
+    real_load = retriever_cache.load
+
+    def recording_load(root: Path, key: str) -> Any:
+        keys.append(key)
+        return real_load(root, key)
+
+    monkeypatch.setattr(retriever_cache, "load", recording_load)
+    Retriever(store, services.embedder)
+    target = next(corpus.glob("002_*.txt"))
+    text = target.read_text(encoding="utf-8")
+    target.write_text(text.replace("KlimaMidt", "KlimaMidtjylland"), encoding="utf-8")
+    assert services.ingestor.ingest([corpus]).ingested == 1
+
+    fresh = Retriever(store, services.embedder)
+    assert len(keys) == 2 and keys[0] != keys[1]
+    texts = [fresh.chunk_text[c] for c in fresh.chunk_ids
+             if fresh.chunk_meta[c]["source"] == source_key(target)]
+    assert any("KlimaMidtjylland" in t for t in texts)
+    assert set(fresh.chunk_ids) == set(store.all_chunks()[0])
+    # a removed document is gone from the next reader too, and only one entry is kept
+    services.ingestor.remove([target])
+    after = Retriever(store, services.embedder)
+    assert not any(after.chunk_meta[c]["source"] == source_key(target) for c in after.chunk_ids)
+    assert len(list((store.local_path / retriever_cache.CACHE_DIR).iterdir())) == 1
+
+
+def test_a_damaged_saved_state_is_rebuilt(ingested):
+    services, _ = ingested
+    store = services.store
+    built = Retriever(store, services.embedder)
+    (entry,) = (store.local_path / retriever_cache.CACHE_DIR).iterdir()
+    (entry / "chunks.json").write_text('{"ids": [', encoding="utf-8")
+    again = Retriever(store, services.embedder)
+    assert again.chunk_ids == built.chunk_ids
+    (entry,) = (store.local_path / retriever_cache.CACHE_DIR).iterdir()
+    vectors = np.load(entry / "vectors.npy", allow_pickle=False)
+    (entry / "vectors.npy").write_bytes(b"\x93NUMPY garbage")
+    assert Retriever(store, services.embedder).chunk_ids == built.chunk_ids
+    assert vectors.shape == (len(built.chunk_ids), services.embedder.dimension)
+
+
+# --- exact dense search --------------------------------------------------------------------
+
+
+FILTERS = [
+    Filters(body="KKR Midtjylland"),
+    Filters(doc_type="referat"),
+    Filters(date_from="2023-03-01"),
+    Filters(date_from="2023-01-01", date_to="2023-06-30", doc_type="dagsorden"),
+    Filters(section="Beslutning"),
+    Filters(body="KD-Net", section="Indstilling"),
+]
+
+
+@pytest.mark.parametrize("filters", [Filters(), *FILTERS], ids=repr)
+def test_exact_dense_search_equals_chromas(ingested, filters):
+    services, _ = ingested
+    retriever = Retriever(services.store, services.embedder)
+    for q in QUESTIONS:
+        vector = services.embedder.embed_query(q)
+        exact = retriever._dense(vector, filters)
+        chroma = {
+            h.chunk_id: h.similarity
+            for h in services.store.query(vector, DENSE_CANDIDATES, filters.where(),
+                                          with_payload=False)
+        }
+        assert exact.keys() == chroma.keys()
+        assert all(abs(exact[c] - chroma[c]) < 1e-5 for c in exact)
+        assert all(filters.accepts(retriever.chunk_meta[c]) for c in exact)
+    if filters.where() is not None:
+        assert any(not filters.accepts(m) for m in retriever.chunk_meta.values())
+
+
+def test_filtered_rankings_are_the_same_as_through_chroma(ingested, monkeypatch):
+    services, _ = ingested
+    retriever = Retriever(services.store, services.embedder)
+    exact = {(q, f): _ranking(retriever, q, f) for q in QUESTIONS for f in FILTERS}
+    monkeypatch.setattr("assistant.search.where_mask", lambda *a: None)  # Chroma's where
+    for (q, f), ranking in exact.items():
+        assert _untied(_ranking(retriever, q, f)) == _untied(ranking)
+
+
+def _untied(ranking: list[Any]) -> tuple[list[float], list[Any]]:
+    """A ranking's scores in order, and its items in order where the score decides it:
+    items with equal scores (frequent with the fake embedder) come in set order."""
+    scores = [r[3] for r in ranking]
+    decided = sorted((r for r in ranking if scores.count(r[3]) == 1), key=lambda r: -r[3])
+    return scores, decided
+
+
+def test_where_mask_covers_chromas_operators_or_declines():
+    metas = [{"body": "A", "n": 3, "ok": True}, {"body": "B", "n": 5, "ok": False},
+             {"body": "A", "n": 7}]
+
+    def column(key: str) -> Any:
+        return metadata_column([m.get(key) for m in metas])
+
+    def mask(where: dict[str, Any]) -> list[bool] | None:
+        got = where_mask(where, column, len(metas))
+        return None if got is None else got.tolist()
+
+    assert mask({"body": "A"}) == [True, False, True]
+    assert mask({"n": {"$gte": 5}}) == [False, True, True]
+    assert mask({"$and": [{"body": "A"}, {"n": {"$lt": 5}}]}) == [True, False, False]
+    assert mask({"$or": [{"body": "B"}, {"n": {"$gt": 6}}]}) == [False, True, True]
+    assert mask({"body": {"$in": ["B", "C"]}}) == [False, True, False]
+    assert mask({"ok": False}) == [False, True, False]  # a chunk without the key: no match
+    assert mask({"body": {"$ne": "A"}}) == [False, True, False]
+    assert mask({"ok": {"$ne": True}}) is None  # missing key under "not equal": Chroma decides
+    assert mask({"n": "3"}) is None  # a type Chroma would compare differently
+    assert mask({"body": {"$gte": "A"}}) is None
+    assert mask({"$not": {"body": "A"}}) is None
+
+
+# --- vectors reused on re-ingest -----------------------------------------------------------
+
+
+def test_editing_one_item_embeds_only_that_items_chunks(ingested):
+    services, corpus = ingested
+    ingestor, store, counting = services.ingestor, services.store, services.embedder
+    target = next(corpus.glob("002_*.txt"))
+    _, before = load_meeting(target, source=source_key(target))
+    old_texts = {c.embed_text for c in ingestor.chunker.chunk_meeting(before, None)}
+    item = max(before.items, key=lambda i: len(i.sections))
+    sentence = item.sections[0].text.strip().split("\n")[0]
+    text = target.read_text(encoding="utf-8")
+    assert text.count(sentence) == 1, sentence
+    target.write_text(text.replace(sentence, sentence + " Tilføjet ved genindlæsning."),
+                      encoding="utf-8")
+    _, after = load_meeting(target, source=source_key(target))
+    new_chunks = ingestor.chunker.chunk_meeting(after, None)
+    changed = [c for c in new_chunks if c.embed_text not in old_texts]
+    assert changed and {c.item_number for c in changed} == {item.number}
+
+    counting.passages = 0
+    report = ingestor.ingest([corpus])
+    assert (report.ingested, report.skipped_unchanged) == (1, 4)
+    assert counting.passages == len(changed) + 1  # + the document record's title
+    assert (report.embedded, report.reused) == (len(changed), len(new_chunks) - len(changed))
+    # every stored vector is the one the embedder gives for that chunk's text
+    got = store.chunks.get(where={"source": source_key(target)}, include=["embeddings"])
+    stored = dict(zip(got["ids"], got["embeddings"], strict=True))
+    expected = counting.inner.embed_passages([c.embed_text for c in new_chunks])
+    for chunk, vector in zip(new_chunks, expected, strict=True):
+        assert np.allclose(stored[chunk.chunk_id], vector, atol=1e-6)
+    assert store.check().ok
+
+
+# --- bench/scale.py short form ------------------------------------------------------------
+
+
+def test_scale_bench_short_form(tmp_path):
+    """Grow a 1k-chunk synthetic archive through the store API, then measure it twice: the
+    first reader rebuilds and saves its state, the second loads it."""
+    bench = load_bench("scale")
+    seed = bench.make_hash_seed(tmp_path / "seed")
+    db = tmp_path / "index"
+    built = bench.grow(db, seed, "hash", 1000)
+    assert 1000 <= built["chunks"] < 1300 and built["written"] == built["chunks"]
+    cold = bench.probe(db, "hash", questions=4, recall_queries=4)
+    warm = bench.probe(db, "hash", questions=4, recall_queries=4)
+    for row in (cold, warm):
+        assert row["chunks"] == built["chunks"]
+        assert row["ask"]["p95_ms"] >= row["ask"]["search_p95_ms"] > 0
+        assert row["recall_at_10"] >= 0.9
+    index_mb, cache_mb = bench.disk_mb(db)
+    assert index_mb > 0 and cache_mb > 0
+    # the copies differ from their seed (digits, sentence order, dates), vectors are close
+    seeds = bench.read_seed(bench.services(seed, "hash").store)
+    copies = bench.read_seed(bench.services(db, "hash").store)
+    assert {c.payload["date"] for c in copies}.isdisjoint({s.payload["date"] for s in seeds})
+    first = next(c for c in copies if Path(c.source).name == Path(seeds[0].source).name)
+    assert first.texts != seeds[0].texts
+    assert np.min(np.sum(first.vectors * seeds[0].vectors, axis=1)) > 0.9
