@@ -22,10 +22,11 @@ from fastapi import FastAPI
 from assistant.followup import followup_search_text, is_followup
 from assistant.settings import SAMPLE_CORPUS, Services, Settings
 from web.api import UPLOAD_MAX_BYTES, SafeJSONResponse, _InFlight, env_roots, register_api
-from web.auth import BasicAuthMiddleware
+from web.auth import AuthMiddleware, BasicAuthMiddleware
 from web.core import AppCore
 from web.render import APP_CSS
 from web.ui import UI_CONCURRENCY, UI_QUEUE_SIZE, build_ui
+from web.users import Authenticator
 
 __all__ = ["AppCore", "BasicAuthMiddleware", "_InFlight", "create_app", "followup_search_text",
            "is_followup", "main", "serve"]
@@ -48,8 +49,16 @@ def create_app(
     folders whose files ``POST /api/ingest {"paths": [...]}`` may read (default: the
     ``MEETINGS_INGEST_ROOTS`` environment variable, folders separated by ``os.pathsep``;
     none set: server-side paths are refused, uploads still work).
+
+    Login: ``auth`` (one user, no roles), the users file and the proxy header of
+    ``services.settings`` (``MEETINGS_USERS``, ``MEETINGS_AUTH_HEADER``; ``web.users``);
+    a user's roles decide what closed items show (``assistant.access``).
     """
+    authenticator = Authenticator.from_settings(
+        services.settings.users_file, services.settings.auth_header, auth
+    )  # a bad users file stops the start here, naming the file and field
     core = AppCore(services)
+    core.auth = authenticator
     if ingest_samples:
         report = core.ingest([SAMPLE_CORPUS])
         log.info("sample corpus: %s", {k: report[k] for k in ("ingested", "skipped_unchanged")})
@@ -62,8 +71,8 @@ def create_app(
     app.state.core = core
     roots = ingest_roots if ingest_roots is not None else env_roots()
     register_api(app, core, uploads, [Path(r).resolve() for r in roots])
-    if auth is not None:
-        app.add_middleware(BasicAuthMiddleware, username=auth[0], password=auth[1])
+    if authenticator.required:
+        app.add_middleware(AuthMiddleware, authenticator=authenticator)
 
     demo = build_ui(core, export_dir)
     demo.queue(default_concurrency_limit=UI_CONCURRENCY, max_size=UI_QUEUE_SIZE)

@@ -25,6 +25,7 @@ from ingest.chunker import DOC_TYPE_LABEL, format_date
 from ingest.models import slugify
 from ingest.sections import section_role
 
+from .access import PUBLIC, Viewer
 from .links import item_url
 
 GROUP_BY = ("meeting", "topic")
@@ -167,11 +168,14 @@ def build_briefing(
     base_url: str = "",
     created: datetime.date | None = None,
     group_by: str = "meeting",
+    viewer: Viewer = PUBLIC,
 ) -> Briefing:
     """Group pinned result dicts into a :class:`Briefing` (duplicates by chunk_id dropped).
 
     ``group_by="meeting"``: one group per meeting in date order, items in item order.
     ``group_by="topic"``: one group per item title across meetings, ordered by first date.
+    A pin of a closed item keeps its content only for a ``viewer`` with the closed role
+    (others get its title and "Lukket punkt").
     """
     if language not in LABELS:
         raise ValueError(f"language must be one of {sorted(LABELS)}, not {language!r}")
@@ -181,7 +185,7 @@ def build_briefing(
     entries: list[BriefingEntry] = []
     seen: set[str] = set()
     for pin in pins:
-        entry = _entry(pin, base_url)
+        entry = _entry(viewer.result(pin, language), base_url)
         if entry.chunk_id not in seen:
             seen.add(entry.chunk_id)
             entries.append(entry)

@@ -15,6 +15,7 @@ from typing import Any
 from ingest.chunker import DOC_TYPE_LABEL, UNKNOWN_BODY, format_date, item_label
 from ingest.models import AgendaItem, Meeting
 
+from .access import CLOSED_NOTE, withheld
 from .links import item_url
 
 
@@ -32,13 +33,14 @@ class Treatment:
 
     @property
     def decision(self) -> str | None:
-        if self.meeting.doc_type == "dagsorden" or self.item.closed:
+        # a closed item's content shows only as the viewer may see it (assistant.access)
+        if self.meeting.doc_type == "dagsorden" or withheld(self.item):
             return None
         return self.item.decision
 
     @property
     def proposal(self) -> str | None:
-        return None if self.item.closed else self.item.proposal
+        return None if withheld(self.item) else self.item.proposal
 
     def label(self) -> str:
         """'Økonomiudvalget · 03.05.2024 · Referat · pkt. 5 Title'."""
@@ -53,6 +55,7 @@ class Treatment:
         return item_url(self.meeting.meeting_id, self.item.number)
 
     def as_dict(self) -> dict[str, Any]:
+        note = {"note": CLOSED_NOTE["da"]} if withheld(self.item) else {}
         return {
             "meeting": {
                 "meeting_id": self.meeting.meeting_id,
@@ -70,6 +73,7 @@ class Treatment:
             "proposal": self.proposal,
             "url": self.url(),
             "citation": self.label(),
+            **note,
         }
 
 

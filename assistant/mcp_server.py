@@ -25,6 +25,7 @@ from pydantic import Field
 from ingest.chunker import citation_line
 from ingest.models import AgendaItem, Meeting
 
+from .access import PUBLIC, Viewer, withheld
 from .answer import Assistant
 from .links import UNNUMBERED, item_url
 from .search import Filters, parse_date
@@ -85,8 +86,11 @@ CaseNumber = Annotated[
 class ArchiveTools:
     """The tools' logic over one loaded :class:`Assistant` (plain methods: easy to test)."""
 
-    def __init__(self, assistant: Assistant) -> None:
+    def __init__(self, assistant: Assistant, viewer: Viewer = PUBLIC) -> None:
         self.assistant = assistant
+        self.viewer = viewer
+        """Who the clients are: closed items show their content only with the closed role
+        (``meetings mcp --closed``)."""
 
     @property
     def meetings(self) -> dict[str, Meeting]:
@@ -113,7 +117,7 @@ class ArchiveTools:
             raise ToolError(f"date_from: {start} is after date_to {end}")
         filters = Filters(body=self._body_arg(body), date_from=start, date_to=end,
                           doc_type=doc_type or None)
-        return self.assistant.ask(question, k=k, filters=filters).as_dict()
+        return self.assistant.ask(question, k=k, filters=filters, viewer=self.viewer).as_dict()
 
     def get_item(self, meeting_id: str, item_number: str) -> dict[str, Any]:
         """One agenda item with every section (name, role, text, citation), in order."""
@@ -125,7 +129,7 @@ class ArchiveTools:
             "citation": citation_line(meeting, item, ""),
             "url": item_url(meeting.meeting_id, item.number),
         }
-        if item.closed:  # a closed item shows its title only, never content
+        if withheld(item):  # a closed item shows its title only (assistant.access)
             return {**data, "note": CLOSED_NOTE, "sections": []}
         sections = [
             {"name": s.name, "role": s.role, "text": s.text,
@@ -146,7 +150,7 @@ class ArchiveTools:
         items = [
             {
                 **item_header(item),
-                "sections": [] if item.closed else [s.name for s in item.sections],
+                "sections": [] if withheld(item) else [s.name for s in item.sections],
                 "citation": citation_line(meeting, item, ""),
                 "url": item_url(meeting.meeting_id, item.number),
             }
@@ -156,14 +160,14 @@ class ArchiveTools:
 
     def get_case(self, case_number: str) -> dict[str, Any]:
         """Every treatment of one case number in date order, with decision or proposal."""
-        treatments = self.assistant.case(case_number)
+        treatments = self.assistant.case(case_number, self.viewer)
         if not treatments:
             raise ToolError(f"case_number: no agenda item in the archive has case number "
                             f"{case_number.strip()!r}")
         entries = []
         for t in treatments:
             entry = t.as_dict()
-            if t.item.closed:
+            if withheld(t.item):
                 entry["note"] = CLOSED_NOTE
             entries.append(entry)
         return {"case_number": treatments[0].item.case_number, "treatments": entries}
@@ -188,7 +192,7 @@ class ArchiveTools:
     def _meeting_arg(self, meeting_id: str) -> Meeting:
         meeting = self.meetings.get(meeting_id.strip())
         if meeting is not None:
-            return meeting
+            return self.viewer.meeting(meeting)
         near = difflib.get_close_matches(meeting_id.strip(), list(self.meetings), SUGGESTIONS)
         hint = f"; did you mean {', '.join(near)}?" if near else ""
         raise ToolError(f"meeting_id: {meeting_id!r} is not a meeting in the archive{hint}")
@@ -249,9 +253,12 @@ def body_summary(meetings: Iterable[Meeting]) -> list[dict[str, Any]]:
     return entries
 
 
-def create_server(assistant: Assistant, log_level: LogLevel = "WARNING") -> MCPServer:
-    """An MCPServer with the five read-only archive tools bound to ``assistant``."""
-    tools = ArchiveTools(assistant)
+def create_server(
+    assistant: Assistant, log_level: LogLevel = "WARNING", viewer: Viewer = PUBLIC
+) -> MCPServer:
+    """An MCPServer with the five read-only archive tools bound to ``assistant``, showing
+    closed items as ``viewer`` may see them."""
+    tools = ArchiveTools(assistant, viewer)
     server: MCPServer = MCPServer(SERVER_NAME, instructions=INSTRUCTIONS, log_level=log_level)
 
     @server.tool(annotations=READ_ONLY)
@@ -292,9 +299,11 @@ def create_server(assistant: Assistant, log_level: LogLevel = "WARNING") -> MCPS
 
 
 def serve(assistant: Assistant, http: bool = False, host: str = "127.0.0.1",
-          port: int = DEFAULT_HTTP_PORT, verbose: bool = False) -> None:
+          port: int = DEFAULT_HTTP_PORT, verbose: bool = False,
+          viewer: Viewer = PUBLIC) -> None:
     """Run the server until the client (stdio) or Ctrl-C (HTTP) ends it."""
-    server = create_server(assistant, log_level="INFO" if verbose else "WARNING")
+    server = create_server(assistant, log_level="INFO" if verbose else "WARNING",
+                           viewer=viewer)
     if http:
         server.run("streamable-http", host=host, port=port)
     else:

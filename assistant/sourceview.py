@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from ingest.chunker import DOC_TYPE_LABEL, UNKNOWN_BODY, format_date, item_label
 from ingest.models import AgendaItem, Meeting, Section
 
+from .access import PUBLIC, Viewer, withheld
 from .links import item_url
 
 SOURCE_CSS = """
@@ -51,6 +52,7 @@ LABELS: dict[str, dict[str, str]] = {
         "same_case": "Samme sag:",
         "agenda_note": "Dagsorden: ingen beslutning registreret",
         "closed": "Lukket punkt: indholdet vises ikke.",
+        "closed_shown": "Lukket punkt: vises kun for brugere med adgang til lukkede punkter.",
     },
     "en": {
         "time": "Time",
@@ -67,6 +69,7 @@ LABELS: dict[str, dict[str, str]] = {
         "same_case": "Same case:",
         "agenda_note": "Agenda: no decision recorded",
         "closed": "Closed item: its content is not shown.",
+        "closed_shown": "Closed item: shown only to users allowed to see closed items.",
     },
 }
 
@@ -185,6 +188,7 @@ def render_item(
     paired: Sequence[tuple[str, str]] = (),
     same_case: Sequence[tuple[str, str]] = (),
     language: str = "da",
+    viewer: Viewer = PUBLIC,
 ) -> str:
     """HTML fragment for one agenda item: header, all sections in order, navigation.
 
@@ -192,8 +196,10 @@ def render_item(
     where it is found (exact, then whitespace-insensitive); otherwise the section named
     ``highlight_section`` is marked as a whole.  ``same_case`` holds (href, label) links to
     the other treatments of the item's case.  ``paired`` holds (href, label) links to
-    the same item in related documents (e.g. the agenda of these minutes).
+    the same item in related documents (e.g. the agenda of these minutes).  A closed
+    item shows its content only to a ``viewer`` with the closed role.
     """
+    meeting = viewer.meeting(meeting)
     t = LABELS.get(language, LABELS["da"])
     index = next((i for i, it in enumerate(meeting.items) if it.number == item_number), None)
     if index is None:
@@ -222,7 +228,8 @@ def render_item(
         f'<h3 class="ma-item-title">{_esc(item_label(item.number, item.title))}</h3>',
     ]
     if item.closed:
-        parts.append(f'<p class="ma-note ma-closed">{_esc(t["closed"])}</p>')
+        note = t["closed"] if withheld(item) else t["closed_shown"]
+        parts.append(f'<p class="ma-note ma-closed">{_esc(note)}</p>')
     if meeting.doc_type == "dagsorden":
         parts.append(f'<p class="ma-note">{_esc(t["agenda_note"])}</p>')
 

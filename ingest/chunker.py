@@ -25,7 +25,8 @@ RESERVED_TOKENS = 16
 TokenCounter = Callable[[str], int]
 
 CLOSED_SECTION = "Lukket punkt"
-"""The section name of a closed item's one chunk (its title; the content is never stored)."""
+"""The section name of a closed item's title chunk (its content is stored only when ingest
+was told to: ``--include-closed``; those chunks also carry ``closed: true``)."""
 
 UNKNOWN_BODY = "Ukendt organ"
 UNKNOWN_DATE = "udateret"
@@ -99,11 +100,12 @@ class Chunker:
         chunks: list[Chunk] = []
         for item in meeting.items:
             if item.closed:
-                # only the title of a closed item is searchable; its content is not stored
+                # the title of a closed item is searchable by everyone; its content (kept
+                # only with --include-closed) follows, marked closed like the title
                 marker = Section(CLOSED_SECTION, item.title, item.start, item.end, "other")
                 chunks.extend(self._chunk_section(meeting, item, 0, marker, None))
-                continue
-            for s_index, section in enumerate(item.sections):
+            # a closed item's sections count from 1: index 0 is its title chunk
+            for s_index, section in enumerate(item.sections, start=int(item.closed)):
                 chunks.extend(self._chunk_section(meeting, item, s_index, section, source_text))
         return chunks
 

@@ -104,8 +104,12 @@ def _shape_problem(data: object) -> str | None:
 # ------------------------------------------------------------------------------ reader
 
 
-def read_firstagenda(path: Path, data: bytes) -> tuple[Document, Meeting]:
+def read_firstagenda(
+    path: Path, data: bytes, *, keep_closed: bool = False
+) -> tuple[Document, Meeting]:
     """Parse one FirstAgenda meeting JSON file into its rendered Document and its Meeting.
+
+    A closed item keeps only its title unless ``keep_closed`` (``--include-closed``).
 
     Raises ReadError(path, problem) when the bytes are not JSON, not this shape, or a
     field has the wrong type; a missing body or date is stored as None with a warning.
@@ -124,7 +128,7 @@ def read_firstagenda(path: Path, data: bytes) -> tuple[Document, Meeting]:
     problem = _shape_problem(parsed)
     if problem is not None:
         raise ReadError(source, problem)
-    return _Builder(source, parsed).build()
+    return _Builder(source, parsed, keep_closed).build()
 
 
 @dataclass
@@ -164,9 +168,10 @@ class _Writer:
 
 
 class _Builder:
-    def __init__(self, source: str, data: dict[str, Any]) -> None:
+    def __init__(self, source: str, data: dict[str, Any], keep_closed: bool = False) -> None:
         self.source = source
         self.data = data
+        self.keep_closed = keep_closed
         self.warnings: list[str] = []
         moede = data.get("Moede")
         udvalg = data.get("Udvalg")
@@ -291,7 +296,7 @@ class _Builder:
             case = None
         fields: list[tuple[str, str]] = []
         attachments: tuple[str, ...] = ()
-        if not closed:
+        if not closed or self.keep_closed:
             fields = self.fields(entry, where)
             attachments = self.attachments(entry, where)
         return _Item(index, number, title, printed or title, closed, case, fields, attachments)
@@ -484,7 +489,7 @@ def _item_sections(item: _Item, held: bool) -> list[tuple[str, str, str, list[st
     smaller than the known labels so far (a sibling: 'Sagens forløb', 'Øvrige forhold'),
     else it stays a line of the running section (a sub-heading inside Sagsbeskrivelse).
     """
-    if item.closed:
+    if item.closed and not item.fields:
         return []
     lines: list[_Line] = []
     for name, html in item.fields:

@@ -117,8 +117,13 @@ NO_STRUCTURE_WARNING = "no agenda structure found: stored as one unnumbered item
 WHOLE_TEXT_SECTION = "Tekst"
 
 
-def parse_meeting(doc: Document, hints: MeetingHints | None = None) -> Meeting:
-    """Parse ``doc`` into a Meeting; raises ParseError only when it holds no text."""
+def parse_meeting(
+    doc: Document, hints: MeetingHints | None = None, *, keep_closed: bool = False
+) -> Meeting:
+    """Parse ``doc`` into a Meeting; raises ParseError only when it holds no text.
+
+    ``keep_closed`` keeps the content of closed items (``meetings ingest --include-closed``);
+    by default a closed item keeps only its title."""
     if not doc.text.strip():
         raise ParseError(doc.path, "the document contains no text")
     lines = blank_running_lines(
@@ -139,7 +144,7 @@ def parse_meeting(doc: Document, hints: MeetingHints | None = None) -> Meeting:
             _build_item(text, lines, skeleton, index, owners.get(index, []))
             for index in range(len(skeleton.entries))
         ]
-        items = [_close(item, warnings) for item in items]
+        items = [_close(item, warnings, keep_closed) for item in items]
     return _meeting(doc, lines, skeleton, items, hints or MeetingHints(), warnings)
 
 
@@ -213,14 +218,17 @@ _CLOSED_LINE_RE = re.compile(
 )
 
 
-def _close(item: AgendaItem, warnings: list[str]) -> AgendaItem:
-    """Mark a closed item; its content is never stored (only its title)."""
+def _close(item: AgendaItem, warnings: list[str], keep_closed: bool = False) -> AgendaItem:
+    """Mark a closed item; its content is dropped (only its title kept) unless
+    ``keep_closed``."""
     title, closed = closed_title(item.title)
     first = item.sections[0].text.strip().split("\n", 1)[0] if item.sections else ""
     if not closed and _CLOSED_LINE_RE.match(first):
         closed = True  # a 'Lukket punkt' line right under the heading
     if not closed:
         return item
+    if keep_closed:
+        return replace(item, title=title, closed=True)
     if item.sections:
         warnings.append(f"item {item.number}: closed item, its printed content is not stored")
     return replace(item, title=title, closed=True, sections=(), attachments=())

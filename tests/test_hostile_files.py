@@ -561,10 +561,10 @@ def test_an_unexpected_reader_failure_is_reported_not_raised(
     odd.write_text("\n".join(MEETING), encoding="utf-8")
     real = pipeline.parse_meeting
 
-    def parse(doc: Any, hints: Any = None) -> Any:
+    def parse(doc: Any, hints: Any = None, **options: Any) -> Any:
         if doc.path.endswith("underlig.txt"):
             raise IndexError("list index out of range")
-        return real(doc, hints)
+        return real(doc, hints, **options)
 
     monkeypatch.setattr(pipeline, "parse_meeting", parse)
     report = hash_services.ingestor.ingest([folder])

@@ -8,13 +8,17 @@ Routes
 ``GET /api/cases/<case number>``        every treatment of a case, in date order
 ``GET /api/health``                     index/model status, stale-index detection
 ``POST /api/ingest``                    multipart upload (field ``files``) or ``{"paths": [...]}``;
-                                        optional ``body``/``date``/``doc_type`` override them
+                                        optional ``body``/``date``/``doc_type`` override them;
+                                        ``include_closed`` keeps closed items' content
 ``/item/<meeting_id>/<number>?hl=<id>`` source item as a plain HTML page, cited passage marked
 
 Bad input is answered before any work: 422 names the field (the question's rules are
 :mod:`assistant.validate`, shared with the CLI and the UI), 413 a file or request over the
 size limit, 415 a file type the readers do not know, 403 a server path outside the
 configured roots.
+
+Every route shows closed items as the request's viewer may see them
+(:meth:`AppCore.viewer`, :mod:`assistant.access`).
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from assistant.access import Viewer
 from assistant.links import UNNUMBERED, item_url
 from assistant.sourceview import render_item
 from assistant.validate import MAX_K, MAX_QUESTION_CHARS, InputError, validate_ask
@@ -92,6 +97,8 @@ class IngestPaths(BaseModel):
     body: str | None = Field(default=None, max_length=200)
     date: str | None = None
     doc_type: Literal["dagsorden", "referat"] | None = None
+    include_closed: bool = Field(False, description="also store closed items' content "
+                                 "(admin role when roles are configured)")
 
 
 INGEST_OPENAPI = {
@@ -106,6 +113,8 @@ INGEST_OPENAPI = {
                         "body": {"type": "string", "description": "body of every file"},
                         "date": {"type": "string", "format": "date"},
                         "doc_type": {"type": "string", "enum": ["dagsorden", "referat"]},
+                        "include_closed": {"type": "boolean",
+                                           "description": "also store closed items' content"},
                     },
                     "required": ["files"],
                 }
@@ -338,44 +347,51 @@ def _register_search(app: FastAPI, core: AppCore) -> None:
 
     @app.post("/api/ask", tags=["search"], summary="Ask a question; cited answer",
               responses={422: {"description": "a field is invalid; `loc` names it"}})
-    def api_ask(req: AskRequest) -> dict[str, Any]:
-        """Returns exactly the ``meetings ask --json`` contract (``Answer.as_dict()``)."""
+    async def api_ask(req: AskRequest, request: Request) -> dict[str, Any]:
+        """Returns exactly the ``meetings ask --json`` contract (``Answer.as_dict()``).
+
+        Async, so that a request is counted in flight when it arrives: a plain function
+        first waits, uncounted, for one of the thread pool's 40 workers, so the limit
+        (64) was never reached and a flood queued without end (bench/load_test.py)."""
         ok = validate_ask(req.question, k=req.k, body=req.body, date_from=req.date_from,
                           date_to=req.date_to, doc_type=req.doc_type, section=req.section,
                           bodies=core.bodies())
         filters = make_filters(ok.body, ok.date_from, ok.date_to, ok.doc_type, ok.section,
                                req.decisions_only)
+        viewer = core.viewer(request.headers)
         with in_flight:
-            return core.ask(ok.question, k=ok.k, filters=filters).as_dict()
+            return await run_in_threadpool(
+                lambda: core.ask(ok.question, k=ok.k, filters=filters, viewer=viewer).as_dict())
 
 
 def _register_sources(app: FastAPI, core: AppCore) -> None:
     @app.get("/api/cases/{case_number:path}", tags=["sources"],
              summary="Case history: every treatment of a case number, in date order")
-    def api_case(case_number: str) -> list[dict[str, Any]]:
-        treatments = core.assistant.case(case_number)
+    def api_case(case_number: str, request: Request) -> list[dict[str, Any]]:
+        treatments = core.assistant.case(case_number, core.viewer(request.headers))
         if not treatments:
             raise HTTPException(404, f"no agenda item with case number {case_number!r}")
         return [t.as_dict() for t in treatments]
 
     @app.get("/api/items/{meeting_id}/{item_number}", tags=["sources"])
-    def api_item(meeting_id: str, item_number: str) -> dict[str, Any]:
+    def api_item(meeting_id: str, item_number: str, request: Request) -> dict[str, Any]:
         """One agenda item with its meeting header, sections, attachments, decision."""
-        meeting = _lookup(core, meeting_id, item_number)
+        meeting = core.viewer(request.headers).meeting(_lookup(core, meeting_id, item_number))
         return item_json(core, meeting, _item_number(item_number))
 
     @app.get("/api/meetings", tags=["sources"])
-    def api_meetings() -> list[dict[str, Any]]:
+    def api_meetings(request: Request) -> list[dict[str, Any]]:
         """Every stored meeting with its items (the ``meetings outline --json`` shape)."""
+        viewer = core.viewer(request.headers)
         meetings = sorted(core.retriever.meetings.values(),
                           key=lambda m: (m.date, m.body, m.doc_type))
-        return [outline_entry(m) for m in meetings]
+        return [outline_entry(viewer.meeting(m)) for m in meetings]
 
     @app.get("/item/{meeting_id}/{item_number}", response_class=HTMLResponse,
              tags=["sources"], summary="Source item page (deep link)")
     def item_page(
-        meeting_id: str, item_number: str, hl: str | None = None, q: str | None = None,
-        lang: Literal["da", "en"] = "da",
+        request: Request, meeting_id: str, item_number: str, hl: str | None = None,
+        q: str | None = None, lang: Literal["da", "en"] = "da",
     ) -> HTMLResponse:
         """The agenda item as HTML; ``hl`` (a chunk id) marks the cited passage
         (``<mark id="hl">``) and scrolls to it; ``q`` highlights words."""
@@ -396,6 +412,7 @@ def _register_sources(app: FastAPI, core: AppCore) -> None:
             meeting, number, highlight=highlight, highlight_section=section,
             query_terms=core.query_terms(q or ""), paired=core.paired(meeting, number),
             same_case=core.same_case(meeting, number), language=lang,
+            viewer=core.viewer(request.headers),
         )
         item = meeting.item(number)
         title = f"{meeting.body} {format_date(meeting.date)} pkt. {number} " + (
@@ -450,15 +467,18 @@ def _register_admin(
             if not uploads:
                 raise HTTPException(422, "no files: send them in the multipart field 'files'")
             hints = _ingest_hints(form.get("body"), form.get("date"), form.get("doc_type"))
+            include_closed = _flag("include_closed", form.get("include_closed"))
+            _may_include_closed(core, core.viewer(request.headers), include_closed)
             check_uploads(uploads)
             names, errors = await _save_uploads(uploads, uploads_dir)
             paths: list[str | Path] = list(names)
         elif ctype.startswith("application/json"):
-            paths, hints, errors = await _server_paths(request, ingest_roots)
+            paths, hints, errors, include_closed = await _server_paths(request, ingest_roots)
+            _may_include_closed(core, core.viewer(request.headers), include_closed)
         else:
             raise HTTPException(415, "send multipart/form-data (files) or JSON {'paths': [...]}")
         report: dict[str, Any] = (
-            await run_in_threadpool(core.ingest, paths, hints)
+            await run_in_threadpool(core.ingest, paths, hints, include_closed)
             if paths else IngestReport().as_dict()
         )
         for err in report["errors"]:  # name uploads by their own file name; drop failed ones
@@ -471,11 +491,28 @@ def _register_admin(
         return SafeJSONResponse(report, status_code=200 if report["ok"] else 422)
 
 
+def _flag(name: str, value: Any) -> bool:
+    """A multipart boolean field: absent/''/false/0/no -> False, true/1/yes/on -> True."""
+    text = value.strip().lower() if isinstance(value, str) else ""
+    if text in ("", "false", "0", "no", "off"):
+        return False
+    if text in ("true", "1", "yes", "on"):
+        return True
+    raise HTTPException(422, f"bad ingest field: {name} must be true or false, not {value!r}")
+
+
+def _may_include_closed(core: AppCore, viewer: Viewer, include_closed: bool) -> None:
+    """403 for ``include_closed`` from a user without the admin role, when roles are
+    configured (a users file); without roles whoever may ingest may ask for it."""
+    if include_closed and core.auth.roles_configured and not viewer.is_admin:
+        raise HTTPException(403, "include_closed needs the admin role")
+
+
 async def _server_paths(
     request: Request, roots: Sequence[Path]
-) -> tuple[list[str | Path], MeetingHints | None, list[dict[str, str]]]:
-    """The existing paths of a JSON ingest request (403 outside ``roots``), its hints, and
-    an error for each path that does not exist."""
+) -> tuple[list[str | Path], MeetingHints | None, list[dict[str, str]], bool]:
+    """The existing paths of a JSON ingest request (403 outside ``roots``), its hints, an
+    error for each path that does not exist, and its ``include_closed``."""
     try:
         body = IngestPaths.model_validate(await request.json())
     except ValueError as exc:
@@ -499,4 +536,4 @@ async def _server_paths(
             paths.append(p)
         else:
             errors.append({"file": p, "reason": "no such file or folder"})
-    return paths, hints, errors
+    return paths, hints, errors, body.include_closed

@@ -13,6 +13,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from assistant.access import PUBLIC, Viewer
 from assistant.answer import Answer, Assistant
 from assistant.lexical import Analyzer
 from assistant.links import item_url
@@ -24,6 +25,8 @@ from ingest.models import Meeting
 from ingest.parser import MeetingHints
 from ingest.pipeline import Ingestor
 from vectorstore.store import IndexSignature
+
+from .users import Authenticator
 
 log = logging.getLogger("web")
 
@@ -60,11 +63,14 @@ class AppCore:
         self.signature: IndexSignature = (0, frozenset())
         self.assistant = self._load()
         self.analyzer = Analyzer()
+        self.auth = Authenticator()
+        """Who a request's headers say is asking (``create_app`` sets the configured one)."""
 
     # -- loading ----------------------------------------------------------------------
     def _load(self) -> Assistant:
         self.signature = self.services.store.signature()
-        return Assistant(Retriever(self.services.store, self.services.embedder))
+        retriever = Retriever(self.services.store, self.services.embedder)
+        return Assistant(retriever, self.services.generator)
 
     def reload(self) -> None:
         with self._lock:
@@ -87,9 +93,16 @@ class AppCore:
         return self.assistant.retriever
 
     # -- operations -------------------------------------------------------------------
-    def ingest(self, paths: list[str | Path], hints: MeetingHints | None = None) -> dict[str, Any]:
+    def viewer(self, headers: Any) -> Viewer:
+        """The viewer (roles) of a request with these headers; no roles when unknown."""
+        return self.auth.identify(headers) or PUBLIC
+
+    def ingest(
+        self, paths: list[str | Path], hints: MeetingHints | None = None,
+        include_closed: bool = False,
+    ) -> dict[str, Any]:
         with self._lock:
-            report = self.ingestor.ingest(paths, hints=hints)
+            report = self.ingestor.ingest(paths, hints=hints, include_closed=include_closed)
             if report.ingested or report.removed:
                 self.assistant = self._load()
         return report.as_dict()
@@ -97,15 +110,19 @@ class AppCore:
     def ask(
         self, question: str, k: int = 5, filters: Filters | None = None,
         search_text: str | None = None, timeline: bool | None = None,
+        viewer: Viewer = PUBLIC,
     ) -> Answer:
         assistant = self.assistant
         with self._searches:
             return assistant.ask(question, k=k, filters=filters, search_text=search_text,
-                                 timeline=timeline)
+                                 timeline=timeline, viewer=viewer)
 
-    def timeline(self, topic: str, filters: Filters | None = None) -> list[dict[str, Any]]:
+    def timeline(
+        self, topic: str, filters: Filters | None = None, viewer: Viewer = PUBLIC
+    ) -> list[dict[str, Any]]:
         """Every item matching ``topic`` (within the timeline floor), in date order."""
-        results = self.ask(topic, k=TIMELINE_K, filters=filters, timeline=True).results
+        results = self.ask(topic, k=TIMELINE_K, filters=filters, timeline=True,
+                           viewer=viewer).results
         return sorted(results,
                       key=lambda r: (r["meeting"]["date"], number_key(r["item"]["number"])))
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import gradio as gr
 
+from assistant.access import PUBLIC
 from assistant.briefing import build_briefing, md_escape, to_docx, to_markdown
 from assistant.followup import followup_search_text
 from assistant.validate import MAX_QUESTION_CHARS, AskInput, InputError, validate_ask
@@ -276,14 +277,15 @@ def wire_chat(core: AppCore, chat: ChatTab, panel: FilterPanel, lang: Any) -> No
     """Ask (button or Enter), follow-up questions, new conversation."""
 
     def on_ask(q: str, history: list[Any], previous: list[str], b: str, f: str, to: str,
-               d: str, dec: bool, n: float, ui: str) -> tuple[Any, ...]:
+               d: str, dec: bool, n: float, ui: str, request: gr.Request) -> tuple[Any, ...]:
         if not (q or "").strip():
             return history, previous, gr.skip(), gr.skip(), gr.skip(), ""
         ok = checked_input(core, q, ui, field_label=UI_TEXT[ui]["question"], k=int(n),
                            body=b, date_from=f, date_to=to, doc_type=d)
         filters = make_filters(ok.body, ok.date_from, ok.date_to, ok.doc_type, None, dec)
         search_text = followup_search_text(ok.question, previous, core.body_words())
-        answer = core.ask(ok.question, k=ok.k, filters=filters, search_text=search_text)
+        answer = core.ask(ok.question, k=ok.k, filters=filters, search_text=search_text,
+                          viewer=core.viewer(request.headers))
         terms = core.query_terms(search_text or ok.question)
         history = [*(history or []), {"role": "user", "content": md_escape(ok.question)},
                    {"role": "assistant", "content": chat_markdown(answer)}]
@@ -307,13 +309,13 @@ def wire_timeline(core: AppCore, tl: TimelineTab, panel: FilterPanel, lang: Any)
     """Every item on a topic, in date order."""
 
     def on_timeline(tp: str, b: str, f: str, to: str, d: str, dec: bool,
-                    ui: str) -> tuple[Any, ...]:
+                    ui: str, request: gr.Request) -> tuple[Any, ...]:
         if not (tp or "").strip():
             return gr.skip(), gr.skip(), gr.skip()
         ok = checked_input(core, tp, ui, field_label=UI_TEXT[ui]["topic"], k=TIMELINE_K,
                            body=b, date_from=f, date_to=to, doc_type=d)
         filters = make_filters(ok.body, ok.date_from, ok.date_to, ok.doc_type, None, dec)
-        items = core.timeline(ok.question, filters)
+        items = core.timeline(ok.question, filters, core.viewer(request.headers))
         choices = [(f"{format_date(r['meeting']['date'])} · {r['citation']}", r["chunk_id"])
                    for r in items]
         return timeline_html(items, ui), items, gr.update(choices=choices, value=[])
@@ -350,8 +352,10 @@ def wire_pins(chat: ChatTab, tl: TimelineTab, brief: BriefingPanel, lang: Any) -
                       [brief.pins, brief.pinned], api_visibility="private")
 
 
-def wire_export(brief: BriefingPanel, lang: Any, export_dir: Path) -> None:
-    """The pinned passages as a DOCX or Markdown briefing (a fresh folder per export)."""
+def wire_export(brief: BriefingPanel, lang: Any, export_dir: Path,
+                core: AppCore | None = None) -> None:
+    """The pinned passages as a DOCX or Markdown briefing (a fresh folder per export); a
+    closed item's content only for a viewer with the closed role (``core.viewer``)."""
 
     def export(fmt: str, pinned_now: list[dict[str, Any]], title: str, grouping: str,
                ui: str, request: gr.Request) -> str | None:
@@ -360,7 +364,8 @@ def wire_export(brief: BriefingPanel, lang: Any, export_dir: Path) -> None:
             return None
         briefing = build_briefing(pinned_now, title=(title or "").strip() or None,
                                   language=ui, base_url=_base_url(request),
-                                  group_by=grouping or "meeting")
+                                  group_by=grouping or "meeting",
+                                  viewer=core.viewer(request.headers) if core else PUBLIC)
         folder = export_dir / uuid.uuid4().hex
         folder.mkdir(parents=True)
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
@@ -416,6 +421,6 @@ def build_ui(core: AppCore, export_dir: Path) -> gr.Blocks:
         wire_chat(core, chat, panel, lang)
         wire_timeline(core, tl, panel, lang)
         wire_pins(chat, tl, brief, lang)
-        wire_export(brief, lang, export_dir)
+        wire_export(brief, lang, export_dir, core)
         wire_language(core, lang, header, chat, tl, panel, brief)
     return demo
