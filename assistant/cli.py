@@ -1,4 +1,4 @@
-"""The ``meetings`` command line: ingest, outline, remove, ask, eval.
+"""The ``meetings`` command line: ingest, outline, remove, ask, eval, backup, restore.
 
 Only this module (and app.py) turns library exceptions into user-facing messages.
 """
@@ -35,6 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--prune", action="store_true", help="remove stored documents not given")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--include-closed", action="store_true",
+                   help="also store the content of closed items (Lukket punkt); shown only "
+                   "to users with the closed role")
     _add_hint_args(p)
 
     p = sub.add_parser(
@@ -52,9 +55,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--repair", action="store_true", help="fix what can be fixed")
     p.add_argument("--json", action="store_true", help="print as JSON")
 
+    p = sub.add_parser("backup", help="copy the index (with a manifest) into a new folder; "
+                       "stop the app first")
+    p.add_argument("dir", help="the backup folder (new or empty)")
+    p = sub.add_parser("restore", help="make a backup the index (the current one is kept "
+                       "aside), then check it; stop the app first")
+    p.add_argument("dir", help="a folder written by `meetings backup`")
+
     p = sub.add_parser("case", help="case history: every treatment of one case number")
     p.add_argument("number", help="case number as printed, e.g. 23-010897 or SAG-2023-00155")
     p.add_argument("--json", action="store_true", help="print as JSON")
+    _add_closed_arg(p)
 
     p = sub.add_parser("remove", help="remove documents (by their file path) from the index")
     p.add_argument("paths", nargs="+")
@@ -63,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("question")
     _add_search_args(p)
     p.add_argument("--json", action="store_true", help="print the answer as JSON")
+    _add_closed_arg(p)
 
     p = sub.add_parser("eval", help="run a question file (dev.jsonl format) and score it")
     p.add_argument("questions", help="JSON lines file with gold items")
@@ -77,7 +89,38 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--http", action="store_true", help="serve streamable HTTP at /mcp")
     p.add_argument("--host", default="127.0.0.1", help="HTTP bind address (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=7861, help="HTTP port (default 7861)")
+    _add_closed_arg(p)
+
+    p = sub.add_parser(
+        "user", help="web app users and roles (the MEETINGS_USERS file)",
+        epilog="meetings user add NAME [--role closed] [--role admin] [--file PATH] "
+        "[--password-stdin | --no-password]",
+    )
+    user = p.add_subparsers(dest="user_command", required=True)
+    p = user.add_parser("add", help="add or replace a user (the password is stored hashed)")
+    p.add_argument("name")
+    p.add_argument("--role", action="append", default=[], choices=["closed", "admin"],
+                   help="closed: sees closed items' content; admin: may ingest with "
+                   "include_closed (repeatable)")
+    p.add_argument("--file", help="the users file (default: env MEETINGS_USERS)")
+    how = p.add_mutually_exclusive_group()
+    how.add_argument("--password-stdin", action="store_true",
+                     help="read the password from the first line of stdin (no prompt)")
+    how.add_argument("--no-password", action="store_true",
+                     help="no password: the user can log in only through the proxy header")
     return parser
+
+
+def _add_closed_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--closed", action="store_true",
+                   help="show closed items' content (if ingest stored it); off by default")
+
+
+def _viewer(args: argparse.Namespace) -> Any:
+    """The local operator: sees closed items' content only when asked to (``--closed``)."""
+    from .access import OPERATOR_WITH_CLOSED, PUBLIC
+
+    return OPERATOR_WITH_CLOSED if getattr(args, "closed", False) else PUBLIC
 
 
 def _add_hint_args(p: argparse.ArgumentParser) -> None:
@@ -139,7 +182,8 @@ def cmd_ingest(args: argparse.Namespace, services: Services) -> int:
             return tqdm(files, desc="ingest", unit="doc", file=sys.stderr)
 
     report = services.ingestor.ingest(
-        paths, prune=args.prune, progress=progress, hints=_hints(args)
+        paths, prune=args.prune, progress=progress, hints=_hints(args),
+        include_closed=args.include_closed,
     )
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
@@ -220,7 +264,7 @@ def _assistant(services: Services) -> Any:
     from .answer import Assistant
     from .search import Retriever
 
-    return Assistant(Retriever(services.store, services.embedder))
+    return Assistant(Retriever(services.store, services.embedder), services.generator)
 
 
 def cmd_ask(args: argparse.Namespace, services: Services) -> int:
@@ -238,7 +282,7 @@ def cmd_ask(args: argparse.Namespace, services: Services) -> int:
     ok = checked(assistant.retriever.bodies.bodies)
     filters = Filters(body=ok.body, date_from=ok.date_from, date_to=ok.date_to,
                       doc_type=ok.doc_type, section=ok.section)
-    answer = assistant.ask(ok.question, k=ok.k, filters=filters)
+    answer = assistant.ask(ok.question, k=ok.k, filters=filters, viewer=_viewer(args))
     if args.json:
         print(json.dumps(answer.as_dict(), ensure_ascii=False, indent=2))
         return 0
@@ -308,9 +352,48 @@ def _print_health(health: Any) -> None:
         print("run `meetings check --repair` to fix")
 
 
+def cmd_backup(args: argparse.Namespace, services: Services) -> int:
+    """A consistent copy of the index through Chroma (``vectorstore/backup.py`` says why
+    not a file copy); refused while another process holds an embedded index."""
+    from pathlib import Path
+
+    from vectorstore.backup import backup_index
+
+    settings = services.settings
+    manifest = backup_index(Path(args.dir), settings.db_dir, settings.chroma_url)
+    print(f"backup: {args.dir}  documents: {manifest.documents}  chunks: {manifest.chunks}  "
+          f"model: {manifest.model} ({manifest.dimension})  chunker: {manifest.chunker_version}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace, services: Services) -> int:
+    """Verify a backup against its manifest and this run's model, swap it in for the
+    embedded index (the old one is renamed, not deleted), then run ``check`` on it."""
+    from pathlib import Path
+
+    from ingest.chunker import CHUNKER_VERSION
+    from vectorstore.backup import restore_index
+    from vectorstore.store import IndexIdentity
+
+    settings = services.settings
+    if settings.chroma_url:
+        raise ValueError("restore writes an embedded index (--db); a Chroma server "
+                         "restores with its own tools")
+    embedder = services.embedder
+    expect = IndexIdentity(embedder.name, embedder.dimension, CHUNKER_VERSION)
+    done = restore_index(Path(args.dir), settings.db_dir, expect)
+    print(f"restored {args.dir} -> {done.index}  documents: {done.manifest.documents}  "
+          f"chunks: {done.manifest.chunks}  (backup of {done.manifest.created})")
+    if done.kept is not None:
+        print(f"the previous index was kept as {done.kept} (delete it when satisfied)")
+    return cmd_check(argparse.Namespace(repair=False, json=False), services)
+
+
 def cmd_case(args: argparse.Namespace, services: Services) -> int:
     """Every treatment of a case in date order, with its decision or recommendation."""
-    treatments = _assistant(services).case(args.number)
+    from .access import withheld
+
+    treatments = _assistant(services).case(args.number, _viewer(args))
     if args.json:
         print(json.dumps([t.as_dict() for t in treatments], ensure_ascii=False, indent=2))
         return 0 if treatments else 1
@@ -320,7 +403,7 @@ def cmd_case(args: argparse.Namespace, services: Services) -> int:
     print(f"Sag {args.number}: {len(treatments)} behandling(er)")
     for t in treatments:
         print(f"- {t.label()}")
-        if t.item.closed:
+        if withheld(t.item):
             print("    Lukket punkt")
         elif t.decision:
             print("    Beslutning: " + _shorten(t.decision, 300))
@@ -369,8 +452,38 @@ def cmd_mcp(args: argparse.Namespace, services: Services) -> int:
     """Serve the archive's read-only tools to MCP clients until stdin closes (or Ctrl-C)."""
     from .mcp_server import serve
 
+    if args.closed and args.http and args.host not in ("127.0.0.1", "localhost", "::1"):
+        raise ValueError("--closed with --http serves closed items to every client of the "
+                         "server, which has no login: bind it to 127.0.0.1")
     serve(_assistant(services), http=args.http, host=args.host, port=args.port,
-          verbose=args.verbose)
+          verbose=args.verbose, viewer=_viewer(args))
+    return 0
+
+
+def cmd_user(args: argparse.Namespace, services: Services) -> int:
+    """``meetings user add NAME --role closed``: write a user (password hashed) to the
+    users file; the web app reads it at start (``MEETINGS_USERS``)."""
+    import getpass
+    import importlib
+    from pathlib import Path
+
+    # web/ sits on top of this package; load it only for this command (no import-time arrow)
+    users = importlib.import_module("web.users")
+    target = args.file or services.settings.users_file
+    if not target:
+        raise ValueError("name the users file: --file PATH or env MEETINGS_USERS")
+    password: str | None = None
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    elif not args.no_password:
+        password = getpass.getpass(f"password for {args.name}: ")
+        if getpass.getpass("again: ") != password:
+            raise ValueError("the passwords differ")
+    if not args.no_password and not password:
+        raise ValueError("the password must not be empty (or use --no-password)")
+    user = users.add_user(Path(target), args.name, password, args.role)
+    roles = ", ".join(sorted(user.roles)) or "none"
+    print(f"user {user.name} written to {target} (roles: {roles})")
     return 0
 
 
@@ -389,11 +502,14 @@ COMMANDS = {
     "inspect": cmd_inspect,
     "case": cmd_case,
     "check": cmd_check,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
     "remove": cmd_remove,
     "ask": cmd_ask,
     "eval": cmd_eval,
     "serve": cmd_serve,
     "mcp": cmd_mcp,
+    "user": cmd_user,
 }
 
 

@@ -9,13 +9,20 @@ MEETINGS_DB            embedded Chroma directory                   <repo>/data/i
 MEETINGS_CHROMA_URL    use a Chroma server (http://host:port)      unset (embedded)
 MEETINGS_MODEL         sentence-transformers model name or path    multilingual-e5-small
 MEETINGS_CACHE         cache for the converted default model       <repo>/.cache
+MEETINGS_LLM_URL       OpenAI-compatible base URL (…/v1): LLM      unset (extractive answers)
+                       writes the answer line, citations verified
+MEETINGS_LLM_MODEL     model name sent to that endpoint            unset (required with URL)
+MEETINGS_LLM_KEY       bearer token for the endpoint               unset
+MEETINGS_LLM_TIMEOUT   seconds per completion                      60
+MEETINGS_USERS         users file (names, password hashes, roles)  unset (no roles)
+MEETINGS_AUTH_HEADER   reverse proxy's authenticated-user header   unset
 =====================  ==========================================  ============================
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -37,6 +44,15 @@ class Settings:
     db_dir: Path
     chroma_url: str | None
     model: str | None
+    llm_url: str | None = None
+    llm_model: str | None = None
+    llm_key: str | None = field(default=None, repr=False)
+    llm_timeout: str | None = None
+    """Raw seconds; checked when the generator is built (inside the CLI's error handling)."""
+    users_file: Path | None = None
+    """Who may log in to the web app, and their roles (``web.users``)."""
+    auth_header: str | None = None
+    """A header a reverse proxy sets to the logged-in user (safe only behind that proxy)."""
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:
@@ -45,11 +61,31 @@ class Settings:
             db_dir=Path(os.environ.get("MEETINGS_DB", REPO_ROOT / "data" / "index")),
             chroma_url=os.environ.get("MEETINGS_CHROMA_URL") or None,
             model=os.environ.get("MEETINGS_MODEL") or None,
+            llm_url=os.environ.get("MEETINGS_LLM_URL") or None,
+            llm_model=os.environ.get("MEETINGS_LLM_MODEL") or None,
+            llm_key=os.environ.get("MEETINGS_LLM_KEY") or None,
+            llm_timeout=os.environ.get("MEETINGS_LLM_TIMEOUT") or None,
+            users_file=Path(os.environ["MEETINGS_USERS"])
+            if os.environ.get("MEETINGS_USERS") else None,
+            auth_header=os.environ.get("MEETINGS_AUTH_HEADER", "").strip() or None,
         )
         given = {k: v for k, v in overrides.items() if v is not None}
         if "db_dir" in given:
             given["db_dir"] = Path(given["db_dir"])
         return replace(base, **given)
+
+
+def _seconds(name: str, raw: str | None, default: float) -> float:
+    """A positive number of seconds from env var ``name`` (unset -> ``default``)."""
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise ValueError(f"{name}={raw!r}: expected a positive number of seconds")
+    return value
 
 
 class Services:
@@ -75,6 +111,23 @@ class Services:
         client = make_client(self.settings.db_dir, self.settings.chroma_url)
         identity = IndexIdentity(self.embedder.name, self.embedder.dimension, CHUNKER_VERSION)
         return VectorStore(client, identity)
+
+    @cached_property
+    def generator(self) -> Any:
+        """The LLM answer writer when ``MEETINGS_LLM_URL`` is set, else None (extractive)."""
+        s = self.settings
+        if not s.llm_url:
+            return None
+        if not s.llm_model:
+            raise ValueError("MEETINGS_LLM_URL is set but MEETINGS_LLM_MODEL is not: name the "
+                             "model the endpoint should run")
+        if not s.llm_url.startswith(("http://", "https://")):
+            raise ValueError(f"MEETINGS_LLM_URL={s.llm_url!r}: expected an http(s) base URL, "
+                             "e.g. http://127.0.0.1:11434/v1")
+        from .llm import DEFAULT_TIMEOUT, LLMConfig, LLMGenerator
+
+        timeout = _seconds("MEETINGS_LLM_TIMEOUT", s.llm_timeout, DEFAULT_TIMEOUT)
+        return LLMGenerator(LLMConfig(s.llm_url, s.llm_model, s.llm_key, timeout))
 
     @cached_property
     def ingestor(self) -> Any:

@@ -27,7 +27,9 @@ def assistant(real_services) -> Assistant:
 
 def test_json_contract_and_citation(assistant: Assistant) -> None:
     answer = assistant.ask("Hvad blev besluttet om KlimaMidt?", k=5).as_dict()
-    assert set(answer) == {"question", "language", "intent", "no_answer", "answer", "results"}
+    assert set(answer) == {
+        "question", "language", "intent", "no_answer", "answer", "results", "writer", "dropped"
+    }
     assert answer["language"] == "da" and answer["intent"] == "decision"
     assert not answer["no_answer"]
     results = answer["results"]

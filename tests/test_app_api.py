@@ -25,7 +25,9 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.slow
 
-ANSWER_KEYS = {"question", "language", "intent", "no_answer", "answer", "results"}
+ANSWER_KEYS = {
+    "question", "language", "intent", "no_answer", "answer", "results", "writer", "dropped"
+}
 RESULT_KEYS = {
     "rank", "score", "meeting", "item", "section", "text", "decision", "proposal", "url",
     "citation", "chunk_id",
