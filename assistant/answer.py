@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from ingest.chunker import DOC_TYPE_LABEL, UNKNOWN_BODY, citation_line, format_date, item_label
 from ingest.danish import split_sentences
 
+from .access import PUBLIC, Viewer, withheld
 from .cases import Treatment, case_key
-from .compose import SentencePicker, answer_type, cite
+from .compose import Meaning, SentencePicker, answer_type, cite
 from .lexical import Analyzer
 from .links import item_url
+from .meaning import SentenceVectors
 from .noanswer import assess_answerable, role_evidence
 from .query import QueryAnalysis, analyze, detect_language
 from .search import Filters, ItemHit, Retriever
@@ -28,6 +30,8 @@ TIMELINE_LIMIT = 25
 PASSAGES_PER_ITEM = 3
 DECISION_SENTENCES = 3
 """Sentences of a decision (or recommendation) quoted in the answer line."""
+ANSWER_SENTENCES = 4
+"""Sentences in an answer line that is not a decision (with the list lines they bring)."""
 MAX_QUESTION_CHARS = 1000
 TERSE_DECISION = 60
 """A decision shorter than this (characters) gets two supporting sentences, not one."""
@@ -50,6 +54,7 @@ TEXTS = {
         ),
         "closed": "Pkt. {number} {title} ({where}) er et lukket punkt; indholdet vises ikke.",
         "decision": "Beslutning ({where}):",
+        "source": "Fra {where}, {item}:",
         "proposal": "Indstilling ({where}):",
         "timeline": "Punkter i datoorden:",
         "decided": "Beslutning:",
@@ -71,6 +76,7 @@ TEXTS = {
         ),
         "closed": "Item {number} {title} ({where}) is a closed item; its content is not shown.",
         "decision": "Decision ({where}):",
+        "source": "From {where}, {item}:",
         "proposal": "Recommendation ({where}):",
         "timeline": "Items in date order:",
         "decided": "Decision:",
@@ -83,10 +89,23 @@ TEXTS = {
 }
 
 
-class Generator(Protocol):
-    """Optional answer writer (e.g. an OpenAI-compatible LLM); not required."""
+@dataclass
+class Written:
+    """An answer line and who wrote it: "llm" only when its citations were verified;
+    ``dropped`` lists the model's sentences that were not shown, with the reason."""
 
-    def generate(self, question: str, results: list[dict[str, Any]], language: str) -> str: ...
+    text: str
+    writer: str = "extractive"
+    dropped: list[dict[str, str]] = field(default_factory=list)
+
+
+class Generator(Protocol):
+    """Optional answer writer (e.g. an OpenAI-compatible LLM, ``assistant/llm.py``); it gets
+    the extractive answer as ``fallback`` and returns it (with a notice) when it fails."""
+
+    def generate(
+        self, question: str, results: list[dict[str, Any]], language: str, fallback: str
+    ) -> Written: ...
 
 
 @dataclass
@@ -99,6 +118,8 @@ class Answer:
     results: list[dict[str, Any]]
     timeline: bool = False
     seconds: float = 0.0
+    writer: str = "extractive"
+    dropped: list[dict[str, str]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         """The `meetings ask --json` contract."""
@@ -109,6 +130,8 @@ class Answer:
             "no_answer": self.no_answer,
             "answer": self.answer,
             "results": self.results,
+            "writer": self.writer,
+            "dropped": self.dropped,
         }
 
 
@@ -148,6 +171,7 @@ class Assistant:
         self.analyzer = Analyzer()
         # the word weights of the retriever's current index (it is rebuilt on refresh)
         self.picker = SentencePicker(self.analyzer.tokens, lambda t: retriever.lexical.idf(t))
+        self.sentences = SentenceVectors(retriever.embedder)
 
     def ask(
         self,
@@ -157,11 +181,13 @@ class Assistant:
         search_text: str | None = None,
         language: str | None = None,
         timeline: bool | None = None,
+        viewer: Viewer = PUBLIC,
     ) -> Answer:
         """Answer ``question``: ranked items (one per item), summary, no-answer flag.
 
         ``timeline=True`` treats any question as a timeline (every item close to the best);
-        None decides from the question's wording."""
+        None decides from the question's wording.  ``viewer`` decides what closed items
+        show (:mod:`assistant.access`)."""
         started = time.perf_counter()
         unusable = self._unusable(question, language)
         if unusable is not None:
@@ -171,7 +197,8 @@ class Assistant:
             query = replace(query, timeline=timeline)
         lang = language or query.language
         limit = max(k, TIMELINE_LIMIT) if query.timeline else max(k, 10)
-        hits = self.retriever.search(query, filters, limit=limit, search_text=search_text)
+        hits = self.retriever.search(query, filters, limit=limit, search_text=search_text,
+                                     viewer=viewer)
         # looked for before cutting to k, so that `--k 1` still finds the stating passage
         evidence = role_evidence(query, hits)
         if evidence is not None:
@@ -189,24 +216,28 @@ class Assistant:
             text = TEXTS[lang]["nothing"]
         elif not verdict.answerable:
             text = self._refusal(lang, verdict.reason, hits)
-        elif self.generator is not None:
-            text = self.generator.generate(question, results, lang)
         else:
             text = self._summary(query, lang, hits, evidence)
+        written = Written(text)
+        if self.generator is not None and hits and verdict.answerable and not query.timeline:
+            written = self.generator.generate(question, results, lang, text)
         return Answer(
             question=question,
             language=lang,
             intent=query.intent,
             no_answer=bool(hits) and not verdict.answerable,
-            answer=text,
+            answer=written.text,
             results=results,
             timeline=query.timeline,
             seconds=time.perf_counter() - started,
+            writer=written.writer,
+            dropped=written.dropped,
         )
 
-    def case(self, number: str) -> list[Treatment]:
-        """Every treatment of case ``number`` in date order ([] when the archive has none)."""
-        return list(self.retriever.cases.get(case_key(number), []))
+    def case(self, number: str, viewer: Viewer = PUBLIC) -> list[Treatment]:
+        """Every treatment of case ``number`` in date order ([] when the archive has none),
+        closed items as ``viewer`` may see them."""
+        return viewer.treatments(self.retriever.cases.get(case_key(number), []))
 
     def _unusable(self, question: str, language: str | None) -> Answer | None:
         """An answer without results for a question with no words, or one too long."""
@@ -242,6 +273,9 @@ class Assistant:
         top = hits[0]
         kind = answer_type(query.text)
         weights = self.picker.weights(self._terms(query))
+        # shared words pick Danish sentences for a Danish question well and fast; across
+        # languages they cannot, so an English question is matched by meaning too
+        meaning = self.sentences.meaning(query.text) if lang == "en" else None
         if query.timeline:
             lines = [t["timeline"]]
             ordered = sorted(
@@ -250,7 +284,9 @@ class Assistant:
             )
             for n, hit in ordered:
                 # an item enters the timeline with a sentence that shares the topic
-                picked = self.picker.pick(weights, kind, [(1, _passages_text(hit))], limit=1)
+                picked = self.picker.pick(
+                    weights, kind, [(1, _passages_text(hit))], limit=1, meaning=meaning
+                )
                 if not picked:
                     continue
                 sentence = picked[0].text
@@ -263,23 +299,36 @@ class Assistant:
             if len(lines) == 1:
                 return f"{_first_sentences(top.best.text, 2)} [1]"
             return "\n".join(lines)
-        if top.item.closed:
+        if withheld(top.item):
             where = _where(top, lang)
             return t["closed"].format(number=top.item.number, title=top.item.title, where=where)
         if query.wants_decision or (query.intent == "proposal" and top.proposal):
-            line = self._decision_line(query, lang, top, kind, weights)
+            line = self._decision_line(query, lang, top, kind, weights, meaning)
             return " ".join([line, *self._same_case_lines(lang, hits)])
         if evidence is not None:  # "who chairs X": the sentence that says so
             return f"{evidence[1]} [{evidence[0]}]"
         texts = [(n, _item_text(h)) for n, h in enumerate(hits[:3], 1)]
-        picked = self.picker.pick(weights, kind, texts, limit=3)
+        decisions = [h.decision or "" for h in hits[:3]]
+        picked = self.picker.pick(
+            weights, kind, texts, limit=ANSWER_SENTENCES, meaning=meaning, favoured=decisions
+        )
         if not picked:
             return f"{_first_sentences(top.best.text, 2)} [1]"
-        return cite(picked)
+        return " ".join([self._source_frame(lang, hits, picked[0].rank), cite(picked)])
+
+    @staticmethod
+    def _source_frame(lang: str, hits: list[ItemHit], rank: int) -> str:
+        """Where the quoted sentences begin: the meeting, its document type and the item,
+        in the question's language ("From KD-Net 04.11.2022 (minutes), item 3 ...:")."""
+        hit = hits[rank - 1]
+        number, title = hit.item.number, hit.item.title
+        item = (f"item {number} {title}" if number else title) if lang == "en" else (
+            item_label(number, title))
+        return TEXTS[lang]["source"].format(where=_where(hit, lang), item=item)
 
     def _decision_line(
         self, query: QueryAnalysis, lang: str, top: ItemHit, kind: str,
-        weights: dict[str, float],
+        weights: dict[str, float], meaning: Meaning | None = None,
     ) -> str:
         """What was decided (or, with no decision recorded, what was recommended), then
         the sentence of the item that best carries what the question asks about."""
@@ -297,7 +346,8 @@ class Assistant:
         # a terse decision ("Godkendt.") needs the sentences that say what was approved
         room = 2 if len(first) < TERSE_DECISION else 1
         support = self.picker.pick(
-            weights, kind, [(1, _passages_text(top))], limit=room, exclude=split_sentences(first)
+            weights, kind, [(1, _passages_text(top))], limit=room,
+            exclude=split_sentences(first), meaning=meaning,
         )
         support = [c for c in support if c.text not in first]
         if support:

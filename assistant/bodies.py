@@ -6,7 +6,9 @@ the ones ingest stored ("Økonomiudvalget, Hjortsø Kommune", "Kontaktråd Vest"
 in a question by their full name, their committee name without the municipality
 ("Økonomiudvalget", also inflected: "Økonomiudvalgets", "økonomiudvalgsmødet"), an
 alias of the table (``ingest/body_aliases.json``), a leading acronym that only one body
-has, or the English name of a Danish body type ("the City Council" -> Byrådet).  A body
+has, the English name of a Danish body type ("the City Council" -> Byrådet), or an English
+name the index's own model finds the same in meaning ("the Culture and Leisure Committee"
+-> Kultur- og Fritidsudvalget; "the Harbour Committee" is then a body the archive lacks).  A body
 the question names in Danish document style (``ingest.bodies.canonical_body``) that the
 archive lacks is reported, so the assistant can say so instead of answering from another
 body.
@@ -17,6 +19,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
 
 from ingest.bodies import BODY_ALIASES, canonical_body
 
@@ -40,6 +45,18 @@ Danish local government, not of any archive)."""
 
 _WORD = r"[\wæøåÆØÅ]"
 
+_ENGLISH_BODY_RE = re.compile(
+    r"\b((?:[A-ZÆØÅ][\w'’-]*,?\s+(?:(?:and|&)\s+)?){1,6})"
+    r"(Committee|Council|Board|Commission|Forum)\b"
+)
+"""An English body name: capitalised words before a body type ('Culture and Leisure
+Committee', "Greve's Harbour Committee")."""
+SAME_BODY = 0.845
+"""Cosine (multilingual-e5 query vs passage) at or above which an English body name and a
+held body's Danish name are the same body; below ``OTHER_BODY`` it is a body the archive
+lacks; between the two the name is left alone (measured in docs/BENCHMARKS.md)."""
+OTHER_BODY = 0.835
+
 
 @dataclass(frozen=True)
 class BodyMention:
@@ -53,8 +70,17 @@ class BodyMention:
 class BodyIndex:
     """The bodies of one archive and the ways a question may name them."""
 
-    def __init__(self, bodies: Iterable[str], aliases: Mapping[str, str] | None = None):
+    def __init__(
+        self,
+        bodies: Iterable[str],
+        aliases: Mapping[str, str] | None = None,
+        embedder: Any = None,
+    ) -> None:
+        """``embedder`` (the index's model) lets an English name of a committee find the
+        held body with that Danish name, or tell that the archive holds no such body."""
         self.bodies = tuple(sorted({b for b in bodies if b}))
+        self.embedder = embedder
+        self._vectors: np.ndarray | None = None
         table = BODY_ALIASES if aliases is None else aliases
         self.name_words = frozenset(w for b in self.bodies for w in WORD_RE.findall(b.lower()))
         """Lower-case words of the held bodies' names ('økonomiudvalget', 'glostrup' ...)."""
@@ -116,6 +142,9 @@ class BodyIndex:
                 unknown.append(f"the {english}")  # 'the city council' in an archive without one
                 text = phrase.sub(" ", text)
         held = self._held_in(text)
+        if not held:
+            translated, missing = self._english_names(text)
+            held, unknown = translated, unknown + missing
         places = self._places(question)
         if places:
             # 'Økonomiudvalget i Glostrup': the Glostrup committee, not Greve's
@@ -124,6 +153,34 @@ class BodyIndex:
         if held:
             return BodyMention(tuple(held), ())
         return BodyMention((), tuple(unknown))
+
+    def _english_names(self, text: str) -> tuple[list[str], list[str]]:
+        """Held bodies named in English ('the Culture and Leisure Committee' ->
+        'Kultur- og Fritidsudvalget') and English body names the archive lacks, found by
+        the model's closeness of the names in meaning (no dictionary)."""
+        if self.embedder is None or not self.bodies:
+            return [], []
+        held: list[str] = []
+        missing: list[str] = []
+        for m in _ENGLISH_BODY_RE.finditer(text):
+            name = " ".join(m.group(0).split())
+            words = name.split()
+            # 'The ...', "Greve's ..." (the owner, not part of the name)
+            while words and (words[0].lower() in {"the", "a", "an"}
+                             or re.search(r"['’]s?$", words[0])):
+                words = words[1:]
+            name = " ".join(words)
+            if len(name.split()) < 2:
+                continue
+            if self._vectors is None:
+                self._vectors = np.asarray(self.embedder.embed_passages(list(self.bodies)))
+            sims = self._vectors @ np.asarray(self.embedder.embed_query(name))
+            best = int(np.argmax(sims))
+            if sims[best] >= SAME_BODY:
+                held.append(self.bodies[best])
+            elif sims[best] < OTHER_BODY:
+                missing.append(name)
+        return held, missing
 
     def _held_in(self, text: str) -> list[str]:
         found: list[str] = []

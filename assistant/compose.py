@@ -15,6 +15,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from ingest.danish import split_sentences
 
 ANSWER_TYPES = ("number", "date", "person", "list", "statement")
@@ -31,7 +33,8 @@ _TYPE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 _NUMBER_RE = re.compile(
     r"\d[\d.,]*\s*(?:%|pct|procent|mio|mia|kr|mill|milliard|million|tusind|stk|pladser|"
-    r"personer|borgere|kommuner|timer|dage|uger|måneder|år|km|m2|kvm)|\d+[.,]\d+|\b\d{2,}\b",
+    r"personer|borgere|kommuner|timer|dage|uger|måneder|år|km|m2|kvm)|\d+[.,]\d+|"
+    r"\b(?!(?:19|20)\d\d\b)\d{2,}\b",  # a bare year is a date, not the figure asked for
     re.I,
 )
 _DATE_RE = re.compile(
@@ -41,16 +44,33 @@ _DATE_RE = re.compile(
     r"\b(?:uge|kvartal)\s+\d|\b(?:19|20)\d{2}\b",
     re.I,
 )
-_NAME_RE = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-ZÆØÅ][a-zæøåé]+(?:\s+[A-ZÆØÅ][a-zæøåé]+)+")
+_NAME_RE = re.compile(
+    r"(?<![.!?]\s)(?<!^)\b[A-ZÆØÅ][a-zæøåé]+(?:\s+[A-ZÆØÅ][a-zæøåé]+)+"
+    r"|^[A-ZÆØÅ][a-zæøåé]+(?:\s+[A-ZÆØÅ][a-zæøåé]+)+"  # a sentence opening with a full name
+)
 _LIST_LINE_RE = re.compile(r"^(?:[-•*–]\s|\d{1,2}[.)]\s|[a-zæøå][.)]\s)")
+_MARK_RE = re.compile(r"^[-•*–]\s")
 
 TYPE_BONUS = 0.35
 """Added to a sentence that holds the kind of answer the question expects (0..1 scale)."""
 RANK_PENALTY = 0.12
 """Taken off per result rank below the first: lower results must be clearly better."""
-KEEP_RATIO = 0.6
+KEEP_RATIO = 0.5
 """Further sentences are kept when they score at least this share of the best one."""
+FRESH_KEEP_RATIO = 0.4
+"""The same for a sentence holding question words no chosen sentence holds."""
+COVERED_SHARE = 0.5
+"""Weight of question words an already chosen sentence holds, for the next choice."""
+FAVOURED_BONUS = 0.15
+"""Added to a related sentence of a recorded decision: minutes say there what was done."""
 MAX_LIST_LINES = 8
+MEANING_WEIGHT = 0.6
+"""Weight of a sentence's closeness in meaning to the question (0..1 within the candidates)."""
+MEANING_TYPE_FLOOR = 0.6
+"""A sentence this close in meaning (0..1) earns the answer-type bonus without shared words."""
+
+Meaning = Callable[[Sequence[str]], np.ndarray]
+"""Similarity in meaning of each sentence to the question (cosine of the embeddings)."""
 
 
 def answer_type(question: str) -> str:
@@ -76,12 +96,18 @@ def holds(kind: str, sentence: str) -> bool:
 
 @dataclass(frozen=True)
 class Candidate:
-    """A sentence of result ``rank`` (1-based) at ``position`` in its text, with a score."""
+    """A sentence of result ``rank`` (1-based) at ``position`` in its text, with a score;
+    ``head`` is the position of the line that introduces the list it is an entry of;
+    ``terms`` the question terms it shares (with its list heading), ``base`` its score
+    without them (meaning, answer kind, rank and place)."""
 
     rank: int
     position: int
     text: str
     score: float
+    head: int | None = None
+    terms: frozenset[str] = frozenset()
+    base: float = 0.0
 
 
 class SentencePicker:
@@ -98,19 +124,46 @@ class SentencePicker:
         return {t: max(self.idf(t), 0.0) for t in dict.fromkeys(question_terms)}
 
     def candidates(
-        self, weights: dict[str, float], kind: str, texts: Sequence[tuple[int, str]]
+        self,
+        weights: dict[str, float],
+        kind: str,
+        texts: Sequence[tuple[int, str]],
+        meaning: Meaning | None = None,
+        favoured: Sequence[str] = (),
     ) -> list[Candidate]:
-        """Every sentence of ``texts`` ((rank, text) pairs) with its score."""
+        """Every sentence of ``texts`` ((rank, text) pairs) with its score: the question's
+        words it shares, its closeness in meaning (when ``meaning`` is given), a bonus
+        when it holds the kind of answer asked for, and one when it is part of a
+        ``favoured`` text (a recorded decision: what the body did)."""
         total = sum(weights.values()) or 1.0
+        favour = [_squash(f) for f in favoured if f]
+        split = [(rank, split_sentences(text)) for rank, text in texts]
+        placed = [(rank, pos, s) for rank, sentences in split for pos, s in enumerate(sentences)]
+        close = _spread(meaning([s for _, _, s in placed])) if meaning and placed else None
+        heads = {
+            (rank, pos): head
+            for rank, sentences in split
+            for pos, head in enumerate(list_heads(sentences))
+        }
+        words_at = {(rank, pos): set(self.tokens(sentence)) for rank, pos, sentence in placed}
         found: list[Candidate] = []
-        for rank, text in texts:
-            sentences = split_sentences(text)
-            for pos, sentence in enumerate(sentences):
-                words = set(self.tokens(sentence))
-                overlap = sum(w for t, w in weights.items() if t in words) / total
-                bonus = TYPE_BONUS if overlap > 0 and holds(kind, sentence) else 0.0
-                score = overlap + bonus - RANK_PENALTY * (rank - 1) - 0.005 * pos
-                found.append(Candidate(rank, pos, sentence, score))
+        for n, (rank, pos, sentence) in enumerate(placed):
+            head = heads[(rank, pos)]
+            # a list entry is about what its introductions say ("Biodiversitet:" / "- name")
+            words = set(words_at[(rank, pos)])
+            up = head
+            while up is not None:
+                words |= words_at[(rank, up)]
+                up = heads[(rank, up)]
+            terms = frozenset(t for t in weights if t in words)
+            overlap = sum(weights[t] for t in terms) / total
+            near = float(close[n]) if close is not None else 0.0
+            related = overlap > 0 or near >= MEANING_TYPE_FLOOR
+            bonus = TYPE_BONUS if related and holds(kind, sentence) else 0.0
+            if related and any(_squash(sentence) in f for f in favour):
+                bonus += FAVOURED_BONUS
+            base = MEANING_WEIGHT * near + bonus - RANK_PENALTY * (rank - 1) - 0.005 * pos
+            found.append(Candidate(rank, pos, sentence, overlap + base, head, terms, base))
         return found
 
     def pick(
@@ -120,25 +173,40 @@ class SentencePicker:
         texts: Sequence[tuple[int, str]],
         limit: int = 3,
         exclude: Sequence[str] = (),
+        meaning: Meaning | None = None,
+        favoured: Sequence[str] = (),
     ) -> list[Candidate]:
-        """The best sentences in reading order: the best one, then those nearly as good
-        (at most ``limit``), each with the list lines it introduces."""
+        """The best sentences in reading order: the best one, then (at most ``limit`` in
+        all) those nearly as good once the question words already answered count no more
+        - so a two-part question gets a sentence for each part - each with its list."""
         skip = {_squash(e) for e in exclude}
         pool: list[Candidate] = []
-        for c in self.candidates(weights, kind, texts):
+        for c in self.candidates(weights, kind, texts, meaning, favoured):
             key = _squash(c.text)
             if key not in skip:  # overlapping chunks repeat sentences: each counts once
                 skip.add(key)
                 pool.append(c)
         if not pool:
             return []
-        ranked = sorted(pool, key=lambda c: c.score, reverse=True)
-        best = ranked[0]
+        best = max(pool, key=lambda c: c.score)
         if best.score <= 0:
             return []
-        chosen = [best] + [
-            c for c in ranked[1:limit] if c.score >= KEEP_RATIO * best.score and c.score > 0
-        ]
+        total = sum(weights.values()) or 1.0
+        chosen = [best]
+        covered = set(best.terms)
+        rest = [c for c in pool if c is not best]
+        while rest and len(chosen) < limit:
+            gains = [_gain(c, weights, covered, total) for c in rest]
+            top = max(range(len(rest)), key=gains.__getitem__)
+            # a sentence with question words not yet answered (another part of the
+            # question) earns its place more easily than one that repeats the same words
+            fresh = any(t not in covered for t in rest[top].terms)
+            ratio = FRESH_KEEP_RATIO if fresh else KEEP_RATIO
+            if gains[top] < ratio * best.score or gains[top] <= 0:
+                break
+            chosen.append(rest[top])
+            covered |= rest[top].terms
+            del rest[top]
         chosen = _with_list_lines(chosen, pool)
         return sorted(chosen, key=lambda c: (c.rank, c.position))
 
@@ -149,33 +217,113 @@ MAX_LIST_ENTRY = 80
 
 
 def introduces_list(sentence: str) -> bool:
-    """'... følgende punkter:' / '... har udpeget følgende repræsentanter ...'."""
-    return bool(_INTRODUCES_RE.search(sentence))
+    """'... følgende punkter:' / '... har udpeget følgende repræsentanter ...' / an
+    unmarked line ending in ';' ("Udvalget ønsker, at der fremlægges sager om;")."""
+    if _INTRODUCES_RE.search(sentence):
+        return True
+    return sentence.rstrip().endswith(";") and not _MARK_RE.match(sentence)
+
+
+def list_heads(sentences: Sequence[str]) -> list[int | None]:
+    """For each sentence, the position of the introduction whose list it is an entry of.
+
+    After an introduction the first line always belongs to it (a colon promises one); the
+    following lines do while they look alike - all marked ('- x', '2) x') or all short bare
+    lines - up to ``MAX_LIST_LINES``.  The next introduction starts a new list."""
+    heads: list[int | None] = [None] * len(sentences)
+    head: int | None = None
+    marked: bool | None = None
+    count = 0
+    for i, sentence in enumerate(sentences):
+        if introduces_list(sentence):
+            # "...følgende repræsentanter." + "Biodiversitet:" + entries: a sub-list
+            if head is not None and count == 0:
+                heads[i] = head
+            elif head is not None and heads[head] is not None:
+                heads[i] = heads[head]
+            head, marked, count = i, None, 0
+            continue
+        if head is None:
+            continue
+        is_marked = bool(_LIST_LINE_RE.match(sentence))
+        bare = len(sentence) <= MAX_LIST_ENTRY and ". " not in sentence
+        promised = count == 0 and sentences[head].rstrip().endswith(":")
+        alike = marked is None or is_marked == marked
+        # '1. ... om;' then '- a', '- b', then '2. ...': the next point, not an entry
+        sibling = is_marked and _marker(sentence) == _marker(sentences[head])
+        if sibling or count >= MAX_LIST_LINES or not (
+            promised or (alike and (is_marked or bare))
+        ):
+            head = None
+            continue
+        marked = is_marked if marked is None else marked
+        heads[i] = head
+        count += 1
+    return heads
+
+
+def _marker(line: str) -> str | None:
+    """The kind of list mark a line starts with: bullet, number or letter (None: none)."""
+    m = _LIST_LINE_RE.match(line)
+    if m is None:
+        return None
+    mark = m.group(0)[0]
+    return "number" if mark.isdigit() else "letter" if mark.isalpha() else "bullet"
 
 
 def _with_list_lines(chosen: list[Candidate], pool: list[Candidate]) -> list[Candidate]:
-    """A chosen sentence that introduces a list brings the entries that follow it."""
+    """A chosen list introduction brings its entries (and sub-lists); a chosen entry
+    brings its introductions and its sibling entries (a name means nothing without its
+    heading)."""
     by_place = {(c.rank, c.position): c for c in pool}
-    result = list(chosen)
     taken = {(c.rank, c.position) for c in chosen}
+    result = list(chosen)
+
+    def add(place: tuple[int, int]) -> None:
+        if place in by_place and place not in taken:
+            result.append(by_place[place])
+            taken.add(place)
+
+    whole: set[tuple[int, int]] = set()  # introductions whose whole list comes along
     for c in chosen:
-        if not introduces_list(c.text):
-            continue
-        marked: bool | None = None  # a list is all marked ('- x') or all bare lines
-        for step in range(1, MAX_LIST_LINES + 1):
-            nxt = by_place.get((c.rank, c.position + step))
-            if nxt is None or introduces_list(nxt.text):
-                break
-            is_marked = bool(_LIST_LINE_RE.match(nxt.text))
-            bare_entry = len(nxt.text) <= MAX_LIST_ENTRY and ". " not in nxt.text
-            if marked is None:
-                marked = is_marked
-            if is_marked != marked or not (is_marked or bare_entry):
-                break
-            if (nxt.rank, nxt.position) not in taken:
-                result.append(nxt)
-                taken.add((nxt.rank, nxt.position))
+        if introduces_list(c.text):
+            whole.add((c.rank, c.position))
+        if c.head is not None:
+            whole.add((c.rank, c.head))
+        up = c.head
+        while up is not None and (c.rank, up) in by_place:
+            add((c.rank, up))
+            up = by_place[(c.rank, up)].head
+    grew = True
+    while grew:
+        grew = False
+        for c in pool:
+            place = (c.rank, c.position)
+            if (c.rank, c.head) not in whole:
+                continue
+            if place not in taken:
+                add(place)
+                grew = True
+            if introduces_list(c.text) and place not in whole:
+                whole.add(place)
+                grew = True
     return result
+
+
+def _gain(c: Candidate, weights: dict[str, float], covered: set[str], total: float) -> float:
+    """A candidate's score once the question words in ``covered`` count only in part."""
+    fresh = sum(weights[t] for t in c.terms if t not in covered) / total
+    shared = sum(weights[t] for t in c.terms if t in covered) / total
+    return c.base + fresh + COVERED_SHARE * shared
+
+
+def _spread(similarity: np.ndarray) -> np.ndarray:
+    """Similarities rescaled to 0..1 within one question's candidates (an embedding model's
+    cosines crowd into a narrow band, so only their order and spread carry meaning)."""
+    low, high = float(similarity.min()), float(similarity.max())
+    if high - low < 1e-6:
+        return np.zeros_like(similarity)
+    return (similarity - low) / (high - low)
 
 
 def _squash(text: str) -> str:
@@ -188,15 +336,18 @@ def cite(picked: Sequence[Candidate], rank_of: Callable[[Candidate], int] | None
     parts: list[str] = []
     run: list[str] = []
     run_rank = 0
+    members: set[tuple[int, int]] = set()  # (rank, position) of the run's lines
     for c in picked:
         rank = rank_of(c) if rank_of else c.rank
-        entry = bool(_LIST_LINE_RE.match(c.text))
-        if run and entry and rank == run_rank:
+        # an entry joins the run of its own introduction, never another sentence's
+        if run and rank == run_rank and (c.rank, c.head) in members:
             run.append(_LIST_LINE_RE.sub("", c.text).rstrip(" .;"))
+            members.add((c.rank, c.position))
             continue
         if run:
             parts.append(_join_run(run, run_rank))
         run, run_rank = [c.text.rstrip() if introduces_list(c.text) else c.text], rank
+        members = {(c.rank, c.position)}
     if run:
         parts.append(_join_run(run, run_rank))
     return " ".join(parts)
@@ -206,5 +357,10 @@ def _join_run(run: list[str], rank: int) -> str:
     head, entries = run[0], run[1:]
     if not entries:
         return f"{head} [{rank}]"
-    head = head if head.endswith(":") else head.rstrip(".") + ":"
-    return f"{head} {'; '.join(entries)}. [{rank}]"
+    head = head if head.endswith(":") else head.rstrip(".;") + ":"
+    text = head
+    for n, entry in enumerate(entries):
+        # a sub-list's heading ("Biodiversitet:") joins its entries without a separator
+        text += " " if n == 0 or entries[n - 1].endswith(":") else "; "
+        text += entry
+    return f"{text}. [{rank}]"

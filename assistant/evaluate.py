@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 Ref = tuple[str, str, str, str]
-METRICS = ("hit1", "hit5", "mrr", "cov10", "ev5")
+METRICS = ("hit1", "hit5", "mrr", "cov10", "ev5", "ans")
 
 
 def _norm(value: object) -> str:
@@ -51,6 +51,8 @@ class QuestionScore:
     mrr: float = 0.0
     cov10: float = 0.0
     ev5: float = 0.0
+    ans: float = 0.0
+    """Share of the answer keywords in the answer line itself (what a person reads first)."""
     decision_ok: bool | None = None
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
@@ -74,6 +76,8 @@ def score_question(q: dict[str, Any], response: dict[str, Any], seconds: float) 
                     for f in ("text", "decision", "proposal"))
     kws = q.get("answer_keywords") or []
     s.ev5 = sum(k in top5 for k in kws) / max(1, len(kws))
+    answer = str(response.get("answer") or "")
+    s.ans = sum(k in answer for k in kws) / max(1, len(kws))
     if q.get("type") == "decision":
         checks = []
         for g in q["gold"]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +22,8 @@ from ingest.sections import section_role
 from ingest.serialize import meeting_from_dict
 from vectorstore.store import VectorStore
 
+from . import retriever_cache
+from .access import PUBLIC, Viewer, is_closed_content
 from .bodies import BodyIndex
 from .cases import case_index
 from .lexical import LexicalIndex
@@ -40,6 +42,9 @@ DATE_MISMATCH_PENALTY = 0.02
 DECISION_SECTION_BONUS = 0.01
 MINUTES_BONUS_FOR_DECISIONS = 0.008
 SECOND_PASSAGE_WEIGHT = 0.15
+TITLE_YEAR_BONUS = 0.01
+"""Added to an item whose title carries a year the question names; taken off one whose
+title carries only other years."""
 # At most this many items of one meeting before items of other meetings get their turn
 # (one long meeting must not crowd out the others; a timeline needs every meeting).
 # Not applied when the question names one meeting by its date.
@@ -154,6 +159,10 @@ class ItemHit:
 
 LEXICAL_CANDIDATES = 1000
 """BM25 candidates grouped per question beside the dense ones (issue: archive scale)."""
+EXACT_SEARCH_MAX = 50_000
+"""Up to this many chunks an unfiltered dense search is exact, in memory (measured faster
+than Chroma's HNSW query there, and exact); a filtered one always is (docs/BENCHMARKS.md,
+"Scale")."""
 
 
 class Retriever:
@@ -165,27 +174,105 @@ class Retriever:
         self.refresh()
 
     def refresh(self) -> None:
-        """(Re)load meetings and the lexical index from the store."""
+        """(Re)load meetings, chunks, their vectors and the lexical index: from the state
+        saved beside the index when the store has not changed since it was saved, else
+        from the store (then saved for the next start; ``assistant/retriever_cache.py``)."""
+        state = self._load_state()
         self.meetings: dict[str, Meeting] = {}
-        current: dict[str, str] = {}
-        for record in self.store.all_documents():
-            payload = {k: v for k, v in record.payload.items() if k != "text"}
+        for payload in state.meetings:
             meeting = meeting_from_dict(payload)
             self.meetings[meeting.meeting_id] = meeting
+        self.chunk_ids = state.chunk_ids
+        self.chunk_meta = dict(zip(state.chunk_ids, state.chunk_metas, strict=True))
+        self.chunk_text = dict(zip(state.chunk_ids, state.chunk_texts, strict=True))
+        self.vectors = state.vectors
+        self._has_vector = np.any(state.vectors != 0, axis=1)
+        self._columns: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.lexical = state.lexical
+        self.bodies = BodyIndex(
+            (m.body for m in self.meetings.values() if m.body), embedder=self.embedder
+        )
+        self.cases = case_index(self.meetings.values())
+
+    def _load_state(self) -> retriever_cache.RetrieverState:
+        """The saved state if the store's signature still matches it, else a fresh one."""
+        signature = self.store.signature()
+        self.store_count = signature[0]
+        root = self.store.local_path
+        folder = root / retriever_cache.CACHE_DIR if root is not None else None
+        key = retriever_cache.cache_key(signature, self.store.identity)
+        if folder is not None:
+            cached = retriever_cache.load(folder, key)
+            if cached is not None:
+                return cached
+        state = self._state_from_store()
+        # saved only when nothing changed while it was read (else it is stale already)
+        if folder is not None and self.store.signature() == signature:
+            retriever_cache.save(folder, key, state)
+        return state
+
+    def _state_from_store(self) -> retriever_cache.RetrieverState:
+        """Current meetings, the chunks of current document versions (a chunk whose hash is
+        not its record's belongs to a replaced or unfinished version), their unit vectors
+        and the lexical index, all read from the store."""
+        meetings: list[dict[str, Any]] = []
+        current: dict[str, str] = {}
+        for record in self.store.all_documents():
+            meetings.append({k: v for k, v in record.payload.items() if k != "text"})
             current[record.source] = record.doc_hash
-        ids, texts, metas = self.store.all_chunks()
-        self.store_count = len(ids)
+        ids, texts, metas, vectors = self.store.all_chunk_vectors()
         keep = [
             i for i, m in enumerate(metas) if current.get(str(m.get("source"))) == m.get("doc_hash")
         ]
-        self.chunk_ids = [ids[i] for i in keep]
-        self.chunk_meta = {ids[i]: metas[i] for i in keep}
-        self.chunk_text = {ids[i]: texts[i] for i in keep}
+        kept_ids = [ids[i] for i in keep]
+        unit = vectors[keep]
+        norms = np.linalg.norm(unit, axis=1, keepdims=True)
+        unit = unit / np.where(norms > 0, norms, 1.0)
         lexical_texts = [f"{metas[i].get('item_title', '')}\n{texts[i]}" for i in keep]
         bodies = [str(metas[i].get("body") or "") for i in keep]
-        self.lexical = LexicalIndex(self.chunk_ids, lexical_texts, bodies)
-        self.bodies = BodyIndex(m.body for m in self.meetings.values() if m.body)
-        self.cases = case_index(self.meetings.values())
+        return retriever_cache.RetrieverState(
+            meetings, kept_ids, [texts[i] for i in keep], [metas[i] for i in keep],
+            unit.astype(np.float32), LexicalIndex(kept_ids, lexical_texts, bodies),
+        )
+
+    def _dense(self, vector: np.ndarray, filters: Filters) -> dict[str, float]:
+        """Dense candidates: chunk id -> cosine similarity.  Exact over the vectors held in
+        memory when a filter is set (a Chroma ``where`` costs ~230 ms at 100k chunks, the
+        masked product ~10 ms) or the archive is small; Chroma's HNSW index otherwise."""
+        where = filters.where()
+        n = len(self.chunk_ids)
+        mask = None if where is None else where_mask(where, self._column, n)
+        if (where is None and n > EXACT_SEARCH_MAX) or (where is not None and mask is None):
+            return {
+                h.chunk_id: h.similarity
+                for h in self.store.query(vector, DENSE_CANDIDATES, where,
+                                          with_payload=False, total=self.store_count)
+                if h.chunk_id in self.chunk_meta
+            }
+        q = np.asarray(vector, dtype=np.float32).ravel()
+        q = q / (float(np.linalg.norm(q)) or 1.0)
+        if mask is None:
+            rows = np.arange(n)
+            sims = self.vectors @ q
+        else:
+            rows = np.flatnonzero(mask)
+            sims = self.vectors[rows] @ q
+        if sims.size > DENSE_CANDIDATES:
+            best = np.argpartition(-sims, DENSE_CANDIDATES - 1)[:DENSE_CANDIDATES]
+        else:
+            best = np.arange(sims.size)
+        # a zero row is a chunk whose vector the store lost: no vector query returns it
+        return {self.chunk_ids[rows[i]]: float(sims[i]) for i in best
+                if self._has_vector[rows[i]]}
+
+    def _column(self, key: str) -> tuple[np.ndarray, np.ndarray]:
+        """(values, present) of one metadata key over ``chunk_ids``, typed for numpy
+        comparisons; built on first use."""
+        if key not in self._columns:
+            self._columns[key] = metadata_column(
+                [self.chunk_meta[c].get(key) for c in self.chunk_ids]
+            )
+        return self._columns[key]
 
     def search(
         self,
@@ -193,23 +280,28 @@ class Retriever:
         filters: Filters | None = None,
         limit: int = 10,
         search_text: str | None = None,
+        viewer: Viewer = PUBLIC,
     ) -> list[ItemHit]:
-        """Items ranked for ``query``; ``search_text`` overrides the text that is embedded."""
+        """Items ranked for ``query``; ``search_text`` overrides the text that is embedded.
+
+        ``viewer`` decides whether closed items' content is searched and shown
+        (:mod:`assistant.access`): hidden chunks are never candidates."""
         filters = filters or Filters()
         text = search_text or query.text
         vector = self.embedder.embed_query(text)
-        dense = {
-            h.chunk_id: h.similarity
-            for h in self.store.query(vector, DENSE_CANDIDATES, filters.where(),
-                                      with_payload=False, total=self.store_count)
-            if h.chunk_id in self.chunk_meta
-        }
+        dense = self._dense(vector, filters)
+        hidden = np.empty(0, dtype=np.intp) if viewer.sees_closed else self.closed_rows()
+        if hidden.size:  # closed items' content: found only by the closed role
+            dense = {c: s for c, s in dense.items() if viewer.may_read(self.chunk_meta[c])}
         # English words cannot match Danish text: BM25 gets the lexical form of the text
         lex_raw = self.lexical.scores(
             query.lexical_text
             if search_text is None
             else analyze(search_text, self.bodies).lexical_text
         )
+        if hidden.size:
+            lex_raw = lex_raw.copy()
+            lex_raw[hidden] = 0.0
         lex_max = float(lex_raw.max()) if lex_raw.size else 0.0
         lexical: dict[str, float] = {}
         if lex_max > 0:
@@ -236,8 +328,19 @@ class Retriever:
         hits.sort(key=lambda h: h.score, reverse=True)
         named = {(d.year, d.month) for d in query.dates if d.month is not None}
         if len(named) == 1 and not query.timeline:
-            return hits[:limit]  # the question asks about one meeting: no diversity cap
-        return cap_per_meeting(hits, MAX_ITEMS_PER_MEETING)[:limit]
+            return viewer.hits(hits[:limit])  # the question names one meeting: no cap
+        return viewer.hits(cap_per_meeting(hits, MAX_ITEMS_PER_MEETING)[:limit])
+
+    def closed_rows(self) -> np.ndarray:
+        """Rows (in ``chunk_ids`` order) of closed items' content chunks, which only the
+        ``closed`` role may find (:mod:`assistant.access`); worked out once per load."""
+        cached = getattr(self, "_closed_rows", None)
+        if cached is None or cached[0] is not self.chunk_ids:
+            rows = [k for k, cid in enumerate(self.chunk_ids)
+                    if is_closed_content(self.chunk_meta[cid])]
+            cached = (self.chunk_ids, np.asarray(rows, dtype=np.intp))
+            self._closed_rows = cached
+        return cached[1]
 
     def _section_bonus(self, query: QueryAnalysis, meta: dict[str, Any]) -> float:
         if not query.wants_decision:
@@ -264,7 +367,7 @@ class Retriever:
             score = group[0].score
             if len(group) > 1:
                 score += SECOND_PASSAGE_WEIGHT * max(0.0, group[1].score - group[0].score + 0.05)
-            score += self._meeting_bonus(query, meeting)
+            score += self._meeting_bonus(query, meeting) + _title_year_bonus(query, item)
             hits.append(ItemHit(meeting, item, group, score, group[0].dense))
         return hits
 
@@ -287,6 +390,98 @@ class Retriever:
         if query.doc_type and query.doc_type == meeting.doc_type:
             bonus += 0.005
         return bonus
+
+
+_YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+
+
+def _title_year_bonus(query: QueryAnalysis, item: AgendaItem) -> float:
+    """A matter that recurs every year ('Befolkningsprognose 2023', 'Budget 2025-28'):
+    when the question names a bare year, the item whose title carries it is the one
+    asked about, and one whose title carries only other years is not."""
+    # a year with a month or day names a meeting; the meeting date is scored elsewhere
+    asked = {d.year for d in query.dates if d.month is None}
+    if not asked:
+        return 0.0
+    titled = {int(y) for y in _YEAR_RE.findall(item.title)}
+    if not titled:
+        return 0.0
+    return TITLE_YEAR_BONUS if titled & asked else -TITLE_YEAR_BONUS
+
+
+Column = tuple[np.ndarray, np.ndarray]
+"""(values, present): one metadata key over every loaded chunk."""
+
+
+def metadata_column(values: list[Any]) -> Column:
+    """Values of one key as a typed numpy array (str, bool, int or float) and a mask of
+    the chunks that have the key; mixed types stay Python objects."""
+    present = np.array([v is not None for v in values], dtype=bool)
+    kinds = {type(v) for v in values if v is not None}
+    if kinds <= {str}:
+        return np.array([v if v is not None else "" for v in values], dtype=str), present
+    if kinds == {bool}:
+        return np.array([bool(v) for v in values], dtype=bool), present
+    if kinds <= {int, float}:
+        return np.array([v if v is not None else 0 for v in values], dtype=np.float64), present
+    return np.array(values, dtype=object), present
+
+
+def where_mask(
+    where: dict[str, Any], column: Callable[[str], Column], n: int
+) -> np.ndarray | None:
+    """The chunks a Chroma ``where`` clause accepts, as a boolean mask, or None for a clause
+    this evaluator does not cover exactly (then Chroma evaluates it).  Covers ``$and``,
+    ``$or`` and per key: a plain value, ``$eq``, ``$ne``, ``$gt``, ``$gte``, ``$lt``,
+    ``$lte``, ``$in`` and ``$nin``; a chunk without the key matches nothing."""
+    masks: list[np.ndarray] = []
+    for key, cond in where.items():
+        if key in ("$and", "$or"):
+            parts = [where_mask(c, column, n) for c in cond]
+            if not parts or any(p is None for p in parts):
+                return None
+            combine = np.logical_and if key == "$and" else np.logical_or
+            masks.append(combine.reduce([p for p in parts if p is not None]))
+            continue
+        if key.startswith("$"):
+            return None
+        ops = cond if isinstance(cond, dict) else {"$eq": cond}
+        values, present = column(key)
+        if not present.all() and any(op in ("$ne", "$nin") for op in ops):
+            return None  # whether Chroma matches a missing key by "not equal" is its call
+        for op, value in ops.items():
+            m = _compare(values, op, value)
+            if m is None:
+                return None
+            masks.append(m & present)
+    if not masks:
+        return np.ones(n, dtype=bool)
+    return np.logical_and.reduce(masks)
+
+
+def _compare(values: np.ndarray, op: str, value: Any) -> np.ndarray | None:
+    """``values <op> value`` where the types agree as Chroma compares them, else None."""
+    items = list(value) if op in ("$in", "$nin") and isinstance(value, list) else [value]
+    if not items or not all(_same_kind(values, v) for v in items):
+        return None
+    if op in ("$eq", "$in"):
+        return np.isin(values, items)
+    if op in ("$ne", "$nin"):
+        return ~np.isin(values, items)
+    compare = {"$gt": np.greater, "$gte": np.greater_equal, "$lt": np.less,
+               "$lte": np.less_equal}.get(op)
+    if compare is None or values.dtype.kind != "f":
+        return None
+    return np.asarray(compare(values, value), dtype=bool)
+
+
+def _same_kind(values: np.ndarray, value: Any) -> bool:
+    kind = values.dtype.kind
+    if isinstance(value, bool):
+        return kind == "b"
+    if isinstance(value, int | float):
+        return kind == "f"
+    return isinstance(value, str) and kind == "U"
 
 
 def cap_per_meeting(hits: list[ItemHit], cap: int) -> list[ItemHit]:

@@ -24,6 +24,7 @@ ABBREVIATIONS = frozenset(
 _BOUNDARY_RE = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“„(]?[A-ZÆØÅ0-9])")
 _LIST_LINE_RE = re.compile(r"^\s*(?:[-•*–]\s+|\d{1,2}[.)]\s+|[a-zæøå][.)]\s+)")
 _WORD_BEFORE_RE = re.compile(r"([\wæøåÆØÅ.]+)[.!?][\"”’)]?$")
+_MARKER_ONLY_RE = re.compile(r"\s*(?:\d{1,2}|[a-zæøåA-ZÆØÅ])[.)]")
 _MIN_CHARS = 4
 
 
@@ -75,6 +76,8 @@ def _split_block(block: str) -> list[str]:
 
 def _no_end(before: str, after: str) -> bool:
     """True when the period closing ``before`` does not end the sentence."""
+    if _MARKER_ONLY_RE.fullmatch(before):
+        return True  # '1. Udvalget ...': a list line's number, not a sentence
     m = _WORD_BEFORE_RE.search(before)
     if m is None:
         return False

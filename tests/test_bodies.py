@@ -77,3 +77,33 @@ def test_user_glossary_file_extends_the_table(tmp_path: Path) -> None:
     extra.write_text(json.dumps({"ferry": 3}), "utf-8")
     with pytest.raises(ValueError, match="glossary.json"):
         load_glossary(str(extra))
+
+
+GREVE_LIKE = [
+    "Kultur- og Fritidsudvalget", "Plan- og Tryghedsudvalget", "Byråd 2022-2025",
+    "Sundheds- og Omsorgsudvalget", "Klima-, Teknik- og Miljøudvalget", "Økonomiudvalget",
+    "Beskæftigelses- og Erhvervsudvalget", "Skole-, Børne- og Ungeudvalget",
+]  # fmt: skip
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("question", "held", "unknown"),
+    [
+        ("What did the Culture and Leisure Committee decide about the grant?",
+         ("Kultur- og Fritidsudvalget",), ()),
+        ("Which theme meetings did the Health and Care Committee schedule?",
+         ("Sundheds- og Omsorgsudvalget",), ()),
+        ("What did Greve's Harbour Committee decide about mooring fees?",
+         (), ("Harbour Committee",)),
+        ("What did the Climate, Technical and Environment Committee say about the pitch?",
+         ("Klima-, Teknik- og Miljøudvalget",), ()),
+    ],
+)  # fmt: skip
+def test_english_body_names_are_matched_by_meaning(
+    real_embedder: object, question: str, held: tuple[str, ...], unknown: tuple[str, ...]
+) -> None:
+    """No dictionary: the index's model finds the Danish body an English name means, and
+    tells a body the archive lacks (the Harbour Committee) from the ones it holds."""
+    index = BodyIndex(GREVE_LIKE, aliases={}, embedder=real_embedder)
+    assert index.mention(question) == BodyMention(held, unknown)

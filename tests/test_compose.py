@@ -3,6 +3,9 @@ sentence splitter."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -118,3 +121,95 @@ def test_splitting_keeps_every_word_in_order(words: list[str]) -> None:
     it = iter(source)
     assert all(any(w == s for s in it) for w in out)
     assert {w for w in source if len(w) >= 4} <= set(out)
+
+
+def test_a_list_entry_is_about_its_heading_and_brings_it() -> None:
+    """'...udpeget følgende...' + 'Biodiversitet:' + names: the names under the heading
+    the question asks about are the answer, and they come with their headings."""
+    analyzer = Analyzer()
+    picker = _picker({})
+    text = (
+        "Formandskabet har udpeget følgende repræsentanter til de to fora.\n\n"
+        "Unge uden job:\n\n- Dorte Jensby, Silkeborg\n- Jens Aagaard, Syddjurs.\n\n"
+        "Biodiversitet:\n\n- Jørgen Ivar Holm, Syddjurs\n- Anders Bækgaard, Skive.\n\n"
+        "Kommissorierne sendes rundt til kommunerne."
+    )
+    question = "Hvem har formandskabet udpeget til forummet om biodiversitet?"
+    weights = picker.weights(analyzer.tokens(question))
+    picked = picker.pick(weights, answer_type(question), [(1, text)], limit=2)
+    answer = cite(picked)
+    assert "Biodiversitet: Jørgen Ivar Holm, Syddjurs; Anders Bækgaard, Skive" in answer
+    assert answer.startswith("Formandskabet har udpeget følgende repræsentanter")
+
+
+def test_a_line_ending_in_a_semicolon_introduces_its_list() -> None:
+    analyzer = Analyzer()
+    picker = _picker({})
+    text = (
+        "Udvalget drøftede status på politikken.\n\n"
+        "1. Udvalget ønsker, at der fremlægges sager om;\n\n"
+        "- mulighed for en fagdag i kommunen\n\n- én indgang for virksomhederne\n\n"
+        "2. Orienteringen blev taget til efterretning."
+    )
+    question = "Hvilke sager ønskede udvalget fremlagt?"
+    weights = picker.weights(analyzer.tokens(question))
+    picked = picker.pick(weights, "list", [(1, text)], limit=1)
+    assert cite(picked) == (
+        "1. Udvalget ønsker, at der fremlægges sager om: "
+        "mulighed for en fagdag i kommunen; én indgang for virksomhederne. [1]"
+    )
+
+
+def test_a_two_part_question_gets_a_sentence_for_each_part() -> None:
+    """Once a sentence answers the first part, the words it shares count less, so the
+    sentence with the second part's words comes next - not a repeat of the first."""
+    analyzer = Analyzer()
+    picker = _picker({})
+    text = (
+        "Servicerammen øges med 2,4 mia. kr. i 2024 for kommunerne. "
+        "Servicerammen for kommunerne er drøftet i 2024 i mange fora. "
+        "Servicerammen for 2024 blev omtalt af kommunerne i pressen. "
+        "Dvs. et nettoløft på 1,7 mia. kr."
+    )
+    question = "Hvor meget øges kommunernes serviceramme i 2024, og hvad er nettoløftet?"
+    weights = picker.weights(analyzer.tokens(question))
+    picked = picker.pick(weights, answer_type(question), [(1, text)], limit=2)
+    assert [c.text for c in picked] == [
+        "Servicerammen øges med 2,4 mia. kr. i 2024 for kommunerne.",
+        "Dvs. et nettoløft på 1,7 mia. kr.",
+    ]
+
+
+def test_a_recorded_decision_is_favoured_over_the_case_text() -> None:
+    analyzer = Analyzer()
+    picker = _picker({})
+    case = "Udvalget udpegede i 2020 medlemmer til rådet for fire år."
+    decision = "Udvalget udpegede Anne Holm og Maria Berg til rådet."
+    question = "Hvad udpegede udvalget til rådet?"
+    weights = picker.weights(analyzer.tokens(question))
+    text = f"{case}\n\n{decision}"
+    plain = picker.pick(weights, "statement", [(1, text)], limit=1)
+    favoured = picker.pick(weights, "statement", [(1, text)], limit=1, favoured=[decision])
+    assert [c.text for c in plain] == [case]  # as many shared words, and read first ...
+    assert [c.text for c in favoured] == [decision]  # ... but the decision says what was done
+
+
+def test_meaning_finds_the_sentence_an_english_question_asks_for() -> None:
+    """Word overlap cannot cross languages: a sentence's closeness in meaning decides."""
+    analyzer = Analyzer()
+    picker = _picker({})
+    text = "Sagen blev drøftet. Tilskuddet er på 87.500 kr. om året. Mødet sluttede."
+    question = "How large a grant was awarded?"
+    weights = picker.weights(analyzer.tokens(question))
+    assert picker.pick(weights, answer_type(question), [(1, text)]) == []
+
+    def meaning(sentences: Sequence[str]) -> np.ndarray:
+        return np.array([0.9 if "Tilskud" in s else 0.8 for s in sentences])
+
+    picked = picker.pick(weights, answer_type(question), [(1, text)], limit=1, meaning=meaning)
+    assert [c.text for c in picked] == ["Tilskuddet er på 87.500 kr. om året."]
+
+
+def test_a_sentence_opening_with_a_full_name_holds_a_person() -> None:
+    assert holds("person", "Lasse Jensby orienterede om sundhedsområdet.")
+    assert not holds("person", "Orienteringen blev taget til efterretning.")

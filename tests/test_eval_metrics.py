@@ -35,7 +35,7 @@ QUESTIONS = [
 ]
 RESPONSES = {
     # rank 1, both keywords present (one in the decision field), decision carried
-    "q1": {"no_answer": False, "results": [
+    "q1": {"no_answer": False, "answer": "Beslutning: godkendt. [1]", "results": [
         result("KKR Midtjylland", "2023-02-10", "referat", "3.1", "om KlimaMidt", "godkendt")]},
     # first gold at rank 2, the other at rank 3; keyword in text
     "q2": {"no_answer": False, "results": [
@@ -52,6 +52,7 @@ RESPONSES = {
 def test_per_question_scores() -> None:
     s1 = score_question(QUESTIONS[0], RESPONSES["q1"], 0.01)
     assert (s1.rank, s1.hit1, s1.mrr, s1.cov10, s1.ev5, s1.decision_ok) == (1, 1, 1, 1, 1, True)
+    assert s1.ans == 0.5  # 'godkendt' is in the answer line, 'KlimaMidt' only in a passage
     s2 = score_question(QUESTIONS[1], RESPONSES["q2"], 0.02)
     assert (s2.rank, s2.hit1, s2.hit5, s2.mrr, s2.cov10, s2.ev5) == (2, 0, 1, 0.5, 1.0, 1.0)
     s3 = score_question(QUESTIONS[2], RESPONSES["q3"], 0.03)
