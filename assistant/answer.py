@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any, Protocol
 
 from ingest.chunker import DOC_TYPE_LABEL, UNKNOWN_BODY, citation_line, format_date, item_label
@@ -210,14 +211,14 @@ class Assistant:
             hits = [h for h in hits if h.score >= floor]
         else:
             hits = hits[:k]
-        verdict = assess_answerable(query, hits, self.retriever, evidence)
+        verdict = assess_answerable(query, hits, self.retriever, evidence, viewer)
         results = [result_dict(i, h) for i, h in enumerate(hits, 1)]
         if not hits:
             text = TEXTS[lang]["nothing"]
         elif not verdict.answerable:
             text = self._refusal(lang, verdict.reason, hits)
         else:
-            text = self._summary(query, lang, hits, evidence)
+            text = self._summary(query, lang, hits, evidence, viewer)
         written = Written(text)
         if self.generator is not None and hits and verdict.answerable and not query.timeline:
             written = self.generator.generate(question, results, lang, text)
@@ -266,13 +267,16 @@ class Assistant:
         lang: str,
         hits: list[ItemHit],
         evidence: tuple[int, str] | None = None,
+        viewer: Viewer = PUBLIC,
     ) -> str:
         """The answer line: what was asked first (the decision, the recommendation, the
-        figure, date, person or list), each sentence with its result number."""
+        figure, date, person or list), each sentence with its result number.  Word weights
+        count only the texts ``viewer`` may see (closed content must not shift them)."""
         t = TEXTS[lang]
         top = hits[0]
         kind = answer_type(query.text)
-        weights = self.picker.weights(self._terms(query))
+        idf = partial(self.retriever.lexical.idf, restricted=viewer.sees_closed)
+        weights = SentencePicker(self.analyzer.tokens, idf).weights(self._terms(query))
         # shared words pick Danish sentences for a Danish question well and fast; across
         # languages they cannot, so an English question is matched by meaning too
         meaning = self.sentences.meaning(query.text) if lang == "en" else None

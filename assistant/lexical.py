@@ -57,18 +57,38 @@ class LexicalIndex:
     """BM25 scores of every chunk for a query, aligned with ``ids``."""
 
     def __init__(
-        self, ids: Sequence[str], texts: Sequence[str], groups: Sequence[str] | None = None
+        self,
+        ids: Sequence[str],
+        texts: Sequence[str],
+        groups: Sequence[str] | None = None,
+        restricted: Sequence[bool] | None = None,
     ) -> None:
-        """``groups`` (one label per text, e.g. its body) keeps a vocabulary per group."""
+        """``groups`` (one label per text, e.g. its body) keeps a vocabulary per group.
+
+        ``restricted`` (one flag per text) marks texts only some viewers may see (closed
+        items' content, :mod:`assistant.access`): their words are kept apart, so that
+        which words the archive knows, and how rare they are, never reveals them to the
+        others (``known_terms`` and ``idf`` with ``restricted=False``)."""
         self.analyzer = Analyzer()
         self.ids = list(ids)
         self.position = {cid: i for i, cid in enumerate(self.ids)}
         corpus = [self.analyzer.tokens(t) for t in texts]
+        flags = list(restricted) if restricted is not None else [False] * len(corpus)
+        if len(flags) != len(corpus):
+            raise ValueError(f"restricted has {len(flags)} flags for {len(corpus)} texts")
         self.document_frequency: Counter[str] = Counter(t for doc in corpus for t in set(doc))
-        self.vocabulary = set(self.document_frequency)
+        self.open_document_frequency: Counter[str] = Counter(
+            t for doc, hidden in zip(corpus, flags, strict=True) if not hidden for t in set(doc)
+        )
+        self.open_count = flags.count(False)
         self.group_vocabulary: dict[str, set[str]] = {}
-        for label, doc in zip(groups or [], corpus, strict=False):
+        self.open_group_vocabulary: dict[str, set[str]] = {}
+        for label, doc, hidden in zip(groups or [], corpus, flags, strict=False):
             self.group_vocabulary.setdefault(label, set()).update(doc)
+            opened = self.open_group_vocabulary.setdefault(label, set())
+            if not hidden:
+                opened.update(doc)
+        self._derive()
         self._bm25 = bm25s.BM25()
         if self.ids:
             self._bm25.index(corpus, show_progress=False)
@@ -80,6 +100,11 @@ class LexicalIndex:
             "ids": self.ids,
             "document_frequency": dict(self.document_frequency),
             "group_vocabulary": {k: sorted(v) for k, v in self.group_vocabulary.items()},
+            "open_count": self.open_count,
+            "open_document_frequency": dict(self.open_document_frequency),
+            "open_group_vocabulary": {
+                k: sorted(v) for k, v in self.open_group_vocabulary.items()
+            },
         }, ensure_ascii=False), encoding="utf-8")
         if self.ids:
             self._bm25.save(str(folder / "bm25"), show_progress=False)
@@ -93,8 +118,13 @@ class LexicalIndex:
         index.ids = list(data["ids"])
         index.position = {cid: i for i, cid in enumerate(index.ids)}
         index.document_frequency = Counter(data["document_frequency"])
-        index.vocabulary = set(index.document_frequency)
         index.group_vocabulary = {k: set(v) for k, v in data["group_vocabulary"].items()}
+        index.open_count = int(data["open_count"])
+        index.open_document_frequency = Counter(data["open_document_frequency"])
+        index.open_group_vocabulary = {
+            k: set(v) for k, v in data["open_group_vocabulary"].items()
+        }
+        index._derive()
         index._bm25 = (
             bm25s.BM25.load(str(folder / "bm25"), show_progress=False, allow_pickle=False)
             if index.ids else bm25s.BM25()
@@ -108,18 +138,33 @@ class LexicalIndex:
             return np.zeros(len(self.ids), dtype=np.float32)
         return np.asarray(self._bm25.get_scores(tokens), dtype=np.float32)
 
-    def idf(self, token: str) -> float:
+    def _derive(self) -> None:
+        """The vocabularies implied by the document frequencies."""
+        self.vocabulary = set(self.document_frequency)
+        self.open_vocabulary = set(self.open_document_frequency)
+
+    def idf(self, token: str, restricted: bool = False) -> float:
         """How telling a stemmed word is in this archive (high for rare words, about 0
-        for words in most chunks; a word the archive lacks counts as rare)."""
-        n = len(self.ids)
-        return math.log((n + 1) / (self.document_frequency.get(token, 0) + 0.5))
+        for words in most chunks; a word the archive lacks counts as rare).  Counted over
+        the open texts only unless ``restricted`` (the viewer may see restricted texts)."""
+        n, df = (
+            (len(self.ids), self.document_frequency) if restricted
+            else (self.open_count, self.open_document_frequency)
+        )
+        return math.log((n + 1) / (df.get(token, 0) + 0.5))
 
     def known_terms(
-        self, query: str, groups: Sequence[str] = ()
+        self, query: str, groups: Sequence[str] = (), restricted: bool = False
     ) -> tuple[list[str], list[str]]:
         """The query's content words split into (in the corpus, not in the corpus); with
-        ``groups``, "the corpus" is the texts of those groups only."""
-        vocabularies = [self.group_vocabulary.get(g, set()) for g in groups] or [self.vocabulary]
+        ``groups``, "the corpus" is the texts of those groups only.  Restricted texts count
+        only with ``restricted`` (the viewer may see them): a word found only there must
+        look exactly like a word found nowhere to everyone else."""
+        by_group, everything = (
+            (self.group_vocabulary, self.vocabulary) if restricted
+            else (self.open_group_vocabulary, self.open_vocabulary)
+        )
+        vocabularies = [by_group.get(g, set()) for g in groups] or [everything]
         words = self.analyzer.words(query)
         present: list[str] = []
         missing: list[str] = []

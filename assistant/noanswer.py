@@ -27,6 +27,7 @@ from ingest.bodies import BODY_ALIASES
 from ingest.chunker import format_date
 from ingest.danish import split_sentences
 
+from .access import PUBLIC, Viewer
 from .bodies import BODY_TYPES_EN
 from .query import DateConstraint, QueryAnalysis, is_intent_word, names_in
 
@@ -62,10 +63,13 @@ def assess_answerable(
     hits: list[ItemHit],
     retriever: Retriever,
     evidence: tuple[int, str] | None = None,
+    viewer: Viewer = PUBLIC,
 ) -> Verdict:
     """Verdict on whether ``hits`` answer ``query`` (reason in the question's language).
 
-    ``evidence`` is :func:`role_evidence` of the same hits when the caller has it."""
+    ``evidence`` is :func:`role_evidence` of the same hits when the caller has it.
+    ``viewer`` decides which words the archive holds: a word only in closed items' content
+    is missing to a viewer without the closed role (else the refusal would reveal it)."""
     if not hits:
         return Verdict(False, "")
     en = query.language == "en"
@@ -115,7 +119,8 @@ def assess_answerable(
     )
     # a question naming a body is answered from that body's documents: its words must be
     # in them, not merely somewhere in the archive
-    _, missing = retriever.lexical.known_terms(own, query.bodies)
+    _, missing = retriever.lexical.known_terms(own, query.bodies,
+                                               restricted=viewer.sees_closed)
     if query.bodies and missing:
         # ... unless the best evidence (another body's document reporting on it) has them
         shown = set(

@@ -31,7 +31,9 @@ from .lexical import LexicalIndex
 log = logging.getLogger(__name__)
 
 CACHE_DIR = "retriever-cache"
-FORMAT = 1
+FORMAT = 2
+"""Bumped whenever what is saved changes (2: the lexical index keeps closed content's
+vocabulary apart), so that older entries are rebuilt."""
 _CODE = ("assistant/lexical.py", "assistant/search.py", "assistant/retriever_cache.py",
          "ingest/serialize.py", "ingest/models.py")
 """Sources whose change may change the saved state: part of every key."""

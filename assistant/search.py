@@ -230,9 +230,12 @@ class Retriever:
         unit = unit / np.where(norms > 0, norms, 1.0)
         lexical_texts = [f"{metas[i].get('item_title', '')}\n{texts[i]}" for i in keep]
         bodies = [str(metas[i].get("body") or "") for i in keep]
+        # closed items' words are kept apart: they must not be "known" to every viewer
+        restricted = [is_closed_content(metas[i]) for i in keep]
         return retriever_cache.RetrieverState(
             meetings, kept_ids, [texts[i] for i in keep], [metas[i] for i in keep],
-            unit.astype(np.float32), LexicalIndex(kept_ids, lexical_texts, bodies),
+            unit.astype(np.float32),
+            LexicalIndex(kept_ids, lexical_texts, bodies, restricted=restricted),
         )
 
     def _dense(self, vector: np.ndarray, filters: Filters) -> dict[str, float]:

@@ -28,6 +28,7 @@ from assistant.access import CLOSED_ROLE, OPERATOR_WITH_CLOSED, PUBLIC, Viewer
 from assistant.answer import Assistant
 from assistant.briefing import build_briefing, to_docx, to_markdown
 from assistant.cli import main
+from assistant.lexical import LexicalIndex
 from assistant.mcp_server import ArchiveTools
 from assistant.search import Retriever
 from assistant.settings import Services, Settings
@@ -260,6 +261,58 @@ def test_cli_ask_needs_closed_flag(archive: Archive, capsys: pytest.CaptureFixtu
                 services=archive.services) == 0
     assert "Birkegaard Ejendomme" in capsys.readouterr().out
 
+
+
+NOWHERE = "Kornblomstvej"
+"""A word no stored text holds (checked in the test)."""
+
+
+def test_refusal_does_not_reveal_words_only_in_closed_content(archive: Archive) -> None:
+    # "Birkegaard" and "skødet" are printed only in closed items' content
+    stored = _stored_everything(archive.services).lower()
+    assert NOWHERE.lower() not in stored and "birkegaard" in stored and "skødet" in stored
+    nowhere = archive.assistant.ask(f"Hvad ved vi om {NOWHERE}?", k=5)
+    assert nowhere.no_answer
+    assert f"Ordene «{NOWHERE.lower()}» forekommer ikke i arkivet." in nowhere.answer
+    for word in ("Birkegaard", "skødet"):
+        question = f"Hvad ved vi om {word}?"
+        public = archive.assistant.ask(question, k=5)
+        # the same refusal as for a word found nowhere: nothing says the word is stored
+        assert public.no_answer, public.answer
+        assert f"Ordene «{word.lower()}» forekommer ikke i arkivet." in public.answer
+        assert _leaks(public.answer, question) == []
+        allowed = archive.assistant.ask(question, k=5, viewer=OPERATOR_WITH_CLOSED)
+        assert not allowed.no_answer and "forekommer ikke" not in allowed.answer
+        assert _leaks(allowed.answer, question)  # the closed content itself
+    # a word of public content is known to everyone
+    for viewer in (PUBLIC, OPERATOR_WITH_CLOSED):
+        open_word = archive.assistant.ask("Hvad ved vi om Strandvejen?", k=5, viewer=viewer)
+        assert not open_word.no_answer and "forekommer ikke" not in open_word.answer
+
+
+def test_lexical_index_keeps_closed_vocabulary_apart(archive: Archive, tmp_path: Path
+                                                     ) -> None:
+    built = archive.assistant.retriever.lexical
+    built.save(tmp_path / "lexical")
+    loaded = LexicalIndex.load(tmp_path / "lexical")  # what the retriever cache restores
+    for lex in (built, loaded):
+        # closed-only words: unknown, and exactly as rare as unknown words, unless the
+        # viewer may see closed content
+        question = f"Birkegaard skødet Strandvejen {NOWHERE}"
+        assert lex.known_terms(question) == (
+            ["strandvejen"], ["birkegaard", "skødet", NOWHERE.lower()])
+        assert lex.known_terms(question, restricted=True) == (
+            ["birkegaard", "skødet", "strandvejen"], [NOWHERE.lower()])
+        body = ["Økonomiudvalget"]
+        assert lex.known_terms("Birkegaard Strandvejen", body) == (
+            ["strandvejen"], ["birkegaard"])
+        assert lex.known_terms("Birkegaard Strandvejen", body, restricted=True)[1] == []
+        secret, nowhere = lex.analyzer.tokens(f"Birkegaard {NOWHERE}")
+        assert lex.idf(secret) == lex.idf(nowhere)
+        assert lex.idf(secret, restricted=True) < lex.idf(nowhere, restricted=True)
+    assert 0 < loaded.open_count == built.open_count < len(built.ids)
+    assert loaded.open_document_frequency == built.open_document_frequency
+    assert loaded.open_group_vocabulary == built.open_group_vocabulary
 
 # --- source view, case history, briefing, MCP ---------------------------------------------
 
