@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from .settings import SAMPLE_CORPUS, Services, Settings
+from .settings import DEFAULT_MCP_PORT, SAMPLE_CORPUS, Services, Settings
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -88,7 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("mcp", help="Model Context Protocol server (stdio; --http for HTTP)")
     p.add_argument("--http", action="store_true", help="serve streamable HTTP at /mcp")
     p.add_argument("--host", default="127.0.0.1", help="HTTP bind address (default 127.0.0.1)")
-    p.add_argument("--port", type=int, default=7861, help="HTTP port (default 7861)")
+    p.add_argument("--port", type=int, default=DEFAULT_MCP_PORT,
+                   help=f"HTTP port (default {DEFAULT_MCP_PORT})")
     _add_closed_arg(p)
 
     p = sub.add_parser(

@@ -8,7 +8,10 @@ section) and deep links (``/item/<meeting_id>/<number>``) as the web app and ``m
 :mod:`.links`); ranking is the :class:`~.answer.Assistant`'s, never redone here.
 
 Bad arguments raise :class:`ToolError` with a message that starts with the argument's name,
-so the client gets an ``isError`` result it can correct, not a crashed server.
+so the client gets an ``isError`` result it can correct, not a crashed server.  The question
+and its filters are checked by :mod:`.validate`, the one rule set of the web API and ``meetings
+ask``, and the message is in the question's language; the tool schemas advertise the same
+bounds but leave enforcing them to those rules (so the message is the rule's, not pydantic's).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from typing import Annotated, Any, Literal
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import ToolAnnotations
-from pydantic import Field
+from pydantic import Field, WithJsonSchema
 
 from ingest.chunker import citation_line
 from ingest.models import AgendaItem, Meeting
@@ -28,18 +31,17 @@ from ingest.models import AgendaItem, Meeting
 from .access import PUBLIC, Viewer, withheld
 from .answer import Assistant
 from .links import UNNUMBERED, item_url
-from .search import Filters, parse_date
+from .search import Filters
+from .settings import DEFAULT_MCP_PORT
+from .validate import DOC_TYPES, MAX_K, MAX_QUESTION_CHARS, InputError, validate_ask
 
 SERVER_NAME = "meetings"
-MAX_K = 50
-"""Most items one search returns (the same bound as ``POST /api/ask``)."""
-MAX_QUESTION = 2000
-"""Longest question accepted (as ``POST /api/ask``); over 1,000 characters the assistant
-answers with a 'too long' message rather than searching."""
 CLOSED_NOTE = "Lukket punkt"
 SUGGESTIONS = 5
 """Near matches named in an 'unknown meeting id' error."""
-DEFAULT_HTTP_PORT = 7861
+DEFAULT_HTTP_PORT = DEFAULT_MCP_PORT
+ARGUMENT_NAMES = {"from": "date_from", "to": "date_to"}
+"""The tools' argument names for :mod:`.validate`'s field names (the JSON API's spelling)."""
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
 INSTRUCTIONS = (
@@ -54,19 +56,25 @@ INSTRUCTIONS = (
 
 READ_ONLY = ToolAnnotations(read_only_hint=True, idempotent_hint=True, open_world_hint=False)
 
+# Bounds are schema hints only (json_schema_extra): validate_ask enforces them with its message.
 Question = Annotated[
     str,
-    Field(min_length=1, max_length=MAX_QUESTION,
+    Field(json_schema_extra={"minLength": 1, "maxLength": MAX_QUESTION_CHARS},
           description="The question, in Danish or English (the answer follows its language)"),
 ]
-K = Annotated[int, Field(ge=1, le=MAX_K, description=f"Number of items, 1-{MAX_K}")]
+K = Annotated[
+    int,
+    Field(json_schema_extra={"minimum": 1, "maximum": MAX_K},
+          description=f"Number of items, 1-{MAX_K}"),
+]
 Body = Annotated[
     str | None,
     Field(description="Only this body, as stored (list_bodies names them); case-insensitive"),
 ]
 DateArg = Annotated[str | None, Field(description="YYYY-MM-DD (or DD-MM-YYYY), inclusive")]
 DocType = Annotated[
-    Literal["dagsorden", "referat"] | None,
+    str | None,
+    WithJsonSchema({"anyOf": [{"enum": list(DOC_TYPES), "type": "string"}, {"type": "null"}]}),
     Field(description="Only agendas (dagsorden) or only minutes (referat)"),
 ]
 MeetingId = Annotated[
@@ -106,18 +114,17 @@ class ArchiveTools:
         date_to: str | None = None,
         doc_type: str | None = None,
     ) -> dict[str, Any]:
-        """The ``meetings ask --json`` / ``POST /api/ask`` contract for one question."""
-        question = question.strip()
-        if not question:
-            raise ToolError("question: must not be empty or only spaces")
-        if not 1 <= k <= MAX_K:
-            raise ToolError(f"k: must be between 1 and {MAX_K}, got {k}")
-        start, end = _date_arg("date_from", date_from), _date_arg("date_to", date_to)
-        if start and end and start > end:
-            raise ToolError(f"date_from: {start} is after date_to {end}")
-        filters = Filters(body=self._body_arg(body), date_from=start, date_to=end,
-                          doc_type=doc_type or None)
-        return self.assistant.ask(question, k=k, filters=filters, viewer=self.viewer).as_dict()
+        """The ``meetings ask --json`` / ``POST /api/ask`` contract for one question, under
+        the same input rules (:func:`~.validate.validate_ask`)."""
+        try:
+            ok = validate_ask(question, k=k, body=body, date_from=date_from, date_to=date_to,
+                              doc_type=doc_type, bodies=self.assistant.retriever.bodies.bodies)
+        except InputError as exc:
+            raise tool_error(exc) from None
+        filters = Filters(body=ok.body, date_from=ok.date_from, date_to=ok.date_to,
+                          doc_type=ok.doc_type)
+        return self.assistant.ask(ok.question, k=ok.k, filters=filters,
+                                  viewer=self.viewer).as_dict()
 
     def get_item(self, meeting_id: str, item_number: str) -> dict[str, Any]:
         """One agenda item with every section (name, role, text, citation), in order."""
@@ -177,18 +184,6 @@ class ArchiveTools:
         return {"bodies": body_summary(self.meetings.values())}
 
     # --- argument checks ---------------------------------------------------------------
-    def _body_arg(self, body: str | None) -> str | None:
-        """The stored spelling of ``body`` (case-insensitive), or a ToolError naming it."""
-        if body is None or not body.strip():
-            return None
-        stored = sorted({m.body for m in self.meetings.values() if m.body})
-        wanted = " ".join(body.split()).casefold()
-        for name in stored:
-            if name.casefold() == wanted:
-                return name
-        raise ToolError(f"body: {body!r} is not a body in the archive (list_bodies names them: "
-                        f"{'; '.join(stored) or 'none'})")
-
     def _meeting_arg(self, meeting_id: str) -> Meeting:
         meeting = self.meetings.get(meeting_id.strip())
         if meeting is not None:
@@ -209,11 +204,10 @@ class ArchiveTools:
         return item
 
 
-def _date_arg(name: str, value: str | None) -> str | None:
-    try:
-        return parse_date(value)
-    except ValueError as exc:
-        raise ToolError(f"{name}: {exc}") from None
+def tool_error(exc: InputError) -> ToolError:
+    """The refused input as a ToolError that starts with the tool's argument name (the
+    message in the question's language, as the API and CLI give it)."""
+    return ToolError(f"{ARGUMENT_NAMES.get(exc.field, exc.field)}: {exc.message()}")
 
 
 def meeting_header(meeting: Meeting) -> dict[str, Any]:

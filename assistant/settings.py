@@ -29,6 +29,8 @@ from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_CORPUS = REPO_ROOT / "data" / "samples" / "kkr-midtjylland"
+DEFAULT_MCP_PORT = 7861
+"""``meetings mcp --http``'s port: here, so the CLI names it without loading the MCP SDK."""
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")

@@ -28,8 +28,9 @@ from mcp.types import CallToolResult
 
 from assistant.answer import Assistant
 from assistant.links import item_url
-from assistant.mcp_server import MAX_K, create_server
+from assistant.mcp_server import create_server
 from assistant.search import Filters, Retriever
+from assistant.validate import DOC_TYPES, MAX_K, MAX_QUESTION_CHARS, InputError, validate_ask
 from ingest.chunker import citation_line
 from vectorstore.embedder import HashEmbedder
 
@@ -157,6 +158,9 @@ def test_exactly_the_five_read_only_tools(archive: Archive) -> None:
                                          "doc_type"}
     assert (schema["properties"]["k"]["minimum"], schema["properties"]["k"]["maximum"]) == (
         1, MAX_K)
+    question = schema["properties"]["question"]
+    assert (question["minLength"], question["maxLength"]) == (1, MAX_QUESTION_CHARS)
+    assert schema["properties"]["doc_type"]["anyOf"][0]["enum"] == list(DOC_TYPES)
 
 
 # --- search ---------------------------------------------------------------------------------
@@ -216,9 +220,12 @@ def test_search_in_english_answers_in_english(archive: Archive) -> None:
         ({"question": "klima", "k": MAX_K + 1}, "k"),
         ({"question": "klima", "date_from": "2023-13-01"}, "date_from"),
         ({"question": "klima", "date_to": "i går"}, "date_to"),
-        ({"question": "klima", "date_from": "2024-01-01", "date_to": "2023-01-01"}, "date_from"),
+        ({"question": "klima", "date_from": "2024-01-01", "date_to": "2023-01-01"}, "date_to"),
         ({"question": "klima", "doc_type": "protokol"}, "doc_type"),
         ({"question": "klima", "body": "KKR Nordjylland"}, "body"),
+        ({"question": "?! …"}, "question"),
+        ({"question": "klima\x1b[2J"}, "question"),
+        ({"question": "klima " * (MAX_QUESTION_CHARS // 6 + 1)}, "question"),
         ({"k": 3}, "question"),
     ],
 )
@@ -227,6 +234,31 @@ def test_search_bad_arguments_are_tool_errors_naming_the_argument(
 ) -> None:
     text = error_text(archive, "search", **arguments)
     assert re.search(rf"(^|\W){argument}(\W|$)", text), text
+    if "question" in arguments:  # a value rule (validate.py), not a schema type error
+        assert f": {argument}: " in text and "pydantic" not in text, text
+
+
+@pytest.mark.parametrize(
+    ("arguments", "argument", "language"),
+    [
+        ({"question": "Hvad blev besluttet om klima?", "k": MAX_K + 1}, "k", "da"),
+        ({"question": "What was decided about the climate?", "k": 0}, "k", "en"),
+        ({"question": "What was decided?", "date_from": "2024-01-01",
+          "date_to": "2023-01-01"}, "date_to", "en"),
+        ({"question": "What was decided?", "date_from": "13/13/2023"}, "date_from", "en"),
+        ({"question": "Hvad blev besluttet?", "body": "KKR Nordjylland"}, "body", "da"),
+        ({"question": "What was decided?", "doc_type": "protokol"}, "doc_type", "en"),
+    ],
+)
+def test_search_errors_are_the_api_rules_in_the_questions_language(
+    archive: Archive, arguments: dict[str, Any], argument: str, language: str
+) -> None:
+    """The message is validate_ask's (the API's and CLI's), after the argument's name."""
+    with pytest.raises(InputError) as refused:
+        validate_ask(bodies=archive.assistant.retriever.bodies.bodies, **arguments)
+    assert refused.value.language == language
+    text = error_text(archive, "search", **arguments)
+    assert text.endswith(f": {argument}: {refused.value.message()}"), text
 
 
 def test_unknown_body_error_lists_the_stored_bodies(archive: Archive) -> None:
