@@ -44,7 +44,7 @@ from web.users import (
     verify_password,
 )
 
-GREVE = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus" / "greve"
+GREVE = Path(__file__).resolve().parent / "fixtures" / "greve"  # two real FirstAgenda meetings
 GREVE_FILES = (  # the same closed case (24-008513) in two committees on one day
     "Plan-_og_Tryghedsudvalget_2025-01-29T16_45_00_01_00_dcd8a602-7793-416a-9ed4-c2a70382f3d4.json",
     "_konomiudvalget_2025-01-29T17_00_00_01_00_eb813156-9a4b-413b-b59d-371ab2038456.json",
