@@ -4,9 +4,13 @@ A question expects a kind of answer - a figure (how many, how much), a date (whe
 person (who), a list (which), or a statement.  Sentences of the best results are scored by
 the question's words they contain, each weighted by how telling it is in this archive
 (inverse document frequency, so "kommune" or a body's name that every passage shares
-counts for little), plus a bonus when the sentence holds the expected kind of answer; a
-sentence that introduces a list ("... følgende punkter:") brings its list lines along.
-Nothing here knows a body, a meeting or a topic.
+counts for little), by their closeness in meaning to the question when a scorer is given
+(English questions: words cannot cross languages), plus a bonus when the sentence holds the
+expected kind of answer and one when it is part of a recorded decision.  After the best
+sentence, the next is the one that answers a part of the question no chosen sentence
+answers yet.  Lists are read by their structure: an entry counts the words of the line that
+introduces it ("Biodiversitet:" above "- name"), and a chosen entry or introduction brings
+the rest of its list.  Nothing here knows a body, a meeting or a topic.
 """
 
 from __future__ import annotations
