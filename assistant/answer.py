@@ -323,11 +323,9 @@ class Assistant:
     @staticmethod
     def _source_frame(lang: str, hits: list[ItemHit], rank: int) -> str:
         """Where the quoted sentences begin: the meeting, its document type and the item,
-        in the question's language ("From KD-Net 04.11.2022 (minutes), item 3 ...:")."""
+        in the question's language ("From <body> <date> (minutes), item 3 <title>:")."""
         hit = hits[rank - 1]
-        number, title = hit.item.number, hit.item.title
-        item = (f"item {number} {title}" if number else title) if lang == "en" else (
-            item_label(number, title))
+        item = item_label(hit.item.number, hit.item.title, lang)
         return TEXTS[lang]["source"].format(where=_where(hit, lang), item=item)
 
     def _decision_line(

@@ -50,7 +50,7 @@ _ENGLISH_BODY_RE = re.compile(
     r"(Committee|Council|Board|Commission|Forum)\b"
 )
 """An English body name: capitalised words before a body type ('Culture and Leisure
-Committee', "Greve's Harbour Committee")."""
+Committee', "Hjortsø's Harbour Committee")."""
 SAME_BODY = 0.845
 """Cosine (multilingual-e5 query vs passage) at or above which an English body name and a
 held body's Danish name are the same body; below ``OTHER_BODY`` it is a body the archive
@@ -147,7 +147,7 @@ class BodyIndex:
             held, unknown = translated, unknown + missing
         places = self._places(question)
         if places:
-            # 'Økonomiudvalget i Glostrup': the Glostrup committee, not Greve's
+            # 'Økonomiudvalget i Hjortsø': that municipality's committee, not another's
             narrowed = [b for b in held if any(p in b.lower() for p in places)]
             held = narrowed or held
         if held:
@@ -165,7 +165,7 @@ class BodyIndex:
         for m in _ENGLISH_BODY_RE.finditer(text):
             name = " ".join(m.group(0).split())
             words = name.split()
-            # 'The ...', "Greve's ..." (the owner, not part of the name)
+            # 'The ...', "Hjortsø's ..." (the owner, not part of the name)
             while words and (words[0].lower() in {"the", "a", "an"}
                              or re.search(r"['’]s?$", words[0])):
                 words = words[1:]

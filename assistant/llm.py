@@ -360,7 +360,7 @@ def find_names(text: str) -> list[str]:
 
 def _name_in(name: str, text_lower: str) -> bool:
     """A name is supported when it starts a word of the passages, also without a
-    genitive -s ('KKR Midtjyllands' / 'KKR's')."""
+    genitive -s ('Byrådets' / 'the Board's')."""
     low = name.lower()
     forms = {low, re.sub(r"['’]?s$", "", low)}
     return any(f and re.search(rf"(?<!\w){re.escape(f)}", text_lower) for f in forms)

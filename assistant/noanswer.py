@@ -1,7 +1,7 @@
 """Can the archive answer this question?  Check hard constraints against the evidence.
 
 Top-1 similarity alone cannot tell near-misses from answerable questions (e5 similarities
-are compressed; measured again on the Greve sets), so this checks what the question
+are compressed; measured again on our own question sets), so this checks what the question
 *requires*, and every refusal says which requirement failed:
 
 * a body it names (in the archive's own terms, ``assistant/bodies.py``) must be held, unless

