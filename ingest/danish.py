@@ -1,19 +1,36 @@
-"""Danish text helpers shared by ingest and the assistant: sentence splitting.
+"""Danish text, one home: sentences, words, month names and dates, squashing, number keys.
 
-Danish administrative prose is full of periods that do not end a sentence: abbreviations
-("bl.a.", "jf.", "pkt. 3.1", "2,4 mia. kr.", "d. 1. januar"), ordinals ("3. behandling",
-"1. januar 2027") and numbered lists.  ``split_sentences`` keeps those whole and treats
-list lines and paragraph breaks as boundaries.
+Every module that reads Danish (and the English of questions) takes these from here, so
+that a month name, a stop word or a date form is added in one place:
+
+* ``split_sentences``: Danish administrative prose is full of periods that do not end a
+  sentence: abbreviations ("bl.a.", "jf.", "pkt. 3.1", "2,4 mia. kr.", "d. 1. januar"),
+  ordinals ("3. behandling", "1. januar 2027") and numbered lists.  They stay whole; list
+  lines and paragraph breaks are boundaries.
+* words: ``WORD_RE``, ``STOPWORDS`` (search), ``TITLE_STOPWORDS`` (title matching), one
+  Snowball Danish stemmer per thread (``stem_words``).
+* ``MONTHS`` (Danish and English names and abbreviations), ``WEEKDAYS``, ``find_dates``
+  (every written form the archive and the questions use, as typed ``FoundDate``s),
+  ``long_date`` ('10. januar 2022').
+* ``squash`` (whitespace), ``text_key`` (containment tests), ``number_key`` (item order).
 """
 
 from __future__ import annotations
 
 import re
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+import Stemmer
+
+# ------------------------------------------------------------------------------ sentences
 
 ABBREVIATIONS = frozenset(
     """
     a.h.t alm ang bl.a bl ca d dvs el etc evt ekskl f.eks fx hhv ift iht inkl jf jvf kap
-    kl kr m.fl m.m m.v mht mio mia mm mv nr o.a o.l osv p.t pct pga pkt resp s sa.
+    kl kr m.fl m.m m.v mht mio mia mm mv nr o.a o.l osv p.t pct pga pkt pr resp s sa.
     stk tlf vedr vha ml mdr md gl sml nuv bilag afd adm dir tidl min max
     jan feb mar apr jun jul aug sep sept okt nov dec man tirs ons tors fre lør søn
     mr mrs dr st no vs e.g i.e etc approx
@@ -24,7 +41,7 @@ ABBREVIATIONS = frozenset(
 _BOUNDARY_RE = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“„(]?[A-ZÆØÅ0-9])")
 _LIST_LINE_RE = re.compile(r"^\s*(?:[-•*–]\s+|\d{1,2}[.)]\s+|[a-zæøå][.)]\s+)")
 _WORD_BEFORE_RE = re.compile(r"([\wæøåÆØÅ.]+)[.!?][\"”’)]?$")
-_MARKER_ONLY_RE = re.compile(r"\s*(?:\d{1,2}|[a-zæøåA-ZÆØÅ])[.)]")
+_MARKER_ONLY_RE = re.compile(r"\s*(?:\d{1,2}|[a-zæøåA-ZÆØÅ])[.)]|\s*\./\.")  # './.': attachment
 _MIN_CHARS = 4
 
 
@@ -58,7 +75,7 @@ def _blocks(text: str) -> list[str]:
         current.append(line.strip())
     if current:
         blocks.append(" ".join(current))
-    return [re.sub(r"\s+", " ", b).strip() for b in blocks]
+    return [squash(b) for b in blocks]
 
 
 def _split_block(block: str) -> list[str]:
@@ -91,3 +108,182 @@ def _no_end(before: str, after: str) -> bool:
     if len(word) == 1 and word.isalpha() and word.isupper() is False:
         return True  # a lone letter: 'd. 1.', 's. 4'
     return False
+
+
+# ---------------------------------------------------------------------------------- words
+
+
+def squash(text: str) -> str:
+    """``text`` with each run of whitespace (any Unicode space, tab, newline) one space,
+    and none at the ends: the form texts are shown and compared in."""
+    return " ".join(text.split())
+
+
+def text_key(text: str) -> str:
+    """Lower-case letters and digits of ``text`` only: the key 'is this passage already
+    said in that one' is tested on (punctuation, spaces and line breaks vary)."""
+    return re.sub(r"\W+", "", text.lower())
+
+
+def number_key(number: str) -> tuple[int, ...]:
+    """Sort key of an item number ('2.10' after '2.9'; an unnumbered item last)."""
+    parts = number.split(".")
+    return tuple(int(p) for p in parts) if all(p.isdigit() for p in parts) else (10**9,)
+
+
+WORD_RE = re.compile(r"[0-9a-zæøåéü]+(?:[-'][0-9a-zæøåéü]+)*")
+"""A word of lower-cased text; hyphenated compounds ('kd-net', 'it-udstyr') stay one."""
+
+STOPWORDS = frozenset(
+    """
+    af alle andet andre at blev blive bliver da de dem den denne der deres det dette dig din
+    disse dog du efter eller en end er et for fra ham han hans har havde have hende hendes
+    her hos hun hvad hvem hvis hvor hvordan hvornår hvilke hvilken i ikke ind jeg jer jo kan
+    kunne man mange med meget men mig min mine mit mod ned noget nogle nu når og også om op
+    os over på sig sin sine sit skal skulle som sådan thi til ud under var vi vil ville vor
+    være været the a an and or of to in on at for is are was were be been by with about what
+    who when which how did does do this that it its as from has have will would should
+    """.split()
+)
+"""Danish and English function words that search ignores (questions mix both languages).
+
+Not bm25s' ``STOPWORDS_DANISH``: its 31 further words include 'ingen', 'intet', 'uden',
+'kun', 'mellem' and 'ved', which carry meaning in a question about decisions ('ingen
+beslutning', 'uden tilskud'), and adding them changes the BM25 scores the evaluation
+figures were measured with."""
+
+TITLE_STOPWORDS = frozenset(
+    "af at de den der det efter eller en er et for fra i med mellem om og over på samt som "
+    "til under ved vedr ift mv mm kl nr".split()
+)
+"""Words left out when an item title is matched with a heading: prepositions,
+conjunctions and the abbreviations titles abbreviate ('vedr.', 'mv.').  Shorter than
+``STOPWORDS`` on purpose: pronouns and quantifiers ('alle', 'andre', 'mange') tell two
+titles apart."""
+
+_STEMMERS = threading.local()
+
+
+def danish_stemmer() -> Stemmer.Stemmer:
+    """This thread's Snowball Danish stemmer, made once (PyStemmer objects keep a cache
+    and are not safe to share between threads)."""
+    stemmer = getattr(_STEMMERS, "danish", None)
+    if stemmer is None:
+        stemmer = _STEMMERS.danish = Stemmer.Stemmer("danish")
+    return stemmer
+
+
+def stem_words(words: Iterable[str]) -> list[str]:
+    """The Snowball Danish stems of lower-case ``words``, in order."""
+    return list(danish_stemmer().stemWords(list(words)))
+
+
+# ---------------------------------------------------------------------- months and dates
+
+DANISH_MONTHS = (
+    "januar", "februar", "marts", "april", "maj", "juni",
+    "juli", "august", "september", "oktober", "november", "december",
+)  # fmt: skip
+ENGLISH_MONTHS = (
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+)  # fmt: skip
+MONTH_NAMES: dict[str, int] = {
+    name: number for names in (DANISH_MONTHS, ENGLISH_MONTHS)
+    for number, name in enumerate(names, start=1)
+}
+"""Month names written out, Danish and English -> 1..12."""
+MONTHS: dict[str, int] = MONTH_NAMES | {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+    "sept": 9, "okt": 10, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+"""Every month word a date is written with: names and abbreviations (without the '.')."""
+WEEKDAYS = frozenset(
+    "mandag tirsdag onsdag torsdag fredag lørdag søndag monday tuesday wednesday thursday "
+    "friday saturday sunday".split()
+)
+
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+_DATE_FORMS = (
+    # 04.11.2022, 4/11-2022, 21-06-2023
+    ("numeric", re.compile(r"\b(?P<d>\d{1,2})[-./](?P<m>\d{1,2})[-./](?P<y>\d{4})\b")),
+    ("iso", re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")),
+    # 4. november 2022, 4 Nov. 2022, den 4. nov.
+    ("day_month", re.compile(
+        rf"\b(?P<d>\d{{1,2}})\.?\s+(?P<M>{_MONTH})\.?(?:\s+(?P<y>\d{{4}}))?\b", re.I)),
+    # November 4, 2022
+    ("month_day", re.compile(
+        rf"\b(?P<M>{_MONTH})\.?\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}})\b", re.I)),
+    # maj 2024, November 2022
+    ("month_year", re.compile(rf"\b(?P<M>{_MONTH})\.?\s+(?P<y>\d{{4}})\b", re.I)),
+    # 2023 (not one end of a range '2022-2026')
+    ("year", re.compile(r"(?<![\d-])(?P<y>(?:19|20)\d{2})(?![\d-])")),
+)  # fmt: skip
+DATE_FORMS = tuple(form for form, _ in _DATE_FORMS)
+"""The written forms ``find_dates`` reads, the more specific first."""
+
+
+@dataclass(frozen=True)
+class FoundDate:
+    """A date written in a text: its parts (None where the writing leaves one out), where
+    it stands (``text[start:end]``) and its form (one of ``DATE_FORMS``)."""
+
+    year: int | None
+    month: int | None
+    day: int | None
+    start: int
+    end: int
+    form: str
+
+    @property
+    def parts(self) -> tuple[int | None, int | None, int | None]:
+        return self.year, self.month, self.day
+
+    @property
+    def iso(self) -> str | None:
+        """'YYYY-MM-DD' when a whole, real calendar date is written, else None."""
+        if self.year is None or self.month is None or self.day is None:
+            return None
+        try:
+            return date(self.year, self.month, self.day).isoformat()
+        except ValueError:
+            return None
+
+
+def find_dates(text: str) -> list[FoundDate]:
+    """The dates written in ``text``, in text order.
+
+    Forms are tried from the most specific (``DATE_FORMS``); a match overlapping one
+    already found is part of it ('juni 2023' in '21. juni 2023').  A numeric month outside
+    1..12 or day outside 1..31 is no date.  A bare year counts only from 1900 to 2099.
+    """
+    found: list[FoundDate] = []
+    for form, pattern in _DATE_FORMS:
+        for m in pattern.finditer(text):
+            if any(m.start() < f.end and f.start < m.end() for f in found):
+                continue
+            parts = _parts(m)
+            if parts is not None:
+                found.append(FoundDate(*parts, m.start(), m.end(), form))
+    return sorted(found, key=lambda f: f.start)
+
+
+def _parts(m: re.Match[str]) -> tuple[int | None, int | None, int | None] | None:
+    """(year, month, day) of a match; None for a numeric month or day out of range."""
+    g = m.groupdict()
+    if g.get("M"):
+        named = MONTHS.get(g["M"].casefold())  # re.I also matches 'ſept' (long s)
+        return None if named is None else (_int(g["y"]), named, _int(g.get("d")))
+    year, month, day = _int(g["y"]), _int(g.get("m")), _int(g.get("d"))
+    if month is not None and day is not None and not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    return year, month, day
+
+
+def _int(value: str | None) -> int | None:
+    return None if value is None else int(value)
+
+
+def long_date(when: date) -> str:
+    """'10. januar 2022': a date as Danish documents write it out."""
+    return f"{when.day}. {DANISH_MONTHS[when.month - 1]} {when.year}"

@@ -45,6 +45,7 @@ from typing import Any
 from lxml import etree
 
 from . import limits
+from .danish import squash
 from .errors import ReadError
 from .pdf_reader import is_page_number
 
@@ -249,7 +250,7 @@ def _open_package(data: bytes) -> _Parts:
         for key, value in (("title", props.title), ("subject", props.subject),
                            ("author", props.author)):  # fmt: skip
             if value and value.strip():
-                parts.core[key] = " ".join(value.split())
+                parts.core[key] = squash(value)
         if props.created is not None:
             parts.core["created"] = props.created.date().isoformat()
     except Exception:  # unreadable properties are no reason to lose the text
@@ -409,7 +410,7 @@ def _core_from_xml(blob: bytes) -> dict[str, str]:
                      ("author", DC + "creator")):  # fmt: skip
         el = root.find(tag)
         if el is not None and el.text and el.text.strip():
-            out[key] = " ".join(el.text.split())
+            out[key] = squash(el.text)
     created = root.find(DCTERMS + "created")
     match = _ISO_DATE_RE.match((created.text or "").strip()) if created is not None else None
     if match:
@@ -735,7 +736,7 @@ class _Walker:
             if child.tag == W + "p" or child.tag in _WRAPPERS:
                 for p in [child] if child.tag == W + "p" else _children(child, W + "p"):
                     parts.append(self.paragraph_text(p)[0])
-        return " ".join(" ".join(parts).split())
+        return squash(" ".join(parts))
 
 
 def _clean(line: str) -> str:
@@ -752,7 +753,7 @@ def _running_lines(parts: _Parts) -> list[str]:
     numbering = _Numbering(None)
     for root in parts.headers:
         for line in _Walker(styles, numbering, markup=False).blocks(root):
-            key = " ".join(line.split()).casefold()
+            key = squash(line).casefold()
             if key and key not in seen and not is_page_number(line):
                 seen.add(key)
                 lines.append(line.strip())

@@ -43,14 +43,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from .danish import long_date, squash
 from .errors import ReadError
 from .models import ITEM_NUMBER_RE, AgendaItem, Document, Meeting, Section
 from .sections import UNLABELLED_SECTION, section_role
-
-DANISH_MONTHS = (
-    "januar", "februar", "marts", "april", "maj", "juni",
-    "juli", "august", "september", "oktober", "november", "december",
-)  # fmt: skip
 
 CLOSED_PREFIX_RE = re.compile(r"^\s*lukket(?:\s+punkt)?\s*:\s*", re.IGNORECASE)
 """'Lukket: ' / 'Lukket punkt: ' before the title of a closed item."""
@@ -198,7 +194,7 @@ class _Builder:
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         text = _clean_str(str(value))
-        text = " ".join(text.split()) if collapse else text.strip()
+        text = squash(text) if collapse else text.strip()
         return text or None
 
     def flag(self, obj: dict[str, Any], key: str, where: str) -> bool | None:
@@ -333,7 +329,7 @@ class _Builder:
             if bilag is None:
                 continue
             if isinstance(bilag, str):
-                name: str | None = " ".join(_clean_str(bilag).split()) or None
+                name: str | None = squash(_clean_str(bilag)) or None
                 order: object = None
             elif isinstance(bilag, dict):
                 name = self.string(bilag, "Navn", f"{where}.Bilag[{j}]") or self.string(
@@ -391,7 +387,7 @@ class _Builder:
         label = {"referat": "Referat", "dagsorden": "Dagsorden"}[doc_type]
         if supplementary:
             label = "Referat af tillægsdagsorden" if doc_type == "referat" else "Tillægsdagsorden"
-        date_text = _danish_date(when) if when else None
+        date_text = long_date(when) if when else None
         title = " ".join(p for p in (label, body, date_text) if p)
 
         out = _Writer()
@@ -541,8 +537,8 @@ def _item_sections(item: _Item, held: bool) -> list[tuple[str, str, str, list[st
 
 
 def _same_text(text: str, *others: str) -> bool:
-    key = " ".join(text.split()).casefold()
-    return any(key == " ".join(o.split()).casefold() for o in others if o)
+    key = squash(text).casefold()
+    return any(key == squash(o).casefold() for o in others if o)
 
 
 def is_section_heading(text: str) -> bool:
@@ -590,7 +586,7 @@ class _Table:
             if not self.rows or not self.in_row:
                 self.rows.append([])
                 self.in_row = True
-            self.rows[-1].append(" ".join("".join(self.cell).split()))
+            self.rows[-1].append(squash("".join(self.cell)))
             self.cell = None
 
     def lines(self) -> list[str]:
@@ -627,7 +623,7 @@ class _HtmlRenderer(HTMLParser):
         if self.tables:
             self.cell_text(" ")
             return
-        text = " ".join("".join(f for f, _ in self.frags).split())
+        text = squash("".join(f for f, _ in self.frags))
         if text:
             ranks = [r for f, r in self.frags if f.strip()]
             rank = None
@@ -796,11 +792,6 @@ def html_to_text(html: str) -> str:
 
 
 # ------------------------------------------------------------------------------ helpers
-
-
-def _danish_date(when: datetime) -> str:
-    """'10. januar 2022'."""
-    return f"{when.day}. {DANISH_MONTHS[when.month - 1]} {when.year}"
 
 
 def _clean_str(value: str) -> str:

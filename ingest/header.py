@@ -10,22 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 
+from .danish import find_dates
 from .textlines import Line
 
-MONTHS = {
-    "januar": 1, "jan": 1, "februar": 2, "feb": 2, "marts": 3, "mar": 3, "april": 4,
-    "apr": 4, "maj": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7, "august": 8, "aug": 8,
-    "september": 9, "sep": 9, "sept": 9, "oktober": 10, "okt": 10, "november": 11,
-    "nov": 11, "december": 12, "dec": 12,
-}  # fmt: skip
-_MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
-_LONG_DATE_RE = re.compile(
-    rf"(?<!\d)(\d{{1,2}})\.?\s+({_MONTH_ALT})\.?\s+(\d{{4}})(?!\d)", re.IGNORECASE
-)
-_NUM_DATE_RE = re.compile(r"(?<![\d.])(\d{1,2})[-./](\d{1,2})[-./](\d{4})(?!\d)")
-_ISO_DATE_RE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 _CLOCK = r"(?:kl\.?\s*\d{1,2}(?:[.:]\d{2})?|\d{1,2}[.:]\d{2})"
 _TIME_RE = re.compile(rf"{_CLOCK}(?:\s*[-–—]\s*(?:kl\.?\s*)?\d{{1,2}}(?:[.:]\d{{2}})?)?", re.I)
 _DATE_LABEL_RE = re.compile(
@@ -58,26 +46,9 @@ class Header:
 
 
 def find_date(text: str) -> tuple[str, int] | None:
-    """Earliest valid date in ``text`` as (ISO date, end offset of the match)."""
-    found: list[tuple[int, str, int]] = []
-    for m in _LONG_DATE_RE.finditer(text):
-        day, month, year = int(m.group(1)), MONTHS[m.group(2).lower()], int(m.group(3))
-        found.extend(_valid(m, year, month, day))
-    for m in _NUM_DATE_RE.finditer(text):
-        found.extend(_valid(m, int(m.group(3)), int(m.group(2)), int(m.group(1))))
-    for m in _ISO_DATE_RE.finditer(text):
-        found.extend(_valid(m, int(m.group(1)), int(m.group(2)), int(m.group(3))))
-    if not found:
-        return None
-    start, iso, end = min(found)
-    return iso, end
-
-
-def _valid(m: re.Match[str], year: int, month: int, day: int) -> list[tuple[int, str, int]]:
-    try:
-        return [(m.start(), date(year, month, day).isoformat(), m.end())]
-    except ValueError:
-        return []
+    """Earliest whole, real calendar date in ``text`` as (ISO date, end offset of it)."""
+    found = next((d for d in find_dates(text) if d.iso), None)
+    return None if found is None or found.iso is None else (found.iso, found.end)
 
 
 def find_time(text: str) -> tuple[str, int] | None:

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 
 from .bodies import canonical_body, is_known_body, municipality_in
+from .danish import number_key, squash
 from .errors import ParseError
 from .header import doc_type_word, find_date, parse_header, parse_participants
 from .models import DOC_TYPES, ISO_DATE_RE, AgendaItem, Document, Meeting, Section
@@ -63,7 +64,6 @@ from .toc import (
     find_toc,
     headings_without_toc,
     match_headings,
-    number_key,
 )
 
 PARENT_PENALTY = 5.0
@@ -162,7 +162,7 @@ def _whole_document_item(text: str, lines: Sequence[Line], doc: Document) -> Age
     title = doc.metadata.get("title") or ""
     if heading is not None:
         title = heading.clean
-    title = _short(re.sub(r"\s+", " ", title).strip() or PurePath(doc.path).stem)
+    title = _short(squash(title) or PurePath(doc.path).stem)
     markers = [m for m in find_markers(lines, 0, len(lines)) if m.kind != "stop"]
     after_title = (heading.index + 1) if heading is not None else 0
     first_text = next(

@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from . import limits
+from .danish import squash
 from .errors import ReadError
 
 BAND = 0.12
@@ -393,7 +394,7 @@ def _strip_margins(pages: list[list[_Line]], heights: list[float], body: float) 
         return line.top < BAND * height or line.bottom > (1 - BAND) * height
 
     def key(line: _Line) -> str:
-        text = " ".join(line.text.split()).casefold()
+        text = squash(line.text).casefold()
         text = re.sub(r"\d+", "#", text) if not _is_heading_size(line.size, body) else text
         top = line.top < BAND * heights[line.page]
         return ("top:" if top else "bottom:") + text  # a running header keeps its band

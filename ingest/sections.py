@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .danish import squash
 from .models import Section
 from .textlines import Line, clean_inline, clean_passage, is_noise
 
@@ -92,7 +93,7 @@ def section_role(label: str) -> str | None:
     >>> section_role("Økonomiske konsekvenser")
     'background'
     """
-    text = re.sub(r"\s+", " ", label).strip().rstrip(":.").strip().lower()
+    text = squash(label).rstrip(":.").strip().lower()
     if not text or len(text) > 90:
         return None
     role = LABEL_ROLES.get(text)
@@ -170,7 +171,7 @@ class Marker:
 
 def printed_label(text: str) -> str:
     """A label as printed, without markup, trailing ':'/'.' and extra spaces."""
-    text = re.sub(r"\s+", " ", text).strip().rstrip(":.").strip()
+    text = squash(text).rstrip(":.").strip()
     if text.isupper() and len(text) > 3:
         return text.capitalize()  # 'BESLUTNING' (a PDF's small caps) -> 'Beslutning'
     return text[:1].upper() + text[1:]
@@ -224,7 +225,7 @@ def case_number(lines: Sequence[Line], start: int, end: int) -> tuple[str, str |
 def _line_case(clean: str) -> tuple[str, str | None] | None:
     m = _SAG_RE.match(clean)
     if m:
-        handler = re.sub(r"\s+", " ", m.group(2)).strip() or None
+        handler = squash(m.group(2)) or None
         if handler is not None and (len(handler) > 40 or _LABELLED_CASE_RE.search(handler)):
             handler = None
         return m.group(1), handler

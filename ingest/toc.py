@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any
 
+from .danish import TITLE_STOPWORDS, number_key, squash
 from .textlines import Line, strip_markup
 
 NUMBER = r"\d{1,3}(?:\.\d{1,3})*"
@@ -36,10 +37,6 @@ _HEADING_RE = re.compile(
 )
 _PRESENTER_RE = re.compile(r"\sv\.\s+(?P<name>[^*]+?)\s*(?=\*|\sDet indstilles|$)")
 _INLINE_PROPOSAL_RE = re.compile(r"\*?\s*(Det indstilles)\b", re.IGNORECASE)
-_STOP_WORDS = frozenset(
-    "af at de den der det efter eller en er et for fra i med mellem om og over på samt som "
-    "til under ved vedr ift mv mm kl nr".split()
-)
 MIN_SIMILARITY = 0.34
 
 
@@ -92,11 +89,6 @@ def dotted_numbers(text: str) -> str:
     return _SPACED_NUMBER_RE.sub(r"\1\2.\3", text, count=1)
 
 
-def number_key(number: str) -> tuple[int, ...]:
-    """'3.10' -> (3, 10), for ordering item numbers."""
-    return tuple(int(part) for part in number.split("."))
-
-
 # --------------------------------------------------------------------------- TOC
 
 
@@ -129,7 +121,7 @@ def _parse_toc_line(raw: str) -> _TocLine | None:
     if dots:
         page = page or dots.group(1) is not None
         title = title[: dots.start()]
-    title = re.sub(r"\s+", " ", title).strip(" .")
+    title = squash(title).strip(" .")
     if not any(ch.isalpha() for ch in title) or len(title) > 250:
         return None
     return _TocLine(number, title, signal=page or bool(dots) or table)
@@ -254,7 +246,7 @@ def tokens(text: str) -> list[str]:
 
 def content_tokens(text: str) -> list[str]:
     """Tokens without Danish function words."""
-    return [t for t in tokens(text) if t not in _STOP_WORDS]
+    return [t for t in tokens(text) if t not in TITLE_STOPWORDS]
 
 
 def token_match(a: str, b: str, fuzzy: bool = True) -> bool:
