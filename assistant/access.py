@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 from ingest.chunker import CLOSED_SECTION
 from ingest.models import AgendaItem, Meeting
 
+from .messages import DEFAULT_LANGUAGE, LANGUAGES, message
+
 if TYPE_CHECKING:
     from .cases import Treatment
     from .search import ItemHit
@@ -29,8 +31,9 @@ ADMIN_ROLE = "admin"
 """May ingest through the web API with ``include_closed`` (when roles are configured)."""
 ROLES = (CLOSED_ROLE, ADMIN_ROLE)
 
-CLOSED_NOTE = {"da": CLOSED_SECTION, "en": "Closed item"}
-"""What a closed item shows instead of its content."""
+CLOSED_NOTE = {language: message("access.closed_note", language) for language in LANGUAGES}
+"""What a closed item shows instead of its content, by language (the catalog's
+``access.closed_note``; the Danish one is the section name closed items are stored under)."""
 
 
 @dataclass(frozen=True)
@@ -89,7 +92,7 @@ class Viewer:
         item = data.get("item")
         if self.sees_closed or not (isinstance(item, Mapping) and item.get("closed")):
             return data
-        note = CLOSED_NOTE.get(language, CLOSED_SECTION)
+        note = CLOSED_NOTE.get(language, CLOSED_NOTE[DEFAULT_LANGUAGE])
         citation, section = str(data.get("citation") or ""), str(data.get("section") or "")
         if section and citation.endswith(f" · {section}"):
             data["citation"] = citation[: -len(section)] + note
@@ -118,8 +121,3 @@ def withheld(item: AgendaItem) -> bool:
     """True when a closed item shows only its title (content withheld or never stored)."""
     return item.closed and not item.sections
 
-
-def open_chunks_where(where: dict[str, Any] | None) -> dict[str, Any]:
-    """A Chroma ``where`` clause that adds "no closed content" to ``where``."""
-    clause: dict[str, Any] = {"$or": [{"closed": False}, {"section": CLOSED_SECTION}]}
-    return clause if where is None else {"$and": [where, clause]}

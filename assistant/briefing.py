@@ -22,34 +22,19 @@ from typing import Any
 from urllib.parse import quote
 
 from ingest.chunker import DOC_TYPE_LABEL, format_date
+from ingest.danish import number_key as _number_key
+from ingest.danish import squash as _squash
 from ingest.models import slugify
 from ingest.sections import section_role
 
 from .access import PUBLIC, Viewer
 from .links import item_url
+from .messages import section
 
 GROUP_BY = ("meeting", "topic")
 
-LABELS: dict[str, dict[str, str]] = {
-    "da": {
-        "title": "Briefing: {date}",
-        "date": "Dato",
-        "decision": "Beslutning:",
-        "no_decision": "Ingen beslutning registreret (dagsorden).",
-        "proposal": "Indstilling:",
-        "sources": "Kilder",
-        "source": "Kilde",
-    },
-    "en": {
-        "title": "Briefing: {date}",
-        "date": "Date",
-        "decision": "Decision:",
-        "no_decision": "No decision recorded (agenda).",
-        "proposal": "Recommendation:",
-        "sources": "Sources",
-        "source": "Source",
-    },
-}
+LABELS: dict[str, dict[str, str]] = section("briefing")
+"""Briefing labels by language (assistant/locales, table [briefing])."""
 
 
 @dataclass(frozen=True)
@@ -256,20 +241,11 @@ def _entry_key(e: BriefingEntry) -> tuple[str, str, tuple[int, ...]]:
     return e.date, e.meeting_id, _number_key(e.item_number)
 
 
-def _number_key(number: str) -> tuple[int, ...]:
-    parts = number.split(".")
-    return tuple(int(p) for p in parts) if all(p.isdigit() for p in parts) else (10**9,)
-
-
 def _fmt_date(iso: str) -> str:
     try:
         return format_date(iso)
     except ValueError:
         return iso
-
-
-def _squash(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
 
 
 # --- Markdown ---------------------------------------------------------------------------

@@ -28,18 +28,21 @@ from pydantic import Field, WithJsonSchema
 from ingest.chunker import citation_line
 from ingest.models import AgendaItem, Meeting
 
-from .access import PUBLIC, Viewer, withheld
+from .access import CLOSED_NOTE, PUBLIC, Viewer, withheld
 from .answer import Assistant
 from .links import UNNUMBERED, item_url
+from .messages import DEFAULT_LANGUAGE, message
 from .search import Filters
 from .settings import DEFAULT_MCP_PORT
 from .validate import DOC_TYPES, MAX_K, MAX_QUESTION_CHARS, InputError, validate_ask
 
 SERVER_NAME = "meetings"
-CLOSED_NOTE = "Lukket punkt"
 SUGGESTIONS = 5
 """Near matches named in an 'unknown meeting id' error."""
 DEFAULT_HTTP_PORT = DEFAULT_MCP_PORT
+ERROR_LANGUAGE = "en"
+"""Errors about ids and numbers (not the question) are in English: the argument names
+they start with are English, and the reader is the client's model."""
 ARGUMENT_NAMES = {"from": "date_from", "to": "date_to"}
 """The tools' argument names for :mod:`.validate`'s field names (the JSON API's spelling)."""
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
@@ -137,7 +140,7 @@ class ArchiveTools:
             "url": item_url(meeting.meeting_id, item.number),
         }
         if withheld(item):  # a closed item shows its title only (assistant.access)
-            return {**data, "note": CLOSED_NOTE, "sections": []}
+            return {**data, "note": CLOSED_NOTE[DEFAULT_LANGUAGE], "sections": []}
         sections = [
             {"name": s.name, "role": s.role, "text": s.text,
              "citation": citation_line(meeting, item, s.name)}
@@ -169,13 +172,13 @@ class ArchiveTools:
         """Every treatment of one case number in date order, with decision or proposal."""
         treatments = self.assistant.case(case_number, self.viewer)
         if not treatments:
-            raise ToolError(f"case_number: no agenda item in the archive has case number "
-                            f"{case_number.strip()!r}")
+            raise ToolError(message("mcp.unknown_case", ERROR_LANGUAGE,
+                                    number=case_number.strip()))
         entries = []
         for t in treatments:
             entry = t.as_dict()
             if withheld(t.item):
-                entry["note"] = CLOSED_NOTE
+                entry["note"] = CLOSED_NOTE[DEFAULT_LANGUAGE]
             entries.append(entry)
         return {"case_number": treatments[0].item.case_number, "treatments": entries}
 
@@ -189,8 +192,9 @@ class ArchiveTools:
         if meeting is not None:
             return self.viewer.meeting(meeting)
         near = difflib.get_close_matches(meeting_id.strip(), list(self.meetings), SUGGESTIONS)
-        hint = f"; did you mean {', '.join(near)}?" if near else ""
-        raise ToolError(f"meeting_id: {meeting_id!r} is not a meeting in the archive{hint}")
+        hint = message("mcp.did_you_mean", ERROR_LANGUAGE, near=", ".join(near)) if near else ""
+        raise ToolError(message("mcp.unknown_meeting", ERROR_LANGUAGE, meeting_id=meeting_id,
+                                hint=hint))
 
     @staticmethod
     def _item_arg(meeting: Meeting, item_number: str) -> AgendaItem:
@@ -199,8 +203,8 @@ class ArchiveTools:
         item = meeting.item(number)
         if item is None:
             have = ", ".join(i.number or UNNUMBERED for i in meeting.items)
-            raise ToolError(f"item_number: {item_number!r} is not an item of meeting "
-                            f"{meeting.meeting_id} (items: {have})")
+            raise ToolError(message("mcp.unknown_item", ERROR_LANGUAGE, number=item_number,
+                                    meeting_id=meeting.meeting_id, have=have))
         return item
 
 

@@ -17,6 +17,7 @@ from ingest.models import AgendaItem, Meeting, Section
 
 from .access import PUBLIC, Viewer, withheld
 from .links import item_url
+from .messages import section as texts
 
 SOURCE_CSS = """
 .ma-source { line-height: 1.5; }
@@ -36,42 +37,8 @@ SOURCE_CSS = """
 .ma-nav, .ma-paired { display: flex; gap: 1em; flex-wrap: wrap; margin-top: .8em; }
 """.strip()
 
-LABELS: dict[str, dict[str, str]] = {
-    "da": {
-        "time": "Tid",
-        "location": "Sted",
-        "case_number": "Sagsnr.",
-        "handler": "Sagsbehandler",
-        "presenter": "Fremlægger",
-        "empty": "(tom)",
-        "no_sections": "(ingen afsnit)",
-        "attachments": "Bilag",
-        "prev": "← Forrige: pkt. {n} {t}",
-        "next": "Næste: pkt. {n} {t} →",
-        "paired": "Samme punkt i:",
-        "same_case": "Samme sag:",
-        "agenda_note": "Dagsorden: ingen beslutning registreret",
-        "closed": "Lukket punkt: indholdet vises ikke.",
-        "closed_shown": "Lukket punkt: vises kun for brugere med adgang til lukkede punkter.",
-    },
-    "en": {
-        "time": "Time",
-        "location": "Location",
-        "case_number": "Case no.",
-        "handler": "Case handler",
-        "presenter": "Presenter",
-        "empty": "(empty)",
-        "no_sections": "(no sections)",
-        "attachments": "Attachments",
-        "prev": "← Previous: item {n} {t}",
-        "next": "Next: item {n} {t} →",
-        "paired": "Same item in:",
-        "same_case": "Same case:",
-        "agenda_note": "Agenda: no decision recorded",
-        "closed": "Closed item: its content is not shown.",
-        "closed_shown": "Closed item: shown only to users allowed to see closed items.",
-    },
-}
+LABELS: dict[str, dict[str, str]] = texts("source")
+"""Source view labels by language (assistant/locales, table [source])."""
 
 
 class ItemNotFound(LookupError):

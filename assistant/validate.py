@@ -12,8 +12,10 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from .answer import MAX_QUESTION_CHARS
+from .messages import message
 from .query import detect_language
 from .search import parse_date
 
@@ -36,6 +38,12 @@ class InputError(ValueError):
         self.texts = {"da": da, "en": en}
         self.language = language if language in self.texts else "da"
         super().__init__(self.message())
+
+    @classmethod
+    def coded(cls, field: str, key: str, language: str = "da", /, **params: Any) -> InputError:
+        """The refusal ``validate.<key>`` of the message catalog, in Danish and English."""
+        return cls(field, message(f"validate.{key}", "da", **params),
+                   message(f"validate.{key}", "en", **params), language)
 
     def message(self, language: str | None = None) -> str:
         """The message in ``language`` (default: the question's)."""
@@ -64,27 +72,14 @@ def check_question(question: str | None) -> str:
     text = (question or "").strip()
     lang = detect_language(text)
     if not text:
-        raise InputError("question", "spørgsmålet er tomt", "the question is blank", lang)
+        raise InputError.coded("question", "blank", lang)
     if len(text) > MAX_QUESTION_CHARS:
-        raise InputError(
-            "question",
-            f"spørgsmålet er {len(text)} tegn; højst {MAX_QUESTION_CHARS} er tilladt",
-            f"the question has {len(text)} characters; at most {MAX_QUESTION_CHARS} "
-            "are allowed",
-            lang,
-        )
+        raise InputError.coded("question", "too_long", lang, n=len(text), max=MAX_QUESTION_CHARS)
     bad = next((c for c in text if _forbidden(c)), None)
     if bad is not None:
-        code = f"U+{ord(bad):04X}"
-        raise InputError(
-            "question", f"spørgsmålet indeholder et kontroltegn ({code})",
-            f"the question contains a control character ({code})", lang,
-        )
+        raise InputError.coded("question", "question_control", lang, char=f"U+{ord(bad):04X}")
     if not any(c.isalnum() for c in text):
-        raise InputError(
-            "question", "spørgsmålet har hverken bogstaver eller tal",
-            "the question has no letters or digits", lang,
-        )
+        raise InputError.coded("question", "no_letters", lang)
     return text
 
 
@@ -95,15 +90,11 @@ def check_text(field: str, value: str | None, language: str = "da") -> str | Non
     if not text:
         return None
     if len(text) > MAX_FIELD_CHARS:
-        raise InputError(
-            field, f"{len(text)} tegn; højst {MAX_FIELD_CHARS} er tilladt",
-            f"{len(text)} characters; at most {MAX_FIELD_CHARS} are allowed", language,
-        )
+        raise InputError.coded(field, "field_too_long", language, n=len(text),
+                               max=MAX_FIELD_CHARS)
     bad = next((c for c in text if _forbidden(c)), None)
     if bad is not None:
-        code = f"U+{ord(bad):04X}"
-        raise InputError(field, f"indeholder et kontroltegn ({code})",
-                         f"contains a control character ({code})", language)
+        raise InputError.coded(field, "field_control", language, char=f"U+{ord(bad):04X}")
     return text
 
 
@@ -114,10 +105,7 @@ def _forbidden(char: str) -> bool:
 
 def check_k(k: int, language: str = "da") -> int:
     if not 1 <= k <= MAX_K:
-        raise InputError(
-            "k", f"k er {k}; det skal være mellem 1 og {MAX_K}",
-            f"k is {k}; it must be between 1 and {MAX_K}", language,
-        )
+        raise InputError.coded("k", "k_range", language, k=k, max=MAX_K)
     return k
 
 
@@ -126,21 +114,19 @@ def check_date(field: str, value: str | None, language: str = "da") -> str | Non
     try:
         return parse_date(value)
     except ValueError:
-        raise InputError(
-            field, f"{value!r} er ikke en dato som 2023-06-21",
-            f"{value!r} is not a date like 2023-06-21", language,
-        ) from None
+        raise InputError.coded(field, "bad_date", language, value=value) from None
 
 
 def check_doc_type(value: str | None, language: str = "da") -> str | None:
     if not value:
         return None
     if value not in DOC_TYPES:
-        allowed = " eller ".join(DOC_TYPES)
-        raise InputError(
-            "doc_type", f"{value!r} er ingen dokumenttype; brug {allowed}",
-            f"{value!r} is not a document type; use {' or '.join(DOC_TYPES)}", language,
+        da, en = (
+            message("validate.doc_type", lang, value=value,
+                    types=f" {message('validate.or', lang)} ".join(DOC_TYPES))
+            for lang in ("da", "en")
         )
+        raise InputError("doc_type", da, en, language)
     return value
 
 
@@ -154,12 +140,8 @@ def check_body(value: str | None, bodies: Sequence[str], language: str = "da") -
         return match
     shown = ", ".join(bodies[:LISTED_BODIES]) + (" …" if len(bodies) > LISTED_BODIES else "")
     if not bodies:
-        raise InputError("body", f"indekset har ingen organer; {wanted!r} findes ikke",
-                         f"the index holds no bodies; {wanted!r} is unknown", language)
-    raise InputError(
-        "body", f"{wanted!r} er ikke et organ i indekset (organer: {shown})",
-        f"{wanted!r} is not a body in the index (bodies: {shown})", language,
-    )
+        raise InputError.coded("body", "no_bodies", language, body=wanted)
+    raise InputError.coded("body", "unknown_body", language, body=wanted, bodies=shown)
 
 
 def validate_ask(
@@ -183,10 +165,7 @@ def validate_ask(
     start = check_date("from", date_from, lang)
     end = check_date("to", date_to, lang)
     if start and end and end < start:
-        raise InputError(
-            "to", f"perioden slutter ({end}) før den begynder ({start})",
-            f"the date range ends ({end}) before it starts ({start})", lang,
-        )
+        raise InputError.coded("to", "range_inverted", lang, end=end, start=start)
     kind = check_doc_type(doc_type, lang)
     name = check_body(body, bodies, lang) if bodies is not None else check_text("body", body, lang)
     return AskInput(text, k, name, start, end, kind, check_text("section", section, lang))

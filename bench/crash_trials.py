@@ -58,9 +58,9 @@ from assistant.search import Retriever  # noqa: E402
 from assistant.settings import SAMPLE_CORPUS, Services, Settings  # noqa: E402
 from ingest.chunker import Chunker  # noqa: E402
 from ingest.pipeline import load_meeting, source_key  # noqa: E402
+from vectorstore import Store  # noqa: E402
 from vectorstore.crashpoint import ENV as CRASH_ENV  # noqa: E402
 from vectorstore.embedder import HashEmbedder  # noqa: E402
-from vectorstore.store import VectorStore  # noqa: E402
 
 FAKE_MODEL = "hash-64"
 EDITED = (1, 3)
@@ -206,7 +206,7 @@ def open_services(db: Path) -> Services:
     return Services(Settings(db_dir=db, chroma_url=None, model=FAKE_MODEL))
 
 
-def snapshot(store: VectorStore) -> dict[str, Any]:
+def snapshot(store: Store) -> dict[str, Any]:
     """Everything a clean ingest determines: records, chunk ids, texts and metadata."""
     ids, texts, metas = store.all_chunks()
     records = sorted((r.source, r.doc_hash, json.dumps(r.payload, sort_keys=True),
@@ -221,7 +221,7 @@ def inspect_after_kill(
     services: Services, old: dict[str, Version] | None, new: dict[str, Version]
 ) -> tuple[str, str, list[str]]:
     """(state summary, leftovers, violations) of an index right after a kill."""
-    store: VectorStore = services.store
+    store: Store = services.store
     violations: list[str] = []
     current: dict[str, Version | None] = {}
     counts = {"old": 0, "new": 0, "unchanged": 0, "absent": 0}
@@ -265,9 +265,8 @@ def inspect_after_kill(
     return state, leftovers, violations
 
 
-def _trusted_ids(store: VectorStore, source: str, doc_hash: str) -> frozenset[str]:
-    got = store.chunks.get(where={"$and": [{"source": source}, {"doc_hash": doc_hash}]})
-    return frozenset(got["ids"])
+def _trusted_ids(store: Store, source: str, doc_hash: str) -> frozenset[str]:
+    return frozenset(store.chunk_ids_of(source, doc_hash))
 
 
 def _reader_view(

@@ -50,7 +50,8 @@ sys.path.insert(0, str(ROOT))
 from assistant.settings import SAMPLE_CORPUS, Services, Settings  # noqa: E402
 from ingest.danish import split_sentences  # noqa: E402
 from ingest.serialize import meeting_from_dict  # noqa: E402
-from vectorstore.store import Metadata, VectorStore  # noqa: E402
+from vectorstore import Store  # noqa: E402
+from vectorstore.store import Metadata  # noqa: E402
 
 DEV_QUESTIONS = ROOT / "tests" / "data" / "dev.jsonl"
 WARM_UP = ("Hvad blev besluttet om budgettet for næste år?",
@@ -89,20 +90,19 @@ def services(db: Path, embedder_kind: str) -> Services:
     return Services(Settings(db_dir=db, chroma_url=None, model=None), embedder=embedder)
 
 
-def read_seed(store: VectorStore) -> list[SeedDocument]:
+def read_seed(store: Store) -> list[SeedDocument]:
     """Every stored document with its chunks and vectors (the material of the copies)."""
     ids, texts, metas, vectors = store.all_chunk_vectors()
     by_source: dict[str, list[int]] = {}
     for i, meta in enumerate(metas):
         by_source.setdefault(str(meta["source"]), []).append(i)
     seeds = []
-    got = store.documents.get(include=["documents", "metadatas", "embeddings"])
-    for doc, meta, vec in zip(got["documents"], got["metadatas"], got["embeddings"], strict=True):
-        rows = by_source.get(str(meta["source"]), [])
+    for record, vec in store.all_document_vectors():
+        rows = by_source.get(record.source, [])
         seeds.append(SeedDocument(
-            str(meta["source"]), str(meta["doc_hash"]), json.loads(doc), dict(meta),
-            np.asarray(vec, dtype=np.float32), [ids[i] for i in rows], [texts[i] for i in rows],
-            [metas[i] for i in rows], vectors[rows],
+            record.source, record.doc_hash, record.payload, dict(record.metadata), vec,
+            [ids[i] for i in rows], [texts[i] for i in rows], [metas[i] for i in rows],
+            vectors[rows],
         ))
     return seeds
 
@@ -115,7 +115,7 @@ def scramble(text: str, rng: random.Random) -> str:
     return " ".join(sentences)
 
 
-def write_copy(store: VectorStore, seed: SeedDocument, copy: int, taken: set[str]) -> int:
+def write_copy(store: Store, seed: SeedDocument, copy: int, taken: set[str]) -> int:
     """Store copy number ``copy`` of ``seed``; returns its chunk count."""
     rng = random.Random(f"{seed.doc_hash}-{copy}")
     np_rng = np.random.default_rng(int(hashlib.sha256(f"{seed.doc_hash}-{copy}".encode())
@@ -156,8 +156,7 @@ def grow(db: Path, seed_db: Path, embedder_kind: str, target: int) -> dict[str, 
     seeds = read_seed(services(seed_db, embedder_kind).store)
     store = services(db, embedder_kind).store
     total = store.chunk_count()
-    taken = {str(m.get("meeting_id")) for m in store.documents.get(include=["metadatas"])
-             ["metadatas"] or []}
+    taken = {str(r.metadata.get("meeting_id")) for r in store.all_documents()}
     copy = len(taken) // max(1, len(seeds))
     started = time.perf_counter()
     written = 0
@@ -264,7 +263,7 @@ def probe(db: Path, embedder_kind: str, questions: int, recall_queries: int) -> 
 
 
 def recall(
-    store: VectorStore, embedder: Any, questions: list[str], n: int, body: str | None
+    store: Store, embedder: Any, questions: list[str], n: int, body: str | None
 ) -> dict[str, Any]:
     """HNSW recall@10 against exact cosine search over every stored vector, and the time of
     a body-filtered vector query in Chroma against the same filter in numpy."""

@@ -12,7 +12,8 @@ from conftest import load_bench
 
 from assistant import retriever_cache
 from assistant.query import analyze
-from assistant.search import DENSE_CANDIDATES, Filters, Retriever, metadata_column, where_mask
+from assistant.search import Filters, Retriever, metadata_column, where_mask
+from assistant.tuning import TUNING
 from ingest.pipeline import load_meeting, source_key
 
 REPO = Path(__file__).resolve().parents[1]
@@ -136,7 +137,7 @@ def test_exact_dense_search_equals_chromas(ingested, filters):
         exact = retriever._dense(vector, filters)
         chroma = {
             h.chunk_id: h.similarity
-            for h in services.store.query(vector, DENSE_CANDIDATES, filters.where(),
+            for h in services.store.query(vector, TUNING.ranking.dense_candidates, filters.where(),
                                           with_payload=False)
         }
         assert exact.keys() == chroma.keys()

@@ -119,7 +119,9 @@ def _set_http_timeout(client: Any, seconds: float) -> None:
 
 
 class VectorStore:
-    """The two collections, opened for one :class:`IndexIdentity`."""
+    """The two collections, opened for one :class:`IndexIdentity`: the implementation of
+    :class:`vectorstore.Store` for an embedded index and a Chroma server alike (the client
+    from :func:`make_client` is the only difference)."""
 
     def __init__(self, client: Any, identity: IndexIdentity) -> None:
         self.client = client
@@ -134,12 +136,15 @@ class VectorStore:
             col = self.client.get_collection(name, embedding_function=None)
             self._check_identity(name, dict(col.metadata or {}))
             return col
-        col = self.client.create_collection(
+        # get_or_create: processes opening one new server index together (ingest shards)
+        # race to create it; the loser gets the winner's collection, identity-checked
+        col = self.client.get_or_create_collection(
             name,
             metadata=self.identity.as_metadata(),
             configuration={"hnsw": HNSW},
             embedding_function=None,
         )
+        self._check_identity(name, dict(col.metadata or {}))
         crashpoint("collection_create")
         return col
 
@@ -185,6 +190,24 @@ class VectorStore:
             self.chunks.delete(ids=stale[lo : lo + self.max_batch])
             crashpoint("stale_delete")
         return len(stale)
+
+    def delete_unlisted_chunks(self, source: str, keep: Collection[str]) -> int:
+        """Delete ``source``'s chunks whose id is not in ``keep`` (a rewrite of the same
+        content with fewer chunks: without its closed items' content)."""
+        extra = [cid for cid in self.chunk_ids_of(source) if cid not in keep]
+        self._delete_chunks(extra)
+        return len(extra)
+
+    def chunk_ids_of(self, source: str, doc_hash: str | None = None) -> list[str]:
+        """Ids of ``source``'s stored chunks; of one version when ``doc_hash`` is given."""
+        where: dict[str, Any] = {"source": source}
+        if doc_hash is not None:
+            where = {"$and": [where, {"doc_hash": doc_hash}]}
+        return list(self.chunks.get(where=where, include=[])["ids"])
+
+    def _delete_chunks(self, ids: Sequence[str]) -> None:
+        for lo in range(0, len(ids), self.max_batch):
+            self.chunks.delete(ids=list(ids[lo : lo + self.max_batch]))
 
     def chunk_count(self) -> int:
         return int(self.chunks.count())
@@ -543,9 +566,8 @@ class VectorStore:
 
     def _repair(self, health: IndexHealth) -> None:
         """Delete what no reader may use; drop the records of documents that lost chunks."""
-        doomed = health.orphan_chunks + health.stale_chunks + health.unreachable_chunks
-        for lo in range(0, len(doomed), self.max_batch):
-            self.chunks.delete(ids=doomed[lo : lo + self.max_batch])
+        self._delete_chunks(health.orphan_chunks + health.stale_chunks
+                            + health.unreachable_chunks)
         for source in health.reingest:
             self.delete_document(source)
         health.repaired = True
@@ -555,6 +577,17 @@ class VectorStore:
         return [
             _record(doc, meta)
             for doc, meta in zip(got["documents"] or [], got["metadatas"] or [], strict=True)
+        ]
+
+    def all_document_vectors(self) -> list[tuple[DocumentRecord, np.ndarray]]:
+        """Every document record with its stored record vector (float32)."""
+        got = self.documents.get(include=["documents", "metadatas", "embeddings"])
+        vectors = got["embeddings"] if got["embeddings"] is not None else []
+        return [
+            (_record(doc, meta), np.asarray(vec, dtype=np.float32))
+            for doc, meta, vec in zip(
+                got["documents"] or [], got["metadatas"] or [], vectors, strict=True
+            )
         ]
 
 

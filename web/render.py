@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import re
 from collections.abc import Sequence
 from functools import cache
 from typing import Any
@@ -21,35 +20,13 @@ from markupsafe import Markup
 
 from assistant.answer import Answer
 from assistant.briefing import md_escape
+from assistant.messages import section
 from assistant.sourceview import SOURCE_CSS, highlight_terms
 from ingest.chunker import DOC_TYPE_LABEL, format_date
+from ingest.danish import squash as _squash
 
-CARD_TEXT = {
-    "da": {
-        "decision": "Beslutning:",
-        "agenda_no_decision": "Ingen beslutning registreret – dagsorden, indstilling:",
-        "agenda_no_decision_bare": "Ingen beslutning registreret – dagsorden.",
-        "minutes_no_decision": "Ingen beslutning registreret i referatet.",
-        "open": "Åbn kilden ↗",
-        "sources": "Kilder",
-        "nothing": "Ingen resultater.",
-        "timeline_empty": "Ingen punkter fundet om emnet.",
-        "recommendation": "Indstilling:",
-        "back": "← Til søgningen",
-    },
-    "en": {
-        "decision": "Decision:",
-        "agenda_no_decision": "No decision recorded – agenda, recommendation (Indstilling):",
-        "agenda_no_decision_bare": "No decision recorded – agenda.",
-        "minutes_no_decision": "No decision recorded in the minutes.",
-        "open": "Open source ↗",
-        "sources": "Sources",
-        "nothing": "No results.",
-        "timeline_empty": "No items found on this topic.",
-        "recommendation": "Recommendation (Indstilling):",
-        "back": "← Back to search",
-    },
-}
+CARD_TEXT = section("cards")
+"""Card, timeline and page labels by language (assistant/locales, table [cards])."""
 
 APP_CSS = """
 .mc-card { border: 1px solid #d0d7de; border-radius: 8px; padding: .6em .9em; margin: .6em 0; }
@@ -81,10 +58,6 @@ body { font-family: system-ui, sans-serif; max-width: 60em; margin: 1em auto; pa
 PAGE_HEADERS = {"Content-Security-Policy": PAGE_CSP, "X-Content-Type-Options": "nosniff",
                 "Referrer-Policy": "no-referrer"}
 """Headers of every source page (the CSP admits exactly :data:`SCROLL_SCRIPT`)."""
-
-
-def _squash(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def _highlight(text: str, terms: Sequence[str]) -> Markup:
