@@ -1,4 +1,5 @@
-"""The ``meetings`` command line: ingest, outline, remove, ask, eval, backup, restore.
+"""The ``meetings`` command line: ingest, outline, remove, ask, eval, backup, restore,
+watch, digest.
 
 Only this module (and app.py) turns library exceptions into user-facing messages.
 """
@@ -12,7 +13,13 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from ingest.danish import squash
+
 from .settings import DEFAULT_MCP_PORT, SAMPLE_CORPUS, Services, Settings
+
+REPORT_LANGUAGE = "en"
+"""What an operator command confirms (``watch add``/``remove``, like the ingest and check
+reports) is in English; what it lists for users (watches, digests) is in Danish."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also store the content of closed items (Lukket punkt); shown only "
                    "to users with the closed role")
     _add_hint_args(p)
+    _add_scale_args(p)
 
     p = sub.add_parser(
         "inspect", help="show how a file is understood (body, date, items, sections, warnings)"
@@ -92,6 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"HTTP port (default {DEFAULT_MCP_PORT})")
     _add_closed_arg(p)
 
+    _add_watch_parsers(sub)
+
     p = sub.add_parser(
         "user", help="web app users and roles (the MEETINGS_USERS file)",
         epilog="meetings user add NAME [--role closed] [--role admin] [--file PATH] "
@@ -110,6 +120,50 @@ def build_parser() -> argparse.ArgumentParser:
     how.add_argument("--no-password", action="store_true",
                      help="no password: the user can log in only through the proxy header")
     return parser
+
+
+def _add_watch_parsers(sub: Any) -> None:
+    """``meetings watch add|list|remove`` and ``meetings digest`` (``assistant/watch.py``)."""
+    p = sub.add_parser("watch", help="topic watches: after each ingest, record the new items "
+                       "that match a topic", epilog='meetings watch add "KlimaMidt" '
+                       "[--body BODY] [--name NAME] [--backfill]; watch list [--json] [--closed]; "
+                       "watch remove NAME")
+    watch = p.add_subparsers(dest="watch_command", required=True)
+    p = watch.add_parser("add", help="watch a topic (the items already indexed are the "
+                         "baseline: only later ones are recorded)")
+    p.add_argument("query", help="the topic, searched as `meetings ask` searches")
+    p.add_argument("--body", help="only this body, as stored (see `meetings outline`)")
+    p.add_argument("--name", help="the watch's name (default: made from the query)")
+    p.add_argument("--backfill", action="store_true",
+                   help="also record the items already indexed that match (loads the model)")
+    p = watch.add_parser("list", help="the watches and how many items each recorded")
+    p.add_argument("--json", action="store_true", help="print as JSON")
+    _add_closed_arg(p)
+    p = watch.add_parser("remove", help="delete a watch and its recorded items")
+    p.add_argument("name")
+    p = sub.add_parser("digest", help="what the watches recorded: new items with citations, "
+                       "newest first")
+    p.add_argument("--since", help="only items recorded on/after YYYY-MM-DD")
+    p.add_argument("--watch", help="only this watch (by name)")
+    p.add_argument("--json", action="store_true", help="print as JSON")
+    _add_closed_arg(p)
+
+
+def _add_scale_args(p: argparse.ArgumentParser) -> None:
+    """``ingest --shard/--workers/--device`` (README, "Large archives")."""
+    p.add_argument("--shard", metavar="i/N",
+                   help="ingest only share i of N of the files, for several machines writing "
+                   "one Chroma server (--chroma-url): a file's share is a stable hash (SHA-256) "
+                   "of its path relative to the folder given (its name, for a file given), so "
+                   "every machine computes the same split wherever the archive is mounted")
+    p.add_argument("--workers", metavar="N",
+                   help="N ingest processes on this machine, process i on --shard i/N, into "
+                   "one Chroma server (--chroma-url; the embedded index takes one writer); "
+                   "each gets cores/N torch threads unless OMP_NUM_THREADS is set")
+    p.add_argument("--device", choices=["auto", "cpu", "cuda"],
+                   help="where passages are embedded (env MEETINGS_DEVICE; default auto: "
+                   "cuda where torch sees a GPU, else cpu)")
+    p.add_argument("--as-worker", action="store_true", help=argparse.SUPPRESS)
 
 
 def _add_closed_arg(p: argparse.ArgumentParser) -> None:
@@ -182,25 +236,128 @@ def cmd_ingest(args: argparse.Namespace, services: Services) -> int:
         def progress(files: Any) -> Any:
             return tqdm(files, desc="ingest", unit="doc", file=sys.stderr)
 
-    report = services.ingestor.ingest(
-        paths, prune=args.prune, progress=progress, hints=_hints(args),
-        include_closed=args.include_closed,
-    )
+    report, workers = _run_ingest(args, services, paths, progress)
+    watched = _refresh_watches(services) if (
+        report.ingested or report.removed) and not args.as_worker else {}
     if args.json:
-        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        print(json.dumps({**report.as_dict(), **({"watches": watched} if watched else {}),
+                          **({"workers": [w.as_dict() for w in workers]} if workers else {})},
+                         ensure_ascii=False, indent=2))
     else:
         print(
             f"documents: {report.documents}  ingested: {report.ingested}  "
             f"skipped unchanged: {report.skipped_unchanged}  meetings: {report.meetings}  "
             f"items: {report.items}  chunks: {report.chunks}  removed: {report.removed}  "
-            f"duplicates: {report.duplicates}  moved: {report.moved}  ({report.seconds:.1f} s"
-            + (f", passages in {report.precision})" if report.chunks else ")")
+            f"duplicates: {report.duplicates}  moved: {report.moved}  "
+            + (f"failed: {len(report.errors)}  workers: {len(workers)}  " if workers else "")
+            + f"({report.seconds:.1f} s"
+            + (f", passages in {report.precision} on {report.device})" if report.chunks else ")")
         )
+        for note in report.settled:
+            print(f"settled: {note}")
         for warning in report.warnings:
             print(f"warning: {warning.file}: {warning.warning}")
         for err in report.errors:
             print(f"error: {err.file}: {err.reason}")
-    return 0 if report.ok else 1
+        for name, count in watched.items():
+            print(f"watch {name}: {count} new item(s) (meetings digest --watch {name})")
+    for worker in workers:
+        if worker.failed:
+            print(f"meetings ingest: worker {worker.shard} (--shard {worker.shard}) failed "
+                  f"(exit {worker.returncode}): {worker.problem()}", file=sys.stderr)
+            for err in (worker.report or {}).get("errors") or []:
+                print(f"  error: {err['file']}: {err['reason']}", file=sys.stderr)
+    return 0 if report.ok and not any(w.failed for w in workers) else 1
+
+
+def _run_ingest(
+    args: argparse.Namespace, services: Services, paths: list[str], progress: Any
+) -> tuple[Any, list[Any]]:
+    """The ingest itself: in this process (all files, or ``--shard i/N`` of them) or in
+    ``--workers N`` child processes; the report and the workers' results.  Option errors
+    are raised before any file is read (exit 2, naming the option)."""
+    from ingest.shards import Shard, parse_workers, settle, shard_files
+    from vectorstore.embedder import choose_device, use_device
+
+    shard = Shard.parse(args.shard) if args.shard else None
+    count = parse_workers(args.workers) if args.workers else 1
+    if shard is not None and count > 1:
+        raise ValueError("--shard and --workers: --workers runs shards 1..N itself; on "
+                         "several machines give each one --shard i/N instead")
+    if shard is not None and args.prune:
+        raise ValueError("--prune with --shard would remove the other shards' documents: "
+                         "prune once, without --shard, after every shard is done")
+    if count > 1 and not services.settings.chroma_url:
+        from .workers import EMBEDDED_REFUSAL
+
+        raise ValueError(EMBEDDED_REFUSAL)
+    if shard is not None or count > 1:
+        _open_shared_store(services)
+    if count > 1:
+        from .workers import ingest_with_workers
+
+        if args.device:
+            choose_device(args.device)  # refuse a missing GPU here, not in N workers
+
+        def done(worker: Any) -> None:
+            if progress is not None:
+                print(worker.summary(), file=sys.stderr)
+
+        return ingest_with_workers(
+            services, paths, count, _worker_args(args, paths), prune=args.prune,
+            verbose=args.verbose, on_done=done,
+        )
+    if args.device:
+        use_device(services.embedder, args.device)
+    files = shard_files(paths, shard) if shard is not None else paths
+    report = services.ingestor.ingest(
+        files, prune=args.prune, progress=progress, hints=_hints(args),
+        include_closed=args.include_closed,
+    )
+    if shard is None and services.settings.chroma_url:
+        report.settled = settle(services.ingestor)  # after shards that ran at the same time
+    return report, []
+
+
+def _open_shared_store(services: Services) -> None:
+    """Open the server's collections before writing: checks the server and the index's
+    model once, before any worker starts (shards starting at once on an empty server may
+    both create the collections: the store opens with get-or-create)."""
+    services.store  # noqa: B018 - a cached property: this opens the collections
+
+
+def _worker_args(args: argparse.Namespace, paths: list[str]) -> list[str]:
+    """The ingest options and (absolute) paths every ``--workers`` child gets."""
+    import os
+
+    out: list[str] = []
+    for flag, value in (("--body", args.body), ("--date", args.date),
+                        ("--doc-type", args.doc_type), ("--device", args.device)):
+        if value:
+            out += [flag, value]
+    if args.include_closed:
+        out.append("--include-closed")
+    return [*out, "--", *(os.path.abspath(p) for p in paths)]
+
+
+def _refresh_watches(services: Services) -> dict[str, int]:
+    """Record what each topic watch finds among the items this ingest added; the number of
+    new matches per watch.  A watch file that cannot be read is reported (naming it) and
+    left alone: the ingest itself stands."""
+    from .watch import WatchError, WatchStore
+
+    store = WatchStore.beside(services.settings.db_dir)
+    try:
+        if not store.load():
+            return {}
+        from .search import Retriever
+
+        added = store.refresh(Retriever(services.store, services.embedder),
+                              services.settings.watch_threshold())
+    except WatchError as exc:
+        print(f"meetings ingest: error: watches not refreshed: {exc}", file=sys.stderr)
+        return {}
+    return {name: len(found) for name, found in added.items()}
 
 
 def cmd_inspect(args: argparse.Namespace, services: Services) -> int:
@@ -269,6 +426,7 @@ def _assistant(services: Services) -> Any:
 
 
 def cmd_ask(args: argparse.Namespace, services: Services) -> int:
+    from .messages import message
     from .search import Filters
     from .validate import AskInput, validate_ask
 
@@ -292,9 +450,7 @@ def cmd_ask(args: argparse.Namespace, services: Services) -> int:
     for r in answer.results:
         print(f"[{r['rank']}] {r['citation']}")
         if r["decision"] is None and r["meeting"]["doc_type"] == "dagsorden":
-            label = "Ingen beslutning registreret (dagsorden)" if answer.language == "da" else (
-                "No decision recorded (agenda)")
-            print(f"    {label}")
+            print(f"    {message('cli.no_decision_agenda', answer.language)}")
         print("    " + _shorten(r["text"], 400))
         print(f"    {r['url']}")
     return 0
@@ -391,25 +547,27 @@ def cmd_restore(args: argparse.Namespace, services: Services) -> int:
 
 
 def cmd_case(args: argparse.Namespace, services: Services) -> int:
-    """Every treatment of a case in date order, with its decision or recommendation."""
+    """Every treatment of a case in date order, with its decision or recommendation
+    (in Danish, the catalog's default language: a case number says nothing of a language)."""
     from .access import withheld
+    from .messages import message
 
     treatments = _assistant(services).case(args.number, _viewer(args))
     if args.json:
         print(json.dumps([t.as_dict() for t in treatments], ensure_ascii=False, indent=2))
         return 0 if treatments else 1
     if not treatments:
-        print(f"Arkivet har ingen punkter med sagsnummer {args.number}.")
+        print(message("cli.no_case", number=args.number))
         return 1
-    print(f"Sag {args.number}: {len(treatments)} behandling(er)")
+    print(message("cli.case_head", number=args.number, count=len(treatments)))
     for t in treatments:
         print(f"- {t.label()}")
         if withheld(t.item):
-            print("    Lukket punkt")
+            print("    " + message("cli.closed"))
         elif t.decision:
-            print("    Beslutning: " + _shorten(t.decision, 300))
+            print("    " + message("cli.case_decision", text=_shorten(t.decision, 300)))
         elif t.proposal:
-            print("    Ingen beslutning registreret; indstilling: " + _shorten(t.proposal, 300))
+            print("    " + message("cli.case_proposal", text=_shorten(t.proposal, 300)))
         print(f"    {t.url()}")
     return 0
 
@@ -488,8 +646,89 @@ def cmd_user(args: argparse.Namespace, services: Services) -> int:
     return 0
 
 
+def cmd_watch(args: argparse.Namespace, services: Services) -> int:
+    """``meetings watch add|list|remove``: the topic watches beside the index."""
+    from .messages import message
+    from .watch import WatchStore
+
+    store = WatchStore.beside(services.settings.db_dir)
+    if args.watch_command == "add":
+        return _watch_add(args, services, store)
+    if args.watch_command == "remove":
+        watch = store.remove(args.name)
+        print(message("watch.removed", REPORT_LANGUAGE, name=watch.name, n=len(watch.matches)))
+        return 0
+    viewer = _viewer(args)
+    summaries = [w.summary(viewer) for w in store.load().values()]
+    if args.json:
+        print(json.dumps(summaries, ensure_ascii=False, indent=2))
+        return 0
+    if not summaries:
+        print(message("watch.none"))
+    for w in summaries:
+        body = message("watch.list_body", body=w["body"]) if w["body"] else ""
+        latest = (message("watch.list_latest", latest=w["latest"][:16].replace("T", " "))
+                  if w["latest"] else "")
+        print(message("watch.list_entry", name=w["name"], query=w["query"], body=body,
+                      matches=w["matches"], latest=latest, created=w["created"][:10]))
+    return 0
+
+
+def _watch_add(args: argparse.Namespace, services: Services, store: Any) -> int:
+    """A new watch; the items indexed now are its baseline (none with ``--backfill``, whose
+    existing matches are then recorded at once)."""
+    from ingest.serialize import meeting_from_dict
+
+    from .messages import message
+    from .validate import check_body, check_question, check_text
+    from .watch import item_keys, watch_name
+
+    query = check_question(args.query)
+    name = watch_name(args.name, query)
+    meetings = [meeting_from_dict(_strip(r.payload)) for r in services.store.all_documents()]
+    bodies = sorted({m.body for m in meetings if m.body})
+    body = check_body(args.body, bodies) if bodies else check_text("body", args.body)
+    baseline = {} if args.backfill else item_keys(meetings)
+    watch = store.add(name, query, body, baseline)
+    where = message("watch.added_body", REPORT_LANGUAGE, body=body) if body else ""
+    if args.backfill:
+        from .search import Retriever
+
+        found = store.refresh(Retriever(services.store, services.embedder),
+                              services.settings.watch_threshold())[name]
+        print(message("watch.added_backfill", REPORT_LANGUAGE, name=watch.name, query=query,
+                      where=where, found=len(found)))
+    else:
+        items = sum(len(v) for v in baseline.values())
+        print(message("watch.added", REPORT_LANGUAGE, name=watch.name, query=query,
+                      where=where, items=items))
+    return 0
+
+
+def cmd_digest(args: argparse.Namespace, services: Services) -> int:
+    """The items the watches recorded (newest first) with citations and deep links."""
+    from .search import parse_date
+    from .watch import WatchError, WatchStore, format_digest
+
+    since = parse_date(args.since)
+    store = WatchStore.beside(services.settings.db_dir)
+    watches = list(store.load().values())
+    if args.watch:
+        watches = [w for w in watches if w.name == args.watch]
+        if not watches:
+            raise WatchError(f"no watch named {args.watch!r} in {store.path}")
+    viewer = _viewer(args)
+    if args.json:
+        print(json.dumps({"since": since, "watches": [w.as_dict(viewer, since)
+                                                      for w in watches]},
+                         ensure_ascii=False, indent=2))
+        return 0
+    print(format_digest(watches, viewer, since))
+    return 0
+
+
 def _shorten(text: str, limit: int) -> str:
-    flat = " ".join(text.split())
+    flat = squash(text)
     return flat if len(flat) <= limit else flat[: limit - 1].rsplit(" ", 1)[0] + " …"
 
 
@@ -511,6 +750,8 @@ COMMANDS = {
     "serve": cmd_serve,
     "mcp": cmd_mcp,
     "user": cmd_user,
+    "watch": cmd_watch,
+    "digest": cmd_digest,
 }
 
 

@@ -8,24 +8,36 @@ sentence's numbers, dates and names and most of its content words.  Unsupported 
 are dropped (and the drop is said); when too little survives, or the endpoint fails, the
 extractive answer is shown with a notice.  Document text is data: passages travel in a
 fenced block whose fence carries a per-request random token a document cannot forge.
+
+Streaming (:meth:`LLMGenerator.stream`, :func:`ask_streaming`) shows nothing unchecked
+either: the completion is read as it is written, each sentence is verified as soon as the
+next one has begun, and only verified sentences are given out; the final decision (drop
+notice, or the extractive answer instead) is the same code as the non-streaming path.
 """
 
 from __future__ import annotations
 
+import copy
+import json
 import logging
 import re
 import secrets
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
 
 import httpx
 
-from ingest.danish import split_sentences
+from ingest.danish import MONTHS, WEEKDAYS, split_sentences
+from ingest.danish import find_dates as find_written_dates
+from ingest.danish import text_key as _squash
 
-from .answer import Written
+from .answer import Answer, Assistant, Written
 from .glossary import translate_terms
 from .lexical import Analyzer
+from .messages import section
 
 log = logging.getLogger("assistant.llm")
 
@@ -44,23 +56,8 @@ the same sentences cited to another item are caught by the whole check 58/60 (da
 MIN_KEPT_SHARE = 0.5
 """Below this share of the model's sentences surviving, the extractive answer is shown."""
 
-NOTICES = {
-    "da": {
-        "dropped": "({n} sætning(er) fra sprogmodellen blev udeladt, fordi de citerede kilder "
-        "ikke understøttede dem.)",
-        "unverified": "(Sprogmodellens svar kunne ikke verificeres mod kilderne; "
-        "her er det uddragne svar.)",
-        "failed": "(Sprogmodellen kunne ikke svare ({why}); her er det uddragne svar.)",
-    },
-    "en": {
-        "dropped": "({n} sentence(s) from the language model were left out because the cited "
-        "sources did not support them.)",
-        "unverified": "(The language model's answer could not be verified against the "
-        "sources; this is the extracted answer.)",
-        "failed": "(The language model could not answer ({why}); this is the extracted "
-        "answer.)",
-    },
-}
+NOTICES = section("llm")
+"""What follows an LLM-written answer, by language (assistant/locales, table [llm])."""
 
 SYSTEM_PROMPT = """You write the answer line of a search assistant over Danish municipal \
 meeting agendas (Dagsorden) and minutes (Referat).
@@ -172,19 +169,18 @@ class ChatClient:
             base_url=config.url.rstrip("/"), headers=headers, timeout=config.timeout
         )
 
+    def _payload(self, messages: list[dict[str, str]], stream: bool) -> dict[str, Any]:
+        return {"model": self.config.model, "messages": messages, "temperature": 0,
+                "max_tokens": MAX_TOKENS, "stream": stream}
+
     def complete(self, messages: list[dict[str, str]]) -> str:
-        payload = {"model": self.config.model, "messages": messages, "temperature": 0,
-                   "max_tokens": MAX_TOKENS, "stream": False}
         try:
-            response = self._http.post("/chat/completions", json=payload)
+            response = self._http.post("/chat/completions", json=self._payload(messages, False))
         except httpx.TimeoutException as exc:
             raise LLMError("timeout") from exc
         except httpx.HTTPError as exc:
             raise LLMError("connection error") from exc
-        if response.status_code == 429:
-            raise LLMError("rate limited, HTTP 429")
-        if response.status_code >= 400:
-            raise LLMError(f"HTTP {response.status_code}")
+        _check_status(response)
         try:
             content = response.json()["choices"][0]["message"]["content"]
         except (ValueError, KeyError, IndexError, TypeError) as exc:
@@ -193,8 +189,59 @@ class ChatClient:
             raise LLMError("empty reply")
         return content
 
+    def stream(self, messages: list[dict[str, str]]) -> Iterator[str]:
+        """The completion's text pieces as the server sends them (``"stream": true``:
+        server-sent ``data:`` lines of ``choices[0].delta.content``, then ``[DONE]``).  The
+        timeout bounds each wait for the next piece; a body that ends before ``[DONE]`` or a
+        finish reason was cut off and raises, as a dropped connection does."""
+        try:
+            with self._http.stream(
+                "POST", "/chat/completions", json=self._payload(messages, True)
+            ) as response:
+                _check_status(response)
+                finished = False
+                for line in response.iter_lines():
+                    data = line[5:].strip() if line.startswith("data:") else ""
+                    if data == "[DONE]":
+                        finished = True
+                        break
+                    if data:
+                        piece, ended = _delta(data)
+                        finished = finished or ended
+                        if piece:
+                            yield piece
+                if not finished:
+                    raise LLMError("reply cut off")
+        except httpx.TimeoutException as exc:
+            raise LLMError("timeout") from exc
+        except httpx.HTTPError as exc:
+            raise LLMError("connection error") from exc
+
     def close(self) -> None:
         self._http.close()
+
+
+def _check_status(response: httpx.Response) -> None:
+    if response.status_code == 429:
+        raise LLMError("rate limited, HTTP 429")
+    if response.status_code >= 400:
+        raise LLMError(f"HTTP {response.status_code}")
+
+
+def _delta(data: str) -> tuple[str, bool]:
+    """(text, finished) of one streamed chunk; a chunk without choices (usage) gives ''."""
+    try:
+        chunk = json.loads(data)
+        choices = chunk["choices"]
+        if not choices:
+            return "", False
+        piece = (choices[0].get("delta") or {}).get("content") or ""
+        ended = bool(choices[0].get("finish_reason"))
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
+        raise LLMError("unreadable reply") from exc
+    if not isinstance(piece, str):
+        raise LLMError("unreadable reply")
+    return piece, ended
 
 
 # --- verification ----------------------------------------------------------------------------
@@ -202,29 +249,6 @@ class ChatClient:
 _CITE_RE = re.compile(r"\[\s*(\d{1,2}(?:\s*[,;]\s*\d{1,2})*)\s*\]")
 _AFTER_CITE_RE = re.compile(r"(?<=\])\s+(?=[\"“„(]?[A-ZÆØÅ])")
 
-MONTHS = {
-    "januar": 1, "january": 1, "jan": 1, "februar": 2, "february": 2, "feb": 2, "marts": 3,
-    "march": 3, "mar": 3, "april": 4, "apr": 4, "maj": 5, "may": 5, "juni": 6, "june": 6,
-    "jun": 6, "juli": 7, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
-    "sep": 9, "sept": 9, "oktober": 10, "october": 10, "okt": 10, "oct": 10, "november": 11,
-    "nov": 11, "december": 12, "dec": 12,
-}
-WEEKDAYS = frozenset(
-    "mandag tirsdag onsdag torsdag fredag lørdag søndag monday tuesday wednesday thursday "
-    "friday saturday sunday".split()
-)
-_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
-_DATE_RES = (
-    # 04.11.2022, 4/11/2022, 2022-11-04
-    (re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b"), ("d", "m", "y")),
-    (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"), ("y", "m", "d")),
-    # 4. november 2022, 4 November 2022, den 4. nov.
-    (re.compile(rf"\b(\d{{1,2}})\.?\s+({_MONTH})\.?(?:\s+(\d{{4}}))?\b", re.I), ("d", "M", "y")),
-    # November 4, 2022
-    (re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}}),?\s+(\d{{4}})\b", re.I), ("M", "d", "y")),
-    # november 2022
-    (re.compile(rf"\b({_MONTH})\.?\s+(\d{{4}})\b", re.I), ("M", "y")),
-)
 _NUMBER_RE = re.compile(
     r"(?<![\w.,])(\d+(?:[.,]\d+)*)(?:\s*(mia|mio|milliard\w*|million\w*|billion\w*|"
     r"mill|tusind\w*|thousand\w*|t\.\s?kr)\b)?",
@@ -283,26 +307,14 @@ def strip_citations(text: str) -> str:
 
 
 def find_dates(text: str) -> tuple[list[tuple[int | None, int | None, int | None]], str]:
-    """(year, month, day) of each date written in ``text`` (missing parts None), and the
-    text with those dates blanked out (so their digits are not checked again as numbers)."""
-    found: list[tuple[int | None, int | None, int | None]] = []
+    """(year, month, day) of each date written in ``text`` (missing parts None; a bare year
+    is a number here), and the text with those dates blanked out (so their digits are not
+    checked again as numbers)."""
+    dates = [d for d in find_written_dates(text) if d.form != "year"]
     rest = text
-    for pattern, parts in _DATE_RES:
-        def take(m: re.Match[str], parts: tuple[str, ...] = parts) -> str:
-            values: dict[str, int | None] = {"y": None, "m": None, "d": None}
-            for key, raw in zip(parts, m.groups(), strict=True):
-                if raw is None:
-                    continue
-                if key == "M":
-                    values["m"] = MONTHS[raw.lower().rstrip(".")]
-                else:
-                    values[key] = int(raw)
-            if values["m"] is not None and not 1 <= values["m"] <= 12:
-                return m.group(0)
-            found.append((values["y"], values["m"], values["d"]))
-            return " "
-        rest = pattern.sub(take, rest)
-    return found, rest
+    for d in reversed(dates):
+        rest = rest[: d.start] + " " + rest[d.end :]
+    return [d.parts for d in dates], rest
 
 
 def _number_values(raw: str, scale: str | None) -> set[float]:
@@ -439,19 +451,53 @@ class Verifier:
             return False
         return not any(re.search(rf"(?<!\w){w}(?!\w)", support_lower) for w in claimed)
 
+    def judge(
+        self, sentence: Sentence, given: dict[int, Passage], language: str, verdict: Verdict
+    ) -> str | None:
+        """Record ``sentence`` in ``verdict``: kept (returned, in cited form) or dropped with
+        its reason (None); a heading or stray punctuation is neither."""
+        bare = strip_citations(sentence.text)
+        if not sentence.cited and not self.analyzer.words(bare):
+            return None  # a heading or stray punctuation, nothing to show or drop
+        reason = self.check(sentence, given, language)
+        if reason:
+            verdict.dropped.append({"sentence": sentence.text, "reason": reason})
+            return None
+        kept = _cited_form(bare, sentence.cited)
+        verdict.kept.append(kept)
+        return kept
+
     def verify(self, answer: str, passages: Sequence[Passage], language: str) -> Verdict:
         given = {p.number: p for p in passages}
         verdict = Verdict()
         for sentence in split_answer(answer):
-            bare = strip_citations(sentence.text)
-            if not sentence.cited and not self.analyzer.words(bare):
-                continue  # a heading or stray punctuation, nothing to show or drop
-            reason = self.check(sentence, given, language)
-            if reason:
-                verdict.dropped.append({"sentence": sentence.text, "reason": reason})
-            else:
-                verdict.kept.append(_cited_form(bare, sentence.cited))
+            self.judge(sentence, given, language, verdict)
         return verdict
+
+
+class SentenceStream:
+    """The sentences of a text that arrives in pieces, each given once, when complete.
+
+    A sentence is complete once the next one has begun: the splitters decide a boundary
+    from the text before it and the first character after it, so a boundary seen in a
+    prefix stays where it is.  Fed piece by piece, this gives exactly
+    ``split_answer(whole text)`` (tested down to one character per piece)."""
+
+    def __init__(self) -> None:
+        self.text = ""
+        self.given = 0
+
+    def feed(self, piece: str) -> list[Sentence]:
+        self.text += piece
+        sentences = split_answer(self.text)
+        ready = sentences[self.given : len(sentences) - 1]
+        self.given += len(ready)
+        return ready
+
+    def finish(self) -> list[Sentence]:
+        rest = split_answer(self.text)[self.given :]
+        self.given += len(rest)
+        return rest
 
 
 def _same_date(
@@ -466,11 +512,29 @@ def _cited_form(bare: str, cited: tuple[int, ...]) -> str:
     return f"{bare} " + "".join(f"[{n}]" for n in dict.fromkeys(cited))
 
 
-def _squash(text: str) -> str:
-    return re.sub(r"\W+", "", text.lower())
-
-
 # --- the generator the Assistant calls ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StreamEvent:
+    """One step of an answer line as it is written.
+
+    ``sentence``: a verified sentence (``text``, cited form), to show at once; ``dropped``: a
+    model sentence left out, with its reason (given after the model has finished);
+    ``fallback``: ``text`` is the extractive answer with its notice, which replaces whatever
+    was streamed; ``done``: ``written`` is the final line, exactly what
+    :meth:`LLMGenerator.generate` returns, and from :func:`ask_streaming` ``answer`` is the
+    whole :class:`Answer`, exactly what ``Assistant.ask`` returns."""
+
+    kind: Literal["sentence", "dropped", "fallback", "done"]
+    text: str = ""
+    dropped: dict[str, str] | None = None
+    written: Written | None = None
+    answer: Answer | None = None
+
+
+Completer = Callable[[list[dict[str, str]]], Iterable[str]]
+"""Sends the messages; gives the completion's text (in one piece or as it streams)."""
 
 
 class LLMGenerator:
@@ -486,18 +550,55 @@ class LLMGenerator:
     ) -> Written:
         """The verified model answer, or ``fallback`` (the extractive answer) with a notice;
         never raises for an endpoint failure."""
+        events = self._events(question, results, language, fallback,
+                              lambda messages: [self.client.complete(messages)])
+        return final_written(events)
+
+    def stream(
+        self, question: str, results: list[dict[str, Any]], language: str, fallback: str
+    ) -> Iterator[StreamEvent]:
+        """:meth:`generate` streamed: verified sentences as the model writes them, then the
+        same final line (``done``); never raises for an endpoint failure."""
+        return self._events(question, results, language, fallback, self.client.stream)
+
+    def _events(
+        self, question: str, results: list[dict[str, Any]], language: str, fallback: str,
+        write: Completer,
+    ) -> Iterator[StreamEvent]:
+        """The one decision path of both: verify each sentence once it is complete, then
+        keep the model's line or fall back (:meth:`_conclude`)."""
         lang = language if language in NOTICES else "da"
         notices = NOTICES[lang]
         passages = passages_from_results(results)
         if not passages or results[0]["item"].get("closed"):
-            return Written(fallback)  # the best result is closed: the answer says so
+            # the best result is closed: the answer says so
+            yield StreamEvent("done", written=Written(fallback))
+            return
+        given = {p.number: p for p in passages}
         messages = build_messages(question, passages, lang, secrets.token_hex(8))
+        verdict, pending = Verdict(), SentenceStream()
         try:
-            reply = self.client.complete(messages)
+            for piece in write(messages):
+                for sentence in pending.feed(piece):
+                    kept = self.verifier.judge(sentence, given, lang, verdict)
+                    if kept:
+                        yield StreamEvent("sentence", kept)
+            if not pending.text.strip():
+                raise LLMError("empty reply")
         except LLMError as exc:
             log.warning("LLM answer failed (%s); extractive answer shown", exc.reason)
-            return Written(f"{fallback}\n{notices['failed'].format(why=exc.reason)}")
-        verdict = self.verifier.verify(reply, passages, lang)
+            yield from _ending(Written(f"{fallback}\n{notices['failed'].format(why=exc.reason)}"))
+            return
+        for sentence in pending.finish():
+            kept = self.verifier.judge(sentence, given, lang, verdict)
+            if kept:
+                yield StreamEvent("sentence", kept)
+        yield from _ending(self._conclude(verdict, fallback, notices))
+
+    @staticmethod
+    def _conclude(verdict: Verdict, fallback: str, notices: dict[str, str]) -> Written:
+        """The model's kept sentences (with the drop notice), or the extractive answer when
+        too little survived."""
         total = len(verdict.kept) + len(verdict.dropped)
         if not verdict.kept or len(verdict.kept) < MIN_KEPT_SHARE * total:
             return Written(f"{fallback}\n{notices['unverified']}", dropped=verdict.dropped)
@@ -505,3 +606,72 @@ class LLMGenerator:
         if verdict.dropped:
             text += "\n" + notices["dropped"].format(n=len(verdict.dropped))
         return Written(text, writer="llm", dropped=verdict.dropped)
+
+
+def _ending(written: Written) -> Iterator[StreamEvent]:
+    """The events after the model has finished (or failed): drops, fallback, done."""
+    for dropped in written.dropped:
+        yield StreamEvent("dropped", dropped=dropped)
+    if written.writer != "llm":
+        yield StreamEvent("fallback", written.text)
+    yield StreamEvent("done", written=written)
+
+
+def final_written(events: Iterable[StreamEvent]) -> Written:
+    """The final line of a run of events (its ``done``)."""
+    for event in events:
+        if event.kind == "done" and event.written is not None:
+            return event.written
+    raise RuntimeError("answer events ended without 'done'")
+
+
+class _Deferred:
+    """Stands in for the generator while the Assistant searches: it records the call the
+    Assistant decides to make (its own rule says when a model writes) and returns the
+    extractive line, so the model can then be streamed outside the search."""
+
+    def __init__(self) -> None:
+        self.call: tuple[str, list[dict[str, Any]], str, str] | None = None
+
+    def generate(
+        self, question: str, results: list[dict[str, Any]], language: str, fallback: str
+    ) -> Written:
+        self.call = (question, results, language, fallback)
+        return Written(fallback)
+
+
+def ask_streaming(
+    assistant: Assistant, question: str, *, gate: AbstractContextManager[Any] | None = None,
+    **ask: Any,
+) -> Iterator[StreamEvent]:
+    """``assistant.ask(question, **ask)`` with the model's answer line streamed: verified
+    sentences, then ``done`` carrying the same :class:`Answer` ``ask`` returns.  Without a
+    streaming generator (none configured: the extractive answer) only ``done`` comes.
+    ``gate`` is held around the search only (the server's search parallelism), not while
+    the model writes."""
+    started = time.perf_counter()
+    stream = getattr(assistant.generator, "stream", None)
+    if stream is None:
+        with gate or nullcontext():
+            answer = assistant.ask(question, **ask)
+        yield StreamEvent("done", answer=answer)
+        return
+    deferred = _Deferred()
+    searcher = copy.copy(assistant)  # shares the retriever and caches, not the generator
+    searcher.generator = deferred
+    with gate or nullcontext():
+        answer = searcher.ask(question, **ask)
+    if deferred.call is None:  # refused, nothing found, a timeline: no model asked
+        yield StreamEvent("done", answer=answer)
+        return
+    written: Written | None = None
+    for event in stream(*deferred.call):
+        if event.kind == "done":
+            written = event.written
+        else:
+            yield event
+    if written is None:
+        raise RuntimeError("the generator's stream ended without 'done'")
+    final = replace(answer, answer=written.text, writer=written.writer,
+                    dropped=written.dropped, seconds=time.perf_counter() - started)
+    yield StreamEvent("done", written=written, answer=final)

@@ -16,6 +16,8 @@ MEETINGS_LLM_KEY       bearer token for the endpoint               unset
 MEETINGS_LLM_TIMEOUT   seconds per completion                      60
 MEETINGS_USERS         users file (names, password hashes, roles)  unset (no roles)
 MEETINGS_AUTH_HEADER   reverse proxy's authenticated-user header   unset
+MEETINGS_WATCH_MIN_SCORE  topic watch threshold (another model:    0.90 (WATCH_MIN_SCORE)
+                       calibrate with bench/watch_replay.py)
 =====================  ==========================================  ============================
 """
 
@@ -25,12 +27,21 @@ import os
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from vectorstore import Store
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_CORPUS = REPO_ROOT / "data" / "samples" / "kkr-midtjylland"
 DEFAULT_MCP_PORT = 7861
 """``meetings mcp --http``'s port: here, so the CLI names it without loading the MCP SDK."""
+WATCH_MIN_SCORE = 0.90
+"""Topic watch: the least search score (``Retriever.search``'s item score, real model) at
+which a new item is recorded for a watch.  Measured by bench/watch_replay.py (60 Greve
+meetings replayed in 6 batches, 7 topics; docs/BENCHMARKS.md "Topic watch calibration"):
+at 0.90 a digest of ~10 meetings listed 0-8 items for a focused topic, 99 of 123 on topic;
+the 0.88-0.90 band was mostly off topic, above 0.91 on-topic items were lost."""
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -55,6 +66,18 @@ class Settings:
     """Who may log in to the web app, and their roles (``web.users``)."""
     auth_header: str | None = None
     """A header a reverse proxy sets to the logged-in user (safe only behind that proxy)."""
+    watch_min_score: str | None = None
+    """Raw ``MEETINGS_WATCH_MIN_SCORE``; :meth:`watch_threshold` checks it."""
+
+    def watch_threshold(self) -> float:
+        """The topic watch threshold: the env var when set, else ``WATCH_MIN_SCORE``."""
+        if self.watch_min_score is None:
+            return WATCH_MIN_SCORE
+        try:
+            return float(self.watch_min_score)
+        except ValueError:
+            raise ValueError(f"MEETINGS_WATCH_MIN_SCORE={self.watch_min_score!r}: expected a "
+                             "number such as 0.9") from None
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:
@@ -70,6 +93,7 @@ class Settings:
             users_file=Path(os.environ["MEETINGS_USERS"])
             if os.environ.get("MEETINGS_USERS") else None,
             auth_header=os.environ.get("MEETINGS_AUTH_HEADER", "").strip() or None,
+            watch_min_score=os.environ.get("MEETINGS_WATCH_MIN_SCORE") or None,
         )
         given = {k: v for k, v in overrides.items() if v is not None}
         if "db_dir" in given:
@@ -106,7 +130,7 @@ class Services:
         return self._embedder
 
     @cached_property
-    def store(self) -> Any:
+    def store(self) -> Store:
         from ingest.chunker import CHUNKER_VERSION
         from vectorstore.store import IndexIdentity, VectorStore, make_client
 

@@ -18,9 +18,10 @@ from typing import Any
 
 import numpy as np
 
+from vectorstore import Store
 from vectorstore.crashpoint import crashpoint
 from vectorstore.embedder import Embedder
-from vectorstore.store import EMBED_HASH, DocumentRecord, VectorStore
+from vectorstore.store import EMBED_HASH, DocumentRecord
 
 from .chunker import Chunker
 from .errors import IngestError, ReadError
@@ -74,6 +75,10 @@ class IngestReport:
     """Chunks embedded by this run."""
     reused: int = 0
     """Chunks whose embedded text was stored before: their vector was reused, not embedded."""
+    device: str = ""
+    """Where passages were embedded (cpu or cuda; ``--device``)."""
+    settled: list[str] = field(default_factory=list)
+    """What ``ingest.shards.settle`` changed after shards ran at the same time."""
 
     @property
     def ok(self) -> bool:
@@ -92,11 +97,11 @@ def source_key(path: Path) -> str:
 
 
 class Ingestor:
-    """Ingest files into a :class:`VectorStore` with one embedder and chunker."""
+    """Ingest files into a :class:`vectorstore.Store` with one embedder and chunker."""
 
     def __init__(
         self,
-        store: VectorStore,
+        store: Store,
         embedder: Embedder,
         chunker: Chunker | None = None,
         hints: MeetingHints | None = None,
@@ -134,15 +139,22 @@ class Ingestor:
         for path in progress(files) if progress else files:
             self._ingest_one(path, report, hints or self.hints, include_closed)
         if prune:
-            present = {source_key(p) for p in files}
-            for record in self.store.all_documents():
-                if record.source not in present:
-                    self.store.delete_document(record.source)
-                    report.removed += 1
+            report.removed = self.prune(files)
         report.embedded = self.embedded_passages - embedded
         report.reused = self.reused_vectors - reused
+        report.device = str(getattr(self.embedder, "device", "cpu"))
         report.seconds = round(time.perf_counter() - started, 3)
         return report
+
+    def prune(self, files: Sequence[Path]) -> int:
+        """Remove stored documents whose source is not among ``files``; returns how many."""
+        present = {source_key(p) for p in files}
+        removed = 0
+        for record in self.store.all_documents():
+            if record.source not in present:
+                self.store.delete_document(record.source)
+                removed += 1
+        return removed
 
     def _ingest_one(
         self, path: Path, report: IngestReport, hints: MeetingHints | None,
@@ -260,14 +272,8 @@ class Ingestor:
         )
         self.store.delete_stale_chunks(meeting.source, keep_hash=meeting.doc_hash)
         if drop_unlisted:
-            self._drop_unlisted_chunks(meeting.source, {c.chunk_id for c in chunks})
+            self.store.delete_unlisted_chunks(meeting.source, {c.chunk_id for c in chunks})
         return len(chunks)
-
-    def _drop_unlisted_chunks(self, source: str, keep: set[str]) -> None:
-        got = self.store.chunks.get(where={"source": source}, include=[])
-        extra = [cid for cid in got["ids"] if cid not in keep]
-        for lo in range(0, len(extra), self.store.max_batch):
-            self.store.chunks.delete(ids=extra[lo : lo + self.store.max_batch])
 
     def _passage_vectors(self, texts: list[str], hashes: list[str]) -> np.ndarray:
         """Vectors of ``texts``: a text embedded before (its hash is on a stored chunk)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,6 +107,49 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+# --- a real Chroma server (`chroma run`) in a temporary folder --------------------------
+
+CHROMA = Path(sys.executable).with_name("chroma")
+"""The ``chroma`` CLI of this virtualenv (``chroma run`` serves a folder over HTTP)."""
+
+
+def start_chroma(path: Path) -> tuple[str, Any]:
+    """``chroma run`` on ``path`` and a free loopback port, once it answers; its URL and the
+    process (terminate it when done).  Skips the test where the CLI is not installed."""
+    import subprocess
+    import time
+
+    from vectorstore.errors import StoreUnavailableError
+    from vectorstore.store import make_client
+
+    if not CHROMA.exists():
+        pytest.skip("chroma CLI not installed in this environment")
+    port = free_port()
+    proc = subprocess.Popen(
+        [str(CHROMA), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            make_client(url=url)
+            return url, proc
+        except StoreUnavailableError:
+            time.sleep(0.2)
+    proc.kill()
+    pytest.fail("chroma run did not start within 30 s")
+
+
+@pytest.fixture()
+def chroma_url(tmp_path: Path) -> Iterator[str]:
+    """The URL of a fresh ``chroma run`` server for this test (stopped after it)."""
+    url, proc = start_chroma(tmp_path / "chroma-server")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
 
 
 def clone_index(source: Any, target: Any) -> None:

