@@ -9,85 +9,33 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any, Protocol
 
 from ingest.chunker import DOC_TYPE_LABEL, UNKNOWN_BODY, citation_line, format_date, item_label
 from ingest.danish import split_sentences
+from ingest.danish import text_key as _squash_text
 
 from .access import PUBLIC, Viewer, withheld
 from .cases import Treatment, case_key
-from .compose import Meaning, SentencePicker, answer_type, cite
+from .compose import Candidate, Meaning, SentencePicker, cite
 from .lexical import Analyzer
 from .links import item_url
 from .meaning import SentenceVectors
+from .messages import section
 from .noanswer import assess_answerable, role_evidence
 from .query import QueryAnalysis, analyze, detect_language
 from .search import Filters, ItemHit, Retriever
+from .tuning import TUNING
 
-TIMELINE_LIMIT = 25
-# An item's result text: its best passages, up to this many, in rank order.
-PASSAGES_PER_ITEM = 3
-DECISION_SENTENCES = 3
-"""Sentences of a decision (or recommendation) quoted in the answer line."""
-ANSWER_SENTENCES = 4
-"""Sentences in an answer line that is not a decision (with the list lines they bring)."""
+FACT_KINDS = ("number", "date", "person")
+"""Answer kinds that are one fact: the fact comes first even when a decision is asked about."""
 MAX_QUESTION_CHARS = 1000
-TERSE_DECISION = 60
-"""A decision shorter than this (characters) gets two supporting sentences, not one."""
-TIMELINE_LINES = 6
-SAME_CASE_DEPTH = 5
-"""Results searched for other treatments of the top result's case."""
-TIMELINE_RELATIVE_FLOOR = 0.06
 
-TEXTS = {
-    "da": {
-        "no_answer": "Arkivet indeholder ikke svaret på spørgsmålet. {why}",
-        "closest": "Nærmeste emner i arkivet: {items}.",
-        "no_decision": (
-            "Der er ikke registreret nogen beslutning i arkivet om dette punkt: "
-            "{where} er en dagsorden, så den viser kun indstillingen:"
-        ),
-        "no_decision_recorded": (
-            "Der er ikke registreret nogen beslutning om dette punkt i {where}; "
-            "dokumentet viser kun:"
-        ),
-        "closed": "Pkt. {number} {title} ({where}) er et lukket punkt; indholdet vises ikke.",
-        "decision": "Beslutning ({where}):",
-        "source": "Fra {where}, {item}:",
-        "proposal": "Indstilling ({where}):",
-        "timeline": "Punkter i datoorden:",
-        "decided": "Beslutning:",
-        "same_case": "Samme sag:",
-        "nothing": "Ingen resultater i arkivet (tjek filtrene).",
-        "empty": "Spørgsmålet indeholder ingen ord at søge efter. Skriv fx: "
-        "«Hvad blev besluttet om budgettet?»",
-        "too_long": "Spørgsmålet er for langt ({n} tegn; højst {max}). Stil et kortere spørgsmål.",
-    },
-    "en": {
-        "no_answer": "The archive does not contain the answer to this question. {why}",
-        "closest": "Closest topics in the archive: {items}.",
-        "no_decision": (
-            "No decision is recorded in the archive for this item: {where} is an agenda, "
-            "so it only shows the recommendation (Indstilling):"
-        ),
-        "no_decision_recorded": (
-            "No decision is recorded for this item in {where}; the document only shows:"
-        ),
-        "closed": "Item {number} {title} ({where}) is a closed item; its content is not shown.",
-        "decision": "Decision ({where}):",
-        "source": "From {where}, {item}:",
-        "proposal": "Recommendation ({where}):",
-        "timeline": "Items in date order:",
-        "decided": "Decision:",
-        "same_case": "Same case:",
-        "nothing": "No results in the archive (check the filters).",
-        "empty": "The question holds no words to search for. Try, e.g.: "
-        "“What was decided about the budget?”",
-        "too_long": "The question is too long ({n} characters; at most {max}). Ask a shorter one.",
-    },
-}
+TEXTS = section("answer")
+"""The answer line's frames and refusals by language (assistant/locales/*.toml)."""
 
 
 @dataclass
@@ -138,7 +86,7 @@ class Answer:
 
 def result_dict(rank: int, hit: ItemHit) -> dict[str, Any]:
     m, it = hit.meeting, hit.item
-    passages = hit.passages[:PASSAGES_PER_ITEM]
+    passages = hit.passages[:TUNING.answer.passages_per_item]
     return {
         "rank": rank,
         "score": round(hit.score, 4),
@@ -197,7 +145,7 @@ class Assistant:
         if timeline is not None:
             query = replace(query, timeline=timeline)
         lang = language or query.language
-        limit = max(k, TIMELINE_LIMIT) if query.timeline else max(k, 10)
+        limit = max(k, TUNING.answer.timeline_limit) if query.timeline else max(k, 10)
         hits = self.retriever.search(query, filters, limit=limit, search_text=search_text,
                                      viewer=viewer)
         # looked for before cutting to k, so that `--k 1` still finds the stating passage
@@ -207,7 +155,7 @@ class Assistant:
             hits.insert(0, hits.pop(evidence[0] - 1))
             evidence = (1, evidence[1])
         if query.timeline and hits:
-            floor = hits[0].score - TIMELINE_RELATIVE_FLOOR
+            floor = hits[0].score - TUNING.answer.timeline_relative_floor
             hits = [h for h in hits if h.score >= floor]
         else:
             hits = hits[:k]
@@ -274,7 +222,7 @@ class Assistant:
         count only the texts ``viewer`` may see (closed content must not shift them)."""
         t = TEXTS[lang]
         top = hits[0]
-        kind = answer_type(query.text)
+        kind = query.kind
         idf = partial(self.retriever.lexical.idf, restricted=viewer.sees_closed)
         weights = SentencePicker(self.analyzer.tokens, idf).weights(self._terms(query))
         # shared words pick Danish sentences for a Danish question well and fast; across
@@ -298,7 +246,7 @@ class Assistant:
                     sentence += f" {t['decided']} {_first_sentences(hit.decision, 1)}"
                 label = item_label(hit.item.number, hit.item.title)
                 lines.append(f"- {_where(hit, lang)}, {label}: {sentence} [{n}]")
-                if len(lines) > TIMELINE_LINES:
+                if len(lines) > TUNING.answer.timeline_lines:
                     break
             if len(lines) == 1:
                 return f"{_first_sentences(top.best.text, 2)} [1]"
@@ -306,7 +254,9 @@ class Assistant:
         if withheld(top.item):
             where = _where(top, lang)
             return t["closed"].format(number=top.item.number, title=top.item.title, where=where)
-        if query.wants_decision or (query.intent == "proposal" and top.proposal):
+        # "when will the council decide ...?" asks for a date, not for the decision
+        decides = kind not in FACT_KINDS
+        if decides and (query.wants_decision or (query.intent == "proposal" and top.proposal)):
             line = self._decision_line(query, lang, top, kind, weights, meaning)
             return " ".join([line, *self._same_case_lines(lang, hits)])
         if evidence is not None:  # "who chairs X": the sentence that says so
@@ -314,11 +264,31 @@ class Assistant:
         texts = [(n, _item_text(h)) for n, h in enumerate(hits[:3], 1)]
         decisions = [h.decision or "" for h in hits[:3]]
         picked = self.picker.pick(
-            weights, kind, texts, limit=ANSWER_SENTENCES, meaning=meaning, favoured=decisions
+            weights, kind, texts, limit=TUNING.answer.answer_sentences, meaning=meaning,
+            favoured=decisions,
         )
         if not picked:
             return f"{_first_sentences(top.best.text, 2)} [1]"
-        return " ".join([self._source_frame(lang, hits, picked[0].rank), cite(picked)])
+        parts = [self._source_frame(lang, hits, picked[0].rank), cite(picked)]
+        decided = self._decision_note(lang, hits[picked[0].rank - 1], picked)
+        if decided:
+            parts.append(f"{decided} [{picked[0].rank}]")
+        return " ".join(parts)
+
+    @staticmethod
+    def _decision_note(lang: str, hit: ItemHit, picked: Sequence[Candidate]) -> str:
+        """What the body decided on the quoted item, when the quoted sentences do not
+        say it: minutes record the outcome there, and a briefing needs it beside the
+        facts ("Beslutning: ...")."""
+        if not hit.decision or hit.item.closed:
+            return ""
+        said = _squash_text(" ".join(c.text for c in picked))
+        decision = _first_sentences(hit.decision, TUNING.answer.decision_note_sentences)
+        if _squash_text(decision) in said or any(
+            _squash_text(s) in said for s in split_sentences(decision)
+        ):
+            return ""
+        return f"{TEXTS[lang]['decided']} {decision}"
 
     @staticmethod
     def _source_frame(lang: str, hits: list[ItemHit], rank: int) -> str:
@@ -343,10 +313,14 @@ class Assistant:
             head, stated = t[key].format(where=where), top.proposal or top.best.text
         else:
             head, stated = t["proposal"].format(where=where), top.proposal or ""
-        first = _first_sentences(stated, DECISION_SENTENCES)
+        first = _first_sentences(stated, TUNING.answer.decision_sentences)
         lines = [head, f"{first} [1]"]
-        # a terse decision ("Godkendt.") needs the sentences that say what was approved
-        room = 2 if len(first) < TERSE_DECISION else 1
+        # a terse decision ("Godkendt.") needs the sentences that say what was approved;
+        # with none recorded, the item's own report of decisions taken elsewhere may answer
+        recorded = bool(top.decision) or not query.wants_decision
+        room = 2 if len(first) < TUNING.answer.terse_decision or not recorded else 1
+        if not recorded and kind == "statement":
+            kind = "decision"
         support = self.picker.pick(
             weights, kind, [(1, _passages_text(top))], limit=room,
             exclude=split_sentences(first), meaning=meaning,
@@ -364,7 +338,7 @@ class Assistant:
             return []
         lines: list[str] = []
         seen = {hits[0].meeting.meeting_id}
-        for n, hit in enumerate(hits[:SAME_CASE_DEPTH], 1):
+        for n, hit in enumerate(hits[:TUNING.answer.same_case_depth], 1):
             if hit.meeting.meeting_id in seen or hit.item.case_number != case or hit.item.closed:
                 continue
             seen.add(hit.meeting.meeting_id)
@@ -383,10 +357,6 @@ class Assistant:
         return self.analyzer.tokens(query.text) + self.analyzer.tokens(query.lexical_text)
 
 
-def _squash_text(text: str) -> str:
-    return re.sub(r"\W+", "", text.lower())
-
-
 def _item_text(hit: ItemHit) -> str:
     """The retrieved passages plus the item's decision and recommendation, which often
     hold the figure, date or names a question asks for."""
@@ -398,7 +368,7 @@ def _item_text(hit: ItemHit) -> str:
 
 def _passages_text(hit: ItemHit) -> str:
     """The retrieved passages of one result, as one text (paragraphs kept)."""
-    return "\n\n".join(p.text for p in hit.passages[:PASSAGES_PER_ITEM])
+    return "\n\n".join(p.text for p in hit.passages[:TUNING.answer.passages_per_item])
 
 
 def _where(hit: ItemHit, lang: str) -> str:

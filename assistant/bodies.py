@@ -24,8 +24,9 @@ from typing import Any
 import numpy as np
 
 from ingest.bodies import BODY_ALIASES, canonical_body
+from ingest.danish import WORD_RE
 
-from .lexical import WORD_RE
+from .tuning import TUNING
 
 BODY_TYPES_EN: dict[str, tuple[str, ...]] = {
     "city council": ("byråd", "kommunalbestyrels"),
@@ -51,11 +52,6 @@ _ENGLISH_BODY_RE = re.compile(
 )
 """An English body name: capitalised words before a body type ('Culture and Leisure
 Committee', "Hjortsø's Harbour Committee")."""
-SAME_BODY = 0.845
-"""Cosine (multilingual-e5 query vs passage) at or above which an English body name and a
-held body's Danish name are the same body; below ``OTHER_BODY`` it is a body the archive
-lacks; between the two the name is left alone (measured in docs/BENCHMARKS.md)."""
-OTHER_BODY = 0.835
 
 
 @dataclass(frozen=True)
@@ -176,9 +172,9 @@ class BodyIndex:
                 self._vectors = np.asarray(self.embedder.embed_passages(list(self.bodies)))
             sims = self._vectors @ np.asarray(self.embedder.embed_query(name))
             best = int(np.argmax(sims))
-            if sims[best] >= SAME_BODY:
+            if sims[best] >= TUNING.refusal.same_body:
                 held.append(self.bodies[best])
-            elif sims[best] < OTHER_BODY:
+            elif sims[best] < TUNING.refusal.other_body:
                 missing.append(name)
         return held, missing
 

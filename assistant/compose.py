@@ -21,19 +21,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ingest.danish import split_sentences
+from ingest.danish import DANISH_MONTHS, split_sentences
+from ingest.danish import text_key as _squash
 
-ANSWER_TYPES = ("number", "date", "person", "list", "statement")
-
-_TYPE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("number", re.compile(
-        r"\b(hvor (?:mange|meget|stor|store)|hvilket beløb|hvad koster|how (?:many|much)"
-        r"|what (?:amount|share|percentage)|hvor høj|antal(?:let)?\b|beløb)", re.I)),
-    ("date", re.compile(r"\b(hvornår|hvilken dato|when|what date|by what date|deadline)\b",
-                        re.I)),
-    ("person", re.compile(r"\b(hvem|who|whom)\b", re.I)),
-    ("list", re.compile(r"\b(hvilke|which|list|name the|what are the)\b", re.I)),
-)  # fmt: skip
+from .tuning import TUNING
 
 _NUMBER_RE = re.compile(
     r"\d[\d.,]*\s*(?:%|pct|procent|mio|mia|kr|mill|milliard|million|tusind|stk|pladser|"
@@ -41,48 +32,28 @@ _NUMBER_RE = re.compile(
     r"\b(?!(?:19|20)\d\d\b)\d{2,}\b",  # a bare year is a date, not the figure asked for
     re.I,
 )
-_DATE_RE = re.compile(
-    r"\b\d{1,2}\.\s*(?:januar|februar|marts|april|maj|juni|juli|august|september|oktober"
-    r"|november|december)\b|\b(?:januar|februar|marts|april|maj|juni|juli|august|september"
-    r"|oktober|november|december)\s+\d{4}\b|\b\d{1,2}[-./]\d{1,2}[-./]\d{2,4}\b|"
-    r"\b(?:uge|kvartal)\s+\d|\b(?:19|20)\d{2}\b",
+_DA_MONTH = "|".join(DANISH_MONTHS)
+_DATE_RE = re.compile(  # any date-like phrase, also week and quarter: what a 'when' asks for
+    rf"\b\d{{1,2}}\.\s*(?:{_DA_MONTH})\b|\b(?:{_DA_MONTH})\s+\d{{4}}\b"
+    r"|\b\d{1,2}[-./]\d{1,2}[-./]\d{2,4}\b|\b(?:uge|kvartal)\s+\d|\b(?:19|20)\d{2}\b",
     re.I,
 )
 _NAME_RE = re.compile(
     r"(?<![.!?]\s)(?<!^)\b[A-ZÆØÅ][a-zæøåé]+(?:\s+[A-ZÆØÅ][a-zæøåé]+)+"
     r"|^[A-ZÆØÅ][a-zæøåé]+(?:\s+[A-ZÆØÅ][a-zæøåé]+)+"  # a sentence opening with a full name
 )
+_DECIDED_RE = re.compile(
+    r"\b(?:besluttede|besluttet|vedtog|vedtaget|godkendte|godkendt|tiltrådte|tiltrådt"
+    r"|afviste|decided|approved|adopted|agreed|rejected)\b", re.I)
+"""A sentence that reports a decision taken ("Her blev det besluttet at ...")."""
+_ATTACHMENT_RE = re.compile(r"^\s*(?:\./\.|bilag\s*\d*\s*[:.)–-]|bilag\s+\d+\b)", re.I)
+"""A line that refers to an attachment ('./.' is the Danish margin mark for one)."""
 _LIST_LINE_RE = re.compile(r"^(?:[-•*–]\s|\d{1,2}[.)]\s|[a-zæøå][.)]\s)")
 _MARK_RE = re.compile(r"^[-•*–]\s")
 
-TYPE_BONUS = 0.35
-"""Added to a sentence that holds the kind of answer the question expects (0..1 scale)."""
-RANK_PENALTY = 0.12
-"""Taken off per result rank below the first: lower results must be clearly better."""
-KEEP_RATIO = 0.5
-"""Further sentences are kept when they score at least this share of the best one."""
-FRESH_KEEP_RATIO = 0.4
-"""The same for a sentence holding question words no chosen sentence holds."""
-COVERED_SHARE = 0.5
-"""Weight of question words an already chosen sentence holds, for the next choice."""
-FAVOURED_BONUS = 0.15
-"""Added to a related sentence of a recorded decision: minutes say there what was done."""
-MAX_LIST_LINES = 8
-MEANING_WEIGHT = 0.6
-"""Weight of a sentence's closeness in meaning to the question (0..1 within the candidates)."""
-MEANING_TYPE_FLOOR = 0.6
-"""A sentence this close in meaning (0..1) earns the answer-type bonus without shared words."""
 
 Meaning = Callable[[Sequence[str]], np.ndarray]
 """Similarity in meaning of each sentence to the question (cosine of the embeddings)."""
-
-
-def answer_type(question: str) -> str:
-    """The kind of answer a question expects (one of ``ANSWER_TYPES``)."""
-    for kind, pattern in _TYPE_PATTERNS:
-        if pattern.search(question):
-            return kind
-    return "statement"
 
 
 def holds(kind: str, sentence: str) -> bool:
@@ -95,6 +66,8 @@ def holds(kind: str, sentence: str) -> bool:
         return bool(_NAME_RE.search(sentence))
     if kind == "list":
         return bool(_LIST_LINE_RE.match(sentence)) or sentence.rstrip().endswith(":")
+    if kind == "decision":
+        return bool(_DECIDED_RE.search(sentence))
     return False
 
 
@@ -152,6 +125,8 @@ class SentencePicker:
         words_at = {(rank, pos): set(self.tokens(sentence)) for rank, pos, sentence in placed}
         found: list[Candidate] = []
         for n, (rank, pos, sentence) in enumerate(placed):
+            if _ATTACHMENT_RE.match(sentence):
+                continue  # "./. Bilag 2: Høringssvar": names a document, answers nothing
             head = heads[(rank, pos)]
             # a list entry is about what its introductions say ("Biodiversitet:" / "- name")
             words = set(words_at[(rank, pos)])
@@ -162,11 +137,12 @@ class SentencePicker:
             terms = frozenset(t for t in weights if t in words)
             overlap = sum(weights[t] for t in terms) / total
             near = float(close[n]) if close is not None else 0.0
-            related = overlap > 0 or near >= MEANING_TYPE_FLOOR
-            bonus = TYPE_BONUS if related and holds(kind, sentence) else 0.0
+            related = overlap > 0 or near >= TUNING.answer.meaning_type_floor
+            bonus = TUNING.answer.type_bonus if related and holds(kind, sentence) else 0.0
             if related and any(_squash(sentence) in f for f in favour):
-                bonus += FAVOURED_BONUS
-            base = MEANING_WEIGHT * near + bonus - RANK_PENALTY * (rank - 1) - 0.005 * pos
+                bonus += TUNING.answer.favoured_bonus
+            tune = TUNING.answer
+            base = tune.meaning_weight * near + bonus - tune.rank_penalty * (rank - 1) - 0.005 * pos
             found.append(Candidate(rank, pos, sentence, overlap + base, head, terms, base))
         return found
 
@@ -205,7 +181,7 @@ class SentencePicker:
             # a sentence with question words not yet answered (another part of the
             # question) earns its place more easily than one that repeats the same words
             fresh = any(t not in covered for t in rest[top].terms)
-            ratio = FRESH_KEEP_RATIO if fresh else KEEP_RATIO
+            ratio = TUNING.answer.fresh_keep_ratio if fresh else TUNING.answer.keep_ratio
             if gains[top] < ratio * best.score or gains[top] <= 0:
                 break
             chosen.append(rest[top])
@@ -216,8 +192,6 @@ class SentencePicker:
 
 
 _INTRODUCES_RE = re.compile(r":\s*$|\b(?:følgende|the following)\b", re.I)
-MAX_LIST_ENTRY = 80
-"""A line after a list's introduction is an entry when it is this short or marked."""
 
 
 def introduces_list(sentence: str) -> bool:
@@ -233,7 +207,7 @@ def list_heads(sentences: Sequence[str]) -> list[int | None]:
 
     After an introduction the first line always belongs to it (a colon promises one); the
     following lines do while they look alike - all marked ('- x', '2) x') or all short bare
-    lines - up to ``MAX_LIST_LINES``.  The next introduction starts a new list."""
+    lines - up to ``TUNING.answer.max_list_lines``.  The next introduction starts a new list."""
     heads: list[int | None] = [None] * len(sentences)
     head: int | None = None
     marked: bool | None = None
@@ -250,12 +224,12 @@ def list_heads(sentences: Sequence[str]) -> list[int | None]:
         if head is None:
             continue
         is_marked = bool(_LIST_LINE_RE.match(sentence))
-        bare = len(sentence) <= MAX_LIST_ENTRY and ". " not in sentence
+        bare = len(sentence) <= TUNING.answer.max_list_entry and ". " not in sentence
         promised = count == 0 and sentences[head].rstrip().endswith(":")
         alike = marked is None or is_marked == marked
         # '1. ... om;' then '- a', '- b', then '2. ...': the next point, not an entry
         sibling = is_marked and _marker(sentence) == _marker(sentences[head])
-        if sibling or count >= MAX_LIST_LINES or not (
+        if sibling or count >= TUNING.answer.max_list_lines or not (
             promised or (alike and (is_marked or bare))
         ):
             head = None
@@ -318,7 +292,7 @@ def _gain(c: Candidate, weights: dict[str, float], covered: set[str], total: flo
     """A candidate's score once the question words in ``covered`` count only in part."""
     fresh = sum(weights[t] for t in c.terms if t not in covered) / total
     shared = sum(weights[t] for t in c.terms if t in covered) / total
-    return c.base + fresh + COVERED_SHARE * shared
+    return c.base + fresh + TUNING.answer.covered_share * shared
 
 
 def _spread(similarity: np.ndarray) -> np.ndarray:
@@ -328,10 +302,6 @@ def _spread(similarity: np.ndarray) -> np.ndarray:
     if high - low < 1e-6:
         return np.zeros_like(similarity)
     return (similarity - low) / (high - low)
-
-
-def _squash(text: str) -> str:
-    return re.sub(r"\W+", "", text.lower())
 
 
 def cite(picked: Sequence[Candidate], rank_of: Callable[[Candidate], int] | None = None) -> str:

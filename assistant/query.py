@@ -10,18 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ingest.danish import MONTH_NAMES as MONTHS
+from ingest.danish import find_dates
+
 from .bodies import BodyIndex, BodyMention
 from .glossary import translate_terms
-
-MONTHS = {
-    # Danish
-    "januar": 1, "februar": 2, "marts": 3, "april": 4, "maj": 5, "juni": 6, "juli": 7,
-    "august": 8, "september": 9, "oktober": 10, "november": 11, "december": 12,
-    # English (where different)
-    "january": 1, "february": 2, "march": 3, "may": 5, "june": 6, "july": 7,
-    "october": 10,
-}
-_MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 
 DA_MARKERS = {
     "og", "i", "på", "af", "til", "om", "hvad", "hvem", "hvor", "hvornår", "hvordan",
@@ -54,6 +47,33 @@ DOC_TYPE_PATTERNS = {
     "referat": r"\breferat\w*|\bminutes\b",
     "dagsorden": r"\bdagsorden\w*|\bagenda\w*",
 }
+
+
+ANSWER_TYPES = ("number", "date", "person", "list", "statement", "decision")
+""""decision" is never read off a question's wording: the answer composer asks for it when
+a question about what was decided needs sentences that report a decision."""
+
+_TYPE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("number", re.compile(
+        r"\b(hvor (?:mange|meget|stor|store)|hvilket beløb|hvad koster|how (?:many|much)"
+        r"|what (?:amount|share|percentage)|hvor høj|antal(?:let)?\b|beløb)", re.I)),
+    ("date", re.compile(r"\b(hvornår|hvilken dato|when|what date|by what date|deadline)\b",
+                        re.I)),
+    ("person", re.compile(r"\b(hvem|who|whom)\b", re.I)),
+    ("list", re.compile(r"\b(hvilke|which|list|name the|what are the)\b", re.I)),
+)  # fmt: skip
+
+
+def answer_type(question: str) -> str:
+    """The kind of answer a question expects (one of ``ANSWER_TYPES``)."""
+    for kind, pattern in _TYPE_PATTERNS:
+        if pattern.search(question):
+            return kind
+    return "statement"
+
+
+PERIOD_RE = re.compile(r"(?<![\d-])((?:19|20)\d{2}\s*[-–/]\s*(?:(?:19|20)\d{2}|\d{2}))(?![\d-])")
+"""A period ('Budget 2021-24', '2022-2026')."""
 
 
 @dataclass(frozen=True)
@@ -94,6 +114,14 @@ class QueryAnalysis:
     timeline: bool = False
     numbers: tuple[str, ...] = field(default=())
     lexical_text: str = ""
+    kind: str = "statement"
+    """The kind of answer expected (one of ``ANSWER_TYPES``)."""
+    periods: tuple[str, ...] = ()
+    """Periods it asks about ('Budget 2021-24'): the best evidence must state them."""
+    own_words: str = ""
+    """The words the archive must hold for the question to be about it: all of a Danish
+    question's; of an English one only those written as the documents write them (Danish
+    letters, digits) - never a translation, and no English name of a Danish thing."""
 
     @property
     def wants_decision(self) -> bool:
@@ -133,27 +161,11 @@ def detect_intent(text: str) -> str:
 
 def extract_dates(text: str) -> tuple[DateConstraint, ...]:
     """Dates the question names: '21. juni 2023', 'June 2023', '21 June 2023', '2023',
-    '21-06-2023', 'June 21, 2023'.  Year ranges like '2022-2026' are not constraints."""
-    low = text.lower()
-    found: list[DateConstraint] = []
-    spans: list[tuple[int, int]] = []
-
-    def add(m: re.Match[str], c: DateConstraint) -> None:
-        if not any(a <= m.start() < b for a, b in spans):
-            found.append(c)
-            spans.append(m.span())
-
-    for m in re.finditer(r"\b(\d{1,2})[-./](\d{1,2})[-./](\d{4})\b", low):
-        add(m, DateConstraint(int(m[3]), int(m[2]), int(m[1])))
-    for m in re.finditer(rf"\b(\d{{1,2}})\.?\s+({_MONTH_RE})\s+(\d{{4}})\b", low):
-        add(m, DateConstraint(int(m[3]), MONTHS[m[2]], int(m[1])))
-    for m in re.finditer(rf"\b({_MONTH_RE})\s+(\d{{1,2}}),?\s+(\d{{4}})\b", low):
-        add(m, DateConstraint(int(m[3]), MONTHS[m[1]], int(m[2])))
-    for m in re.finditer(rf"\b({_MONTH_RE})\s+(\d{{4}})\b", low):
-        add(m, DateConstraint(int(m[2]), MONTHS[m[1]]))
-    for m in re.finditer(r"(?<![\d-])((?:19|20)\d{2})(?![\d-])", low):
-        add(m, DateConstraint(int(m[1])))
-    return tuple(found)
+    '21-06-2023', 'June 21, 2023', '2023-06-21'.  Year ranges like '2022-2026' are not
+    constraints, nor is a day and month without a year."""
+    return tuple(
+        DateConstraint(d.year, d.month, d.day) for d in find_dates(text) if d.year is not None
+    )
 
 
 def names_in(text: str) -> list[str]:
@@ -188,6 +200,11 @@ def analyze(text: str, body_index: BodyIndex | None = None) -> QueryAnalysis:
         language=language,
         lexical_text=text if language == "da" else " ".join(names_in(text) + translate_terms(text)),
         intent=detect_intent(text),
+        kind=answer_type(text),
+        periods=tuple(PERIOD_RE.findall(text)),
+        own_words=text if language == "da" else " ".join(
+            w for w in names_in(text) if re.search(r"[æøåÆØÅ0-9]", w)
+        ),
         bodies=mention.held,
         unknown_bodies=mention.unknown,
         dates=extract_dates(text),

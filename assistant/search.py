@@ -20,7 +20,7 @@ import numpy as np
 from ingest.models import ROLES, AgendaItem, Meeting
 from ingest.sections import section_role
 from ingest.serialize import meeting_from_dict
-from vectorstore.store import VectorStore
+from vectorstore import Store
 
 from . import retriever_cache
 from .access import PUBLIC, Viewer, is_closed_content
@@ -28,27 +28,9 @@ from .bodies import BodyIndex
 from .cases import case_index
 from .lexical import LexicalIndex
 from .query import DateConstraint, QueryAnalysis, analyze
+from .tuning import TUNING
 
 log = logging.getLogger(__name__)
-
-DENSE_CANDIDATES = 200
-# BM25 contributes by language: Danish questions share words with the documents,
-# English ones mostly do not (measured on the dev set, see docs/BENCHMARKS.md).
-LEXICAL_WEIGHT = {"da": 0.06, "en": 0.02}
-BODY_MATCH_BONUS = 0.012
-BODY_MISMATCH_PENALTY = 0.03
-DATE_MATCH_BONUS = 0.025
-DATE_MISMATCH_PENALTY = 0.02
-DECISION_SECTION_BONUS = 0.01
-MINUTES_BONUS_FOR_DECISIONS = 0.008
-SECOND_PASSAGE_WEIGHT = 0.15
-TITLE_YEAR_BONUS = 0.01
-"""Added to an item whose title carries a year the question names; taken off one whose
-title carries only other years."""
-# At most this many items of one meeting before items of other meetings get their turn
-# (one long meeting must not crowd out the others; a timeline needs every meeting).
-# Not applied when the question names one meeting by its date.
-MAX_ITEMS_PER_MEETING = 2
 
 
 def parse_date(value: str | None) -> str | None:
@@ -157,18 +139,10 @@ class ItemHit:
         return self.item.proposal
 
 
-LEXICAL_CANDIDATES = 1000
-"""BM25 candidates grouped per question beside the dense ones (issue: archive scale)."""
-EXACT_SEARCH_MAX = 50_000
-"""Up to this many chunks an unfiltered dense search is exact, in memory (measured faster
-than Chroma's HNSW query there, and exact); a filtered one always is (docs/BENCHMARKS.md,
-"Scale")."""
-
-
 class Retriever:
     """Loads the index once; ``search`` answers in milliseconds after that."""
 
-    def __init__(self, store: VectorStore, embedder: Any) -> None:
+    def __init__(self, store: Store, embedder: Any) -> None:
         self.store = store
         self.embedder = embedder
         self.refresh()
@@ -245,10 +219,11 @@ class Retriever:
         where = filters.where()
         n = len(self.chunk_ids)
         mask = None if where is None else where_mask(where, self._column, n)
-        if (where is None and n > EXACT_SEARCH_MAX) or (where is not None and mask is None):
+        exact_max = TUNING.ranking.exact_search_max
+        if (where is None and n > exact_max) or (where is not None and mask is None):
             return {
                 h.chunk_id: h.similarity
-                for h in self.store.query(vector, DENSE_CANDIDATES, where,
+                for h in self.store.query(vector, TUNING.ranking.dense_candidates, where,
                                           with_payload=False, total=self.store_count)
                 if h.chunk_id in self.chunk_meta
             }
@@ -260,8 +235,9 @@ class Retriever:
         else:
             rows = np.flatnonzero(mask)
             sims = self.vectors[rows] @ q
-        if sims.size > DENSE_CANDIDATES:
-            best = np.argpartition(-sims, DENSE_CANDIDATES - 1)[:DENSE_CANDIDATES]
+        wanted = TUNING.ranking.dense_candidates
+        if sims.size > wanted:
+            best = np.argpartition(-sims, wanted - 1)[:wanted]
         else:
             best = np.arange(sims.size)
         # a zero row is a chunk whose vector the store lost: no vector query returns it
@@ -311,11 +287,13 @@ class Retriever:
             # only the best lexical candidates are grouped: at archive scale most chunks
             # share some word with a question, and scoring them all costs a second
             top = np.flatnonzero(lex_raw > 0)
-            if top.size > LEXICAL_CANDIDATES:
-                top = top[np.argpartition(-lex_raw[top], LEXICAL_CANDIDATES)[:LEXICAL_CANDIDATES]]
+            most = TUNING.ranking.lexical_candidates
+            if top.size > most:
+                top = top[np.argpartition(-lex_raw[top], most)[:most]]
             lexical = {self.chunk_ids[i]: float(lex_raw[i]) / lex_max for i in top}
         floor = min(dense.values()) if dense else 0.0
-        weight = LEXICAL_WEIGHT.get(query.language, 0.03)
+        tune = TUNING.ranking
+        weight = tune.lexical_weight.get(query.language, tune.lexical_weight_other)
         candidates = set(dense) | {c for c in lexical if filters.accepts(self.chunk_meta[c])}
         passages: list[tuple[str, Passage]] = []
         for cid in candidates:
@@ -332,7 +310,7 @@ class Retriever:
         named = {(d.year, d.month) for d in query.dates if d.month is not None}
         if len(named) == 1 and not query.timeline:
             return viewer.hits(hits[:limit])  # the question names one meeting: no cap
-        return viewer.hits(cap_per_meeting(hits, MAX_ITEMS_PER_MEETING)[:limit])
+        return viewer.hits(cap_per_meeting(hits, TUNING.ranking.max_items_per_meeting)[:limit])
 
     def closed_rows(self) -> np.ndarray:
         """Rows (in ``chunk_ids`` order) of closed items' content chunks, which only the
@@ -348,9 +326,10 @@ class Retriever:
     def _section_bonus(self, query: QueryAnalysis, meta: dict[str, Any]) -> float:
         if not query.wants_decision:
             return 0.0
-        bonus = MINUTES_BONUS_FOR_DECISIONS if meta.get("doc_type") == "referat" else 0.0
+        tune = TUNING.ranking
+        bonus = tune.minutes_bonus_for_decisions if meta.get("doc_type") == "referat" else 0.0
         if meta.get("section_role") == "decision":
-            bonus += DECISION_SECTION_BONUS
+            bonus += tune.decision_section_bonus
         return bonus
 
     def _group(
@@ -369,7 +348,8 @@ class Retriever:
             group.sort(key=lambda p: p.score, reverse=True)
             score = group[0].score
             if len(group) > 1:
-                score += SECOND_PASSAGE_WEIGHT * max(0.0, group[1].score - group[0].score + 0.05)
+                gain = max(0.0, group[1].score - group[0].score + 0.05)
+                score += TUNING.ranking.second_passage_weight * gain
             score += self._meeting_bonus(query, meeting) + _title_year_bonus(query, item)
             hits.append(ItemHit(meeting, item, group, score, group[0].dense))
         return hits
@@ -378,7 +358,9 @@ class Retriever:
     def _meeting_bonus(query: QueryAnalysis, meeting: Meeting) -> float:
         bonus = 0.0
         if query.bodies:
-            bonus += BODY_MATCH_BONUS if meeting.body in query.bodies else -BODY_MISMATCH_PENALTY
+            tune = TUNING.ranking
+            bonus += (tune.body_match_bonus if meeting.body in query.bodies
+                      else -tune.body_mismatch_penalty)
         # A bare year ("i 2022") usually names the period a fact is about, not the meeting;
         # a month or a day names the meeting.
         dates = [d for d in query.dates if d.month is not None]
@@ -387,9 +369,9 @@ class Retriever:
             if held and (
                 any(d.matches(held) for d in dates) or _in_named_period(dates, query, held)
             ):
-                bonus += DATE_MATCH_BONUS
+                bonus += TUNING.ranking.date_match_bonus
             else:
-                bonus -= DATE_MISMATCH_PENALTY
+                bonus -= TUNING.ranking.date_mismatch_penalty
         if query.doc_type and query.doc_type == meeting.doc_type:
             bonus += 0.005
         return bonus
@@ -409,7 +391,7 @@ def _title_year_bonus(query: QueryAnalysis, item: AgendaItem) -> float:
     titled = {int(y) for y in _YEAR_RE.findall(item.title)}
     if not titled:
         return 0.0
-    return TITLE_YEAR_BONUS if titled & asked else -TITLE_YEAR_BONUS
+    return TUNING.ranking.title_year_bonus if titled & asked else -TUNING.ranking.title_year_bonus
 
 
 Column = tuple[np.ndarray, np.ndarray]

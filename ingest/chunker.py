@@ -132,12 +132,17 @@ class Chunker:
         exact = source_text is not None and source_text[section.start : section.end] == (
             section.text
         )
-        cursor = 0
+        cursor = reach = 0
         for c_index, piece in enumerate(pieces):
-            found = section.text.find(piece, cursor)
+            # each piece adds text after the one before (overlap only repeats its tail), so
+            # it ends beyond ``reach``: in repetitive text ("a a a ...", table rows) the
+            # earliest match after the previous start would be an earlier copy
+            found = section.text.find(piece, max(cursor, reach - len(piece) + 1))
+            if found < 0:
+                found = section.text.find(piece, cursor)
             if exact and found >= 0:
                 start, end = section.start + found, section.start + found + len(piece)
-                cursor = found + 1
+                cursor, reach = found + 1, max(reach, found + len(piece))
             else:
                 start, end = section.start, section.end
             yield Chunk(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from assistant.answer import Assistant
 from assistant.cli import main
 from assistant.evaluate import load_questions, run_eval
 from assistant.search import Filters, Retriever
+from assistant.tuning import TUNING
 
 pytestmark = pytest.mark.slow
 
@@ -122,7 +124,8 @@ def test_dev_set_targets_and_hybrid_never_worse_than_dense(assistant: Assistant,
     questions = load_questions(DEV)
     hybrid, _ = run_eval(questions, lambda q: assistant.ask(q, k=10).as_dict(),
                          tmp_path / "dump.jsonl")
-    monkeypatch.setattr(search, "LEXICAL_WEIGHT", {"da": 0.0, "en": 0.0})
+    ranking = replace(TUNING.ranking, lexical_weight={"da": 0.0, "en": 0.0})
+    monkeypatch.setattr(search, "TUNING", replace(TUNING, ranking=ranking))
     dense, _ = run_eval(questions, lambda q: assistant.ask(q, k=10).as_dict())
     for lang in ("da", "en"):
         for metric in ("hit1", "mrr", "hit5"):
@@ -157,3 +160,29 @@ def test_role_question_answers_with_the_sentence_that_states_it(assistant: Assis
         assert not answer.no_answer and len(answer.results) == k
         assert "Jesper Kaas Schmidt" in answer.answer and answer.answer.endswith("[1]")
         assert "formand for kommunaldirektørnetværket" in answer.results[0]["text"]
+
+
+def test_when_question_about_a_decision_gets_the_date_not_the_decision_line(
+    assistant: Assistant,
+) -> None:
+    # "when will X decide" asks for a date; the definite form "rutenettet" (the text says
+    # "rutenet") is no reason to refuse
+    answer = assistant.ask(
+        "Hvornår træffer regionsrådet den endelige beslutning om nedskæringerne i rutenettet?"
+    )
+    assert not answer.no_answer
+    assert "21. december 2022" in answer.answer
+    assert not answer.answer.startswith("Beslutning")
+
+
+def test_fact_answer_adds_the_quoted_items_decision(assistant: Assistant) -> None:
+    answer = assistant.ask("Hvor stor en samlet besparelse går man efter på det regionale rutenet?")
+    first, _, rest = answer.answer.partition("[1]")
+    assert "40 mio. kr." in first, "the figure comes first"
+    assert "Beslutning: Der blev givet en status på omfanget af besparelser." in rest
+
+
+def test_no_decision_recorded_shows_the_decisions_the_item_reports(assistant: Assistant) -> None:
+    answer = assistant.ask("What has KL decided about the future structure of the KKRs?")
+    assert answer.answer.startswith("No decision is recorded")
+    assert "besluttet at de nuværende 5 KKR opretholdes" in answer.answer

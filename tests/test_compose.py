@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.compose import SentencePicker, answer_type, cite, holds
+from assistant.compose import SentencePicker, cite, holds
 from assistant.lexical import Analyzer
+from assistant.query import answer_type
 from ingest.danish import split_sentences
 
 
@@ -213,3 +214,24 @@ def test_meaning_finds_the_sentence_an_english_question_asks_for() -> None:
 def test_a_sentence_opening_with_a_full_name_holds_a_person() -> None:
     assert holds("person", "Lasse Jensby orienterede om sundhedsområdet.")
     assert not holds("person", "Orienteringen blev taget til efterretning.")
+
+
+def test_attachment_lines_are_never_quoted() -> None:
+    picker = SentencePicker(Analyzer().tokens, lambda t: 1.0)
+    text = (
+        "./. Høringssvar til visions- og udviklingsplan for socialområdet\n\n"
+        "Bilag 2: Høringssvar om socialområdet\n\n"
+        "KKR godkender høringssvaret om visions- og udviklingsplanen for socialområdet."
+    )
+    question = "Hvad med høringssvaret om visions- og udviklingsplan for socialområdet?"
+    weights = picker.weights(Analyzer().tokens(question))
+    picked = picker.pick(weights, answer_type(question), [(1, text)], limit=3)
+    assert [c.text for c in picked] == [
+        "KKR godkender høringssvaret om visions- og udviklingsplanen for socialområdet."
+    ]
+
+
+def test_a_reported_decision_holds_the_decision_kind() -> None:
+    assert holds("decision", "Her blev det besluttet at ændre vedtægterne.")
+    assert holds("decision", "The board approved the plan.")
+    assert not holds("decision", "Sagen drøftes på næste møde.")

@@ -25,6 +25,21 @@ def test_identity_without_loading_and_query_path_matches_passage_model(real_embe
     assert lazy.embed_query("Who chairs KD-Net?")[0] != 42.0
 
 
+def test_answer_sentences_use_the_engine_and_match_the_passage_model(real_embedder):
+    lazy = LazyEmbedder()
+    sentences = [
+        "Byrådet godkendte den 23. april 2025 anlægsbevillingen til en ny kunstgræsbane.",
+        "Udvalget ser frem til, at anlægget bliver opført i starten af 2026.",
+        "KKR Midtjylland godkender vedlagte høringssvar.",
+    ]
+    fast = lazy.embed_sentences(sentences)
+    reference = real_embedder.embed_passages(sentences)
+    assert fast.shape == (3, lazy.dimension) and fast.dtype == np.float32
+    assert np.min(np.sum(fast * reference, axis=1)) >= 0.999
+    assert lazy.embed_sentences([]).shape == (0, lazy.dimension)
+    assert not lazy.loaded, "answer sentences never load sentence-transformers"
+
+
 def test_unchanged_reingest_never_loads_the_model(real_services, tmp_path, services_factory):
     from assistant.settings import SAMPLE_CORPUS
 

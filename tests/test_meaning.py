@@ -5,7 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.meaning import MAX_SENTENCES, SentenceVectors
+from assistant.meaning import SentenceVectors
+from assistant.tuning import TUNING
+
+MAX_SENTENCES = TUNING.answer.meaning_sentences
 
 
 def test_each_sentence_is_embedded_once_and_scores_follow_the_vectors(hash_embedder) -> None:

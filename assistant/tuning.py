@@ -1,0 +1,124 @@
+"""Every ranking, refusal and answer-composition constant, in one place.
+
+The figures were set on the tuning questions (``../shared/eval/dev.jsonl`` over the samples,
+``eval/greve_tune.jsonl`` over a mixed archive) and checked on questions never tuned on
+(``eval/greve_heldout.jsonl`` over the mixed and the whole Greve archive); the measurements
+behind each are in docs/BENCHMARKS.md ("Answers ..." sections).  Nothing here names a body,
+a meeting or a topic: these are weights of kinds of evidence.
+
+Code reads them through :data:`TUNING`; an experiment (or a test) swaps in another
+``Tuning`` with :func:`dataclasses.replace`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """How chunks and items are scored (:mod:`assistant.search`)."""
+
+    dense_candidates: int = 200
+    """Chunks asked of the dense index per question."""
+    lexical_candidates: int = 1000
+    """BM25 candidates grouped per question beside the dense ones (bounded work at scale)."""
+    exact_search_max: int = 50_000
+    """Up to this many chunks an unfiltered dense search is exact, in memory (faster than
+    Chroma's HNSW query there, and exact); a filtered one always is ("Scale")."""
+    lexical_weight: dict[str, float] = field(default_factory=lambda: {"da": 0.06, "en": 0.02})
+    """BM25's share by question language: Danish questions share words with the documents,
+    English ones mostly do not."""
+    lexical_weight_other: float = 0.03
+    body_match_bonus: float = 0.012
+    body_mismatch_penalty: float = 0.03
+    date_match_bonus: float = 0.025
+    date_mismatch_penalty: float = 0.02
+    decision_section_bonus: float = 0.01
+    minutes_bonus_for_decisions: float = 0.008
+    second_passage_weight: float = 0.15
+    title_year_bonus: float = 0.01
+    """Added to an item whose title carries a year the question names; taken off one whose
+    title carries only other years."""
+    max_items_per_meeting: int = 2
+    """Items of one meeting before items of other meetings get their turn (one long meeting
+    must not crowd out the others); not applied when the question names the meeting."""
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """When the archive cannot answer (:mod:`assistant.noanswer`, :mod:`assistant.bodies`)."""
+
+    missing_term_dense_floor: float = 0.88
+    """A Danish question whose content words are missing from the archive is accepted only
+    when the dense match is at least this strong."""
+    same_body: float = 0.845
+    """Cosine (query vs passage) at or above which an English body name and a held body's
+    Danish name are the same body."""
+    other_body: float = 0.835
+    """Below this the English body name is a body the archive lacks; between the two the
+    name is left alone."""
+    max_listed: int = 12
+    """Bodies named in a refusal that says a named body is not in the archive."""
+    nearest_meetings: int = 5
+    """Held meetings named when a question names a meeting date the archive lacks."""
+    role_evidence_depth: int = 10
+    """Results a who-holds-this-role question searches for the sentence that states it."""
+
+
+@dataclass(frozen=True)
+class Composition:
+    """How the answer line is chosen (:mod:`assistant.compose`, :mod:`assistant.answer`)."""
+
+    type_bonus: float = 0.35
+    """Added to a sentence that holds the kind of answer the question expects (0..1 scale)."""
+    rank_penalty: float = 0.12
+    """Taken off per result rank below the first: lower results must be clearly better."""
+    keep_ratio: float = 0.5
+    """Further sentences are kept when they score at least this share of the best one."""
+    fresh_keep_ratio: float = 0.4
+    """The same for a sentence holding question words no chosen sentence holds."""
+    covered_share: float = 0.5
+    """Weight of question words an already chosen sentence holds, for the next choice."""
+    favoured_bonus: float = 0.15
+    """Added to a related sentence of a recorded decision: minutes say there what was done."""
+    meaning_weight: float = 0.6
+    """Weight of a sentence's closeness in meaning to the question (0..1 within candidates)."""
+    meaning_type_floor: float = 0.6
+    """A sentence this close in meaning (0..1) earns the answer-type bonus without shared
+    words."""
+    max_list_lines: int = 8
+    """Entries a list brings along at most."""
+    max_list_entry: int = 80
+    """A line after a list's introduction is an entry when it is this short or marked."""
+    answer_sentences: int = 4
+    """Sentences in an answer line that is not a decision (with the list lines they bring)."""
+    decision_sentences: int = 3
+    """Sentences of a decision (or recommendation) quoted in the answer line."""
+    decision_note_sentences: int = 2
+    """Sentences of the quoted item's decision added after the facts when they lack it."""
+    terse_decision: int = 60
+    """A decision shorter than this (characters) gets two supporting sentences, not one."""
+    passages_per_item: int = 3
+    """An item's result text: its best passages, up to this many, in rank order."""
+    same_case_depth: int = 5
+    """Results searched for other treatments of the top result's case."""
+    timeline_limit: int = 25
+    """Results a timeline question searches."""
+    timeline_lines: int = 6
+    timeline_relative_floor: float = 0.06
+    """A timeline keeps the items scoring within this of the best."""
+    meaning_sentences: int = 24
+    """Sentences embedded per English question at most (the best result's first)."""
+    meaning_chars: int = 300
+    """A sentence is judged by its first characters (long ones cost time, add little)."""
+
+
+@dataclass(frozen=True)
+class Tuning:
+    ranking: Ranking = field(default_factory=Ranking)
+    refusal: Refusal = field(default_factory=Refusal)
+    answer: Composition = field(default_factory=Composition)
+
+
+TUNING = Tuning()
