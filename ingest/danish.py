@@ -60,10 +60,11 @@ def split_sentences(text: str) -> list[str]:
 
 
 def _blocks(text: str) -> list[str]:
-    """Paragraphs and list lines, each flattened to one line."""
+    """Paragraphs, list lines and headings, each flattened to one line."""
     blocks: list[str] = []
     current: list[str] = []
-    for line in text.split("\n"):
+    lines = text.split("\n")
+    for n, line in enumerate(lines):
         if not line.strip():
             if current:
                 blocks.append(" ".join(current))
@@ -73,9 +74,32 @@ def _blocks(text: str) -> list[str]:
             blocks.append(" ".join(current))
             current = []
         current.append(line.strip())
+        following = lines[n + 1].strip() if n + 1 < len(lines) else ""
+        if len(current) == 1 and _is_heading(line.strip(), following):
+            blocks.append(current.pop())
     if current:
         blocks.append(" ".join(current))
     return [squash(b) for b in blocks]
+
+
+_HEADING_WORDS = 8
+"""A heading line has at most this many words."""
+_HEADING_CHARS = 60
+"""... and at most this many characters (a wrapped line of running text is longer)."""
+
+
+def _is_heading(line: str, following: str) -> bool:
+    """'Fremtidig KKR struktur' on a line of its own above 'I forbindelse med ...': a short
+    capitalised line without punctuation at its end, opening a paragraph and followed by a
+    capitalised line, is a heading - not the start of the sentence below it."""
+    return (
+        bool(following)
+        and len(line) <= _HEADING_CHARS
+        and len(line.split()) <= _HEADING_WORDS
+        and line[:1].isupper()
+        and following[:1].isupper()
+        and line[-1:].isalnum()
+    )
 
 
 def _split_block(block: str) -> list[str]:

@@ -284,3 +284,15 @@ def test_each_thread_has_its_own_stemmer_with_the_same_stems() -> None:
     assert all(r == here for r in results)
     assert id(danish_stemmer()) not in stemmers  # main's stemmer lives on: ids not reused
     assert danish_stemmer() is danish_stemmer()
+
+
+def test_a_heading_line_is_not_glued_to_the_sentence_below() -> None:
+    text = "Fremtidig KKR struktur\nI forbindelse med KL's topmøde blev der afholdt et møde."
+    assert split_sentences(text) == [
+        "Fremtidig KKR struktur",
+        "I forbindelse med KL's topmøde blev der afholdt et møde.",
+    ]
+    # a wrapped line of running text is longer, or ends in a word that continues below
+    wrapped = ("Udvalget godkendte på mødet den 3. maj budgettet for det kommende år og bad\n"
+               "Administrationen om en plan.")
+    assert len(split_sentences(wrapped)) == 1
