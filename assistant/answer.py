@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any, Protocol
 
-from ingest.chunker import DOC_TYPE_LABEL, UNKNOWN_BODY, citation_line, format_date, item_label
+from ingest.chunker import DOC_TYPE_LABEL, UNKNOWN_BODY, format_date, item_label
 from ingest.danish import split_sentences
 from ingest.danish import text_key as _squash_text
 
@@ -22,11 +22,11 @@ from .access import PUBLIC, Viewer, withheld
 from .cases import Treatment, case_key
 from .compose import Candidate, Meaning, SentencePicker, cite
 from .lexical import Analyzer
-from .links import item_url
 from .meaning import SentenceVectors
 from .messages import section
 from .noanswer import assess_answerable, role_evidence
 from .query import QueryAnalysis, analyze, detect_language
+from .records import Hit
 from .search import Filters, ItemHit, Retriever
 from .tuning import TUNING
 
@@ -69,6 +69,8 @@ class Answer:
     seconds: float = 0.0
     writer: str = "extractive"
     dropped: list[dict[str, str]] = field(default_factory=list)
+    hits: tuple[Hit, ...] = ()
+    """The results as records (``results`` is their JSON shape, made once from them)."""
 
     def as_dict(self) -> dict[str, Any]:
         """The `meetings ask --json` contract."""
@@ -85,30 +87,8 @@ class Answer:
 
 
 def result_dict(rank: int, hit: ItemHit) -> dict[str, Any]:
-    m, it = hit.meeting, hit.item
-    passages = hit.passages[:TUNING.answer.passages_per_item]
-    return {
-        "rank": rank,
-        "score": round(hit.score, 4),
-        "meeting": {
-            "meeting_id": m.meeting_id,
-            "body": m.body,
-            "date": m.date,
-            "doc_type": m.doc_type,
-            "location": m.location,
-        },
-        "item": {
-            "number": it.number, "title": it.title, "case_number": it.case_number,
-            "closed": it.closed,
-        },
-        "section": hit.best.section,
-        "text": "\n\n".join(p.text for p in passages),
-        "decision": hit.decision,
-        "proposal": hit.proposal,
-        "url": item_url(m.meeting_id, it.number, hit.best.chunk_id),
-        "citation": citation_line(m, it, hit.best.section),
-        "chunk_id": hit.best.chunk_id,
-    }
+    """The JSON shape of one search hit (:meth:`Hit.as_dict` of :meth:`Hit.of`)."""
+    return Hit.of(rank, hit).as_dict()
 
 
 class Assistant:
@@ -160,7 +140,8 @@ class Assistant:
         else:
             hits = hits[:k]
         verdict = assess_answerable(query, hits, self.retriever, evidence, viewer)
-        results = [result_dict(i, h) for i, h in enumerate(hits, 1)]
+        records = tuple(Hit.of(i, h) for i, h in enumerate(hits, 1))
+        results = [r.as_dict() for r in records]
         if not hits:
             text = TEXTS[lang]["nothing"]
         elif not verdict.answerable:
@@ -181,6 +162,7 @@ class Assistant:
             seconds=time.perf_counter() - started,
             writer=written.writer,
             dropped=written.dropped,
+            hits=records,
         )
 
     def case(self, number: str, viewer: Viewer = PUBLIC) -> list[Treatment]:

@@ -1,9 +1,10 @@
 """Pinned passages -> a briefing (Markdown or DOCX) where every line carries its citation.
 
-Staff pin search results (the dicts of :func:`assistant.answer.result_dict`) and export
-them as a briefing.  Each pinned passage is followed by its full citation and an absolute
-link to the source item; the decision is labelled, and a pin from an agenda (dagsorden)
-says explicitly that no decision is recorded and shows the recommendation (Indstilling).
+Staff pin search results (:class:`assistant.records.Hit`, or their dicts as the UI keeps
+them, converted once on entry) and export them as a briefing.  Each pinned passage is
+followed by its full citation and an absolute link to the source item; the decision is
+labelled, and a pin from an agenda (dagsorden) says explicitly that no decision is
+recorded and shows the recommendation (Indstilling).
 The briefing ends with a list of the distinct source items.
 
 Document text is never trusted: in Markdown it is escaped so that a passage cannot inject
@@ -15,21 +16,20 @@ from __future__ import annotations
 import datetime
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from ingest.chunker import DOC_TYPE_LABEL, format_date
+from ingest.chunker import format_date, item_label, meeting_label
 from ingest.danish import number_key as _number_key
 from ingest.danish import squash as _squash
-from ingest.models import slugify
 from ingest.sections import section_role
 
 from .access import PUBLIC, Viewer
-from .links import item_url
 from .messages import section
+from .records import Hit
 
 GROUP_BY = ("meeting", "topic")
 
@@ -68,12 +68,13 @@ class BriefingEntry:
 
     @property
     def item_heading(self) -> str:
-        return f"pkt. {self.item_number} {self.item_title}"
+        return item_label(self.item_number, self.item_title)
 
     @property
     def short_cite(self) -> str:
         """'pkt. 3.1, 10.02.2023' - used after decision lines."""
-        return f"pkt. {self.item_number}, {_fmt_date(self.date)}"
+        number = item_label(self.item_number, "").strip()
+        return ", ".join(p for p in (number, _fmt_date(self.date)) if p)
 
     @property
     def passage_is_decision(self) -> bool:
@@ -143,11 +144,11 @@ class Briefing:
 
 def meeting_heading(body: str, date: str, doc_type: str) -> str:
     """'KKR Midtjylland · 10.02.2023 · Referat'."""
-    return " · ".join([body, _fmt_date(date), DOC_TYPE_LABEL.get(doc_type, doc_type.title())])
+    return meeting_label(body, date, doc_type)
 
 
 def build_briefing(
-    pins: Sequence[dict[str, Any]],
+    pins: Sequence[Hit | Mapping[str, Any]],
     title: str | None = None,
     language: str = "da",
     base_url: str = "",
@@ -155,7 +156,8 @@ def build_briefing(
     group_by: str = "meeting",
     viewer: Viewer = PUBLIC,
 ) -> Briefing:
-    """Group pinned result dicts into a :class:`Briefing` (duplicates by chunk_id dropped).
+    """Group pinned results into a :class:`Briefing` (duplicates by chunk_id dropped);
+    a pin is a :class:`Hit` or its dict (ValueError naming the missing field otherwise).
 
     ``group_by="meeting"``: one group per meeting in date order, items in item order.
     ``group_by="topic"``: one group per item title across meetings, ordered by first date.
@@ -170,7 +172,8 @@ def build_briefing(
     entries: list[BriefingEntry] = []
     seen: set[str] = set()
     for pin in pins:
-        entry = _entry(viewer.result(pin, language), base_url)
+        data = pin.as_dict() if isinstance(pin, Hit) else pin
+        entry = _entry(_hit(viewer.result(data, language)), base_url)
         if entry.chunk_id not in seen:
             seen.add(entry.chunk_id)
             entries.append(entry)
@@ -203,37 +206,33 @@ def build_briefing(
     return replace(briefing, title=LABELS[language]["title"].format(date=briefing.date_text))
 
 
-def _entry(pin: dict[str, Any], base_url: str) -> BriefingEntry:
+def _hit(pin: Mapping[str, Any]) -> Hit:
+    """The pin as a record; ValueError saying it is not a search result dict otherwise."""
     try:
-        meeting, item = pin["meeting"], pin["item"]
-        body, date, doc_type = meeting["body"], meeting["date"], meeting["doc_type"]
-        number, item_title = str(item["number"]), item["title"]
-    except (KeyError, TypeError) as exc:
-        raise ValueError(f"pin is not a search result dict (missing {exc})") from exc
-    meeting_id = meeting.get("meeting_id") or f"{slugify(body)}-{date}-{doc_type}"
-    section = pin.get("section") or ""
-    text = pin.get("text") or ""
-    chunk = pin.get("chunk_id") or pin.get("url") or f"{meeting_id}/{number}/{section}/{text}"
-    item_cite = " · ".join([meeting_heading(body, date, doc_type), f"pkt. {number} {item_title}"])
-    citation = pin.get("citation") or (f"{item_cite} · {section}" if section else item_cite)
-    url = pin.get("url") or item_url(meeting_id, number, pin.get("chunk_id"))
+        return Hit.from_dict(pin)
+    except ValueError as exc:
+        raise ValueError(f"pin is {exc}") from None
+
+
+def _entry(hit: Hit, base_url: str) -> BriefingEntry:
+    c = hit.citation
     root = base_url.rstrip("/")
     return BriefingEntry(
-        chunk_id=str(chunk),
-        meeting_id=meeting_id,
-        body=body,
-        date=date,
-        doc_type=doc_type,
-        item_number=number,
-        item_title=item_title,
-        section=section,
-        text=text,
-        decision=pin.get("decision") or None,
-        proposal=pin.get("proposal") or None,
-        citation=citation,
-        link=root + url,
-        item_citation=item_cite,
-        item_link=root + item_url(meeting_id, number),
+        chunk_id=str(c.chunk_id),
+        meeting_id=c.meeting_id,
+        body=c.body or "",
+        date=c.date or "",
+        doc_type=c.doc_type or "",
+        item_number=c.item_number,
+        item_title=c.item_title,
+        section=c.section,
+        text=hit.text,
+        decision=hit.decision,
+        proposal=hit.proposal,
+        citation=c.line(),
+        link=root + c.url(),
+        item_citation=replace(c, section="").line(),
+        item_link=root + c.item_url(),
     )
 
 

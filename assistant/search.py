@@ -103,8 +103,10 @@ class Filters:
         return meta.get("section") == self.section
 
 
-@dataclass
+@dataclass(frozen=True)
 class Passage:
+    """One scored chunk of an item (frozen: a hit's passages are built once, then read)."""
+
     chunk_id: str
     text: str
     section: str

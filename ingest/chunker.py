@@ -61,17 +61,27 @@ def item_label(number: str, title: str, lang: str = "da") -> str:
     return f"{'item' if lang == 'en' else 'pkt.'} {number} {title}"
 
 
-def citation_line(meeting: Meeting, item: AgendaItem, section: str) -> str:
-    """The human citation, e.g. 'KKR Midtjylland · 10.02.2023 · Referat · pkt. 3.1 ... · X'."""
-    parts = [
-        meeting.body or UNKNOWN_BODY,
-        format_date(meeting.date),
-        DOC_TYPE_LABEL[meeting.doc_type],
-        item_label(item.number, item.title),
-    ]
+def meeting_label(body: str | None, date: str | None, doc_type: str | None) -> str:
+    """'KKR Midtjylland · 10.02.2023 · Referat': the meeting part of a citation."""
+    return " · ".join([body or UNKNOWN_BODY, format_date(date), DOC_TYPE_LABEL[doc_type]])
+
+
+def format_citation(
+    body: str | None, date: str | None, doc_type: str | None, number: str, title: str,
+    section: str = "", lang: str = "da",
+) -> str:
+    """The one place a citation line is written (the embedded chunk header, result
+    citations, briefings): meeting, item label and, when given, the section."""
+    parts = [meeting_label(body, date, doc_type), item_label(number, title, lang)]
     if section:
         parts.append(section)
     return " · ".join(parts)
+
+
+def citation_line(meeting: Meeting, item: AgendaItem, section: str) -> str:
+    """The human citation, e.g. 'KKR Midtjylland · 10.02.2023 · Referat · pkt. 3.1 ... · X'."""
+    return format_citation(meeting.body, meeting.date, meeting.doc_type, item.number,
+                           item.title, section)
 
 
 class Chunker:

@@ -189,6 +189,19 @@ class Chunk:
     section_role: str = "other"
     closed: bool = False
 
+    def __post_init__(self) -> None:
+        """A chunk is what a citation quotes and points into: without an id, text or a
+        span inside its document it cannot be stored or cited, so it is refused here."""
+        if not self.chunk_id.strip():
+            raise ValueError(f"Chunk of {self.meeting_id!r}: chunk_id must not be empty")
+        if not self.text.strip():
+            raise ValueError(f"Chunk {self.chunk_id!r}: text must not be empty")
+        if self.start < 0 or self.end < self.start:
+            raise ValueError(
+                f"Chunk {self.chunk_id!r}: bad offsets {self.start}..{self.end} "
+                "(need 0 <= start <= end)"
+            )
+
     def metadata(self) -> dict[str, str | int | float | bool]:
         """Flat, Chroma-safe metadata (no None values)."""
         meta: dict[str, str | int | float | bool] = {

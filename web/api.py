@@ -65,7 +65,7 @@ from assistant.validate import (
     validate_ask,
 )
 from assistant.watch import Watch, WatchError, atom_feed, watch_name
-from ingest.chunker import format_date
+from ingest.chunker import format_date, item_label
 from ingest.models import Meeting
 from ingest.parser import MeetingHints
 from ingest.pipeline import IngestReport
@@ -503,8 +503,8 @@ def _register_sources(app: FastAPI, core: AppCore) -> None:
             viewer=core.viewer(request.headers),
         )
         item = meeting.item(number)
-        title = f"{meeting.body} {format_date(meeting.date)} pkt. {number} " + (
-            item.title if item else "")
+        title = f"{meeting.body} {format_date(meeting.date)} " + item_label(
+            number, item.title if item else "")
         return HTMLResponse(source_page(title, fragment, lang), headers=PAGE_HEADERS)
 
 

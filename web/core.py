@@ -23,7 +23,7 @@ from assistant.query import DA_MARKERS, EN_MARKERS
 from assistant.search import Filters, Retriever
 from assistant.settings import Services
 from assistant.watch import Match, Watch, WatchError, WatchStore, item_keys
-from ingest.chunker import DOC_TYPE_LABEL
+from ingest.chunker import DOC_TYPE_LABEL, item_label
 from ingest.danish import number_key
 from ingest.models import Meeting
 from ingest.parser import MeetingHints
@@ -192,7 +192,8 @@ class AppCore:
             ):
                 item = other.item(number)
                 if item is not None:
-                    label = f"{DOC_TYPE_LABEL[other.doc_type]} · pkt. {item.number} {item.title}"
+                    label = " · ".join([DOC_TYPE_LABEL[other.doc_type],
+                                        item_label(item.number, item.title)])
                     links.append((item_url(other.meeting_id, item.number), label))
         return links
 
