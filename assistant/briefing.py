@@ -249,18 +249,23 @@ def _fmt_date(iso: str) -> str:
 
 # --- Markdown ---------------------------------------------------------------------------
 
-_LINE_START_HAZARD = re.compile(r"^(#|[=\-*_+](?:\s*[=\-*_])*\s*$)")
+_LINE_START_HAZARD = re.compile(r"^(?:#|[=\-+>](?=\s|$)|[=\-*_+](?:\s*[=\-*_])*\s*$)")
+"""A heading mark, a list bullet or quote, or a setext/thematic-break line at the start."""
+_ORDERED_START = re.compile(r"^(\d{1,9})([.)])")
 
 
 def md_escape(text: str) -> str:
     """Escape one line of document text for Markdown: no HTML, links or line-start syntax.
 
     Raw HTML (``<``, ``>``, ``&``) becomes entities and brackets/backslashes are
-    backslash-escaped, so ``[x](javascript:...)`` stays text; a leading ``#`` or a
-    setext/thematic-break line (``---``, ``===``) is escaped so it cannot become a heading.
+    backslash-escaped, so ``[x](javascript:...)`` stays text; emphasis, strike-through and
+    table marks (``* _ ~ |``) are escaped; a leading ``#``, list or quote mark (``- x``,
+    ``+ x``, ``> x``, ``1. x``) or a setext/thematic-break line (``---``, ``===``) is escaped
+    so it cannot become a heading, a list or a quote.
     """
     line = html.escape(text.strip(), quote=False)
-    line = re.sub(r"([\\`\[\]])", r"\\\1", line)
+    line = re.sub(r"([\\`\[\]*_~|])", r"\\\1", line)  # links, code, emphasis, tables
+    line = _ORDERED_START.sub(r"\1\\\2", line)  # '1. x' is text, not a numbered list
     return "\\" + line if _LINE_START_HAZARD.match(line) else line
 
 

@@ -144,12 +144,7 @@ class Chunker:
         )
         cursor = reach = 0
         for c_index, piece in enumerate(pieces):
-            # each piece adds text after the one before (overlap only repeats its tail), so
-            # it ends beyond ``reach``: in repetitive text ("a a a ...", table rows) the
-            # earliest match after the previous start would be an earlier copy
-            found = section.text.find(piece, max(cursor, reach - len(piece) + 1))
-            if found < 0:
-                found = section.text.find(piece, cursor)
+            found = _place(section.text, piece, cursor, reach)
             if exact and found >= 0:
                 start, end = section.start + found, section.start + found + len(piece)
                 cursor, reach = found + 1, max(reach, found + len(piece))
@@ -191,3 +186,20 @@ class Chunker:
 def chunk_id(doc_hash: str, item: AgendaItem, s_index: int, section: str, c_index: int) -> str:
     """Id from content hash + item + section + index: stable across re-ingests."""
     return f"{doc_hash[:16]}-{item.order:03d}-{item.number}-{s_index}-{slugify(section)}-{c_index}"
+
+
+def _place(text: str, piece: str, cursor: int, reach: int) -> int:
+    """Where ``piece`` (the next split of ``text``) starts: pieces come in order, each adds
+    text after the ones before (an overlap only repeats their tail), so it ends beyond
+    ``reach``; of those places, the one that joins the covered text without a gap (blanks
+    aside) and reaches furthest.  In repetitive text ("a a a ...", table rows) the first match after
+    the previous start would be an earlier copy.  -1 when the piece is not in ``text``."""
+    first = found = text.find(piece, max(cursor, reach - len(piece) + 1))
+    joins = reach + len(text[reach:]) - len(text[reach:].lstrip())  # a blank gap is no gap
+    best = -1
+    while 0 <= found <= joins:
+        best = found  # joins the covered text; a later one reaches further
+        found = text.find(piece, found + 1)
+    if best >= 0:
+        return best
+    return first if first >= 0 else text.find(piece, cursor)

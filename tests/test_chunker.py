@@ -41,6 +41,8 @@ def build_meeting(texts: list[str]) -> tuple[Meeting, str]:
 @settings(max_examples=60, deadline=None)
 @given(st.lists(section_text, min_size=1, max_size=4), st.integers(40, 200))
 @example([" ".join(["a"] * 41)], 40)  # repeated words: the second piece is not an earlier copy
+@example(["a a a a a a a a a a a a a a a a a a a a a a\n\na a a a a a a a a a a a a a a a a a a"
+          "\n\na"], 40)  # ... nor one that straddles a paragraph break
 def test_chunks_cover_sections_and_respect_budget(texts: list[str], size: int) -> None:
     meeting, source = build_meeting(texts)
     chunker = Chunker(word_tokens, chunk_tokens=size, overlap_tokens=size // 5, max_tokens=256)
