@@ -13,6 +13,10 @@ Streaming (:meth:`LLMGenerator.stream`, :func:`ask_streaming`) shows nothing unc
 either: the completion is read as it is written, each sentence is verified as soon as the
 next one has begun, and only verified sentences are given out; the final decision (drop
 notice, or the extractive answer instead) is the same code as the non-streaming path.
+
+Kept whole: the prompt, the client, the sentence checks and the streaming path share one
+verifier, and the streaming and non-streaming answers must reach the same verdict
+through the same code.
 """
 
 from __future__ import annotations

@@ -165,6 +165,9 @@ def render_item(
     the other treatments of the item's case.  ``paired`` holds (href, label) links to
     the same item in related documents (e.g. the agenda of these minutes).  A closed
     item shows its content only to a ``viewer`` with the closed role.
+
+    Kept whole: the fragment is one ordered list of parts whose escaping is checked in
+    one place.
     """
     meeting = viewer.meeting(meeting)
     t = LABELS.get(language, LABELS["da"])

@@ -21,6 +21,9 @@ Closed items: matching runs as the operator who sees closed content, and a match
 whether a viewer without the ``closed`` role would also have found it (``public``).  Such a
 viewer never sees the other matches, and sees a closed item's match as its title and
 "Lukket punkt" only (:meth:`assistant.access.Viewer.result`).
+
+Kept whole: storage, matching and the digest/feed formats are one feature over the same
+``Watch``/``Match`` records, each part a few small functions.
 """
 
 from __future__ import annotations

@@ -27,6 +27,9 @@ Output conventions (what ``ingest.parser`` may rely on):
   numbers left out), never
   into the text; core properties to ``metadata["title" | "subject" | "author" |
   "created"]`` (``created`` as an ISO date).
+
+Kept whole: the package checks, the damaged-ZIP recovery and the walker all serve the
+one output contract above and share the style and numbering state.
 """
 
 from __future__ import annotations
@@ -276,7 +279,11 @@ def _scan_zip(data: bytes) -> tuple[dict[str, bytes], dict[str, bytes]]:
     Images are skipped; an entry declaring or inflating to more than
     ``limits.MAX_DOCX_XML_BYTES`` (or all of them to more than ``MAX_DOCX_UNPACKED_BYTES``)
     is refused as a zip bomb: a declared size is refused before inflating, an undeclared
-    one (data descriptor) when the cap is reached."""
+    one (data descriptor) when the cap is reached.
+
+    Kept whole: one pass over the local headers, whose running size caps must see every
+    entry.
+    """
     complete: dict[str, bytes] = {}
     partial: dict[str, bytes] = {}
     pos = 0

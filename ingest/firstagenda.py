@@ -28,6 +28,9 @@ Rendered layout::
     - Bilag 1.pdf
 
 Closed items ("Lukket: ...") keep their number, title and case number, nothing else.
+
+Kept whole: the shape checks, the text writer and the HTML renderer serve one contract
+(every span points into the text rendered here), which is only checkable in one place.
 """
 
 from __future__ import annotations
@@ -346,6 +349,10 @@ class _Builder:
     # -------------------------------------------------------------- build
 
     def build(self) -> tuple[Document, Meeting]:
+        """The rendered Document and the Meeting whose spans point into it.
+
+        Kept whole: it renders the text and records the spans in the same order, so they
+        cannot drift apart."""
         body = self.string(self.udvalg, "Navn", "Udvalg")
         if body is None:
             self.warnings.append("field 'Udvalg.Navn' is missing: meeting body unknown")
@@ -484,6 +491,9 @@ def _item_sections(item: _Item, held: bool) -> list[tuple[str, str, str, list[st
     section; an unknown heading starts one when it reads like a label and is printed no
     smaller than the known labels so far (a sibling: 'Sagens forløb', 'Øvrige forhold'),
     else it stays a line of the running section (a sub-heading inside Sagsbeskrivelse).
+
+    Kept whole: one pass over the lines whose state (running section, label level) every
+    rule reads.
     """
     if item.closed and not item.fields:
         return []

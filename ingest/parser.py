@@ -20,6 +20,9 @@ and the file/folder name, in that order; ``MeetingHints`` (the user's ``--body/-
 --doc-type``) override them; what is still unknown stays None with a warning.  A document
 without agenda structure becomes one unnumbered item titled by its first heading.  Only a
 document without any text raises ``ParseError``.
+
+Kept whole: the three steps share the skeleton and block records and form one pipeline;
+its reusable parts already live in ``toc``, ``sections`` and ``header``.
 """
 
 from __future__ import annotations

