@@ -25,7 +25,6 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -42,11 +41,10 @@ sys.path.insert(0, str(REPO))
 from ingest.chunker import CHUNKER_VERSION  # noqa: E402
 from ingest.readers import iter_source_files  # noqa: E402
 from vectorstore.embedder import load_embedder  # noqa: E402
-from vectorstore.errors import StoreUnavailableError  # noqa: E402
+from vectorstore.server import CHROMA, start_local_server  # noqa: E402
 from vectorstore.store import IndexIdentity, VectorStore, make_client  # noqa: E402
 
 SAMPLES = REPO / "data" / "samples" / "kkr-midtjylland"
-CHROMA = Path(sys.executable).with_name("chroma")
 MIN_COSINE = 0.99
 
 
@@ -67,28 +65,9 @@ class Run:
     """The 1-minute load average as the run started (other work on the machine)."""
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def start_server(path: Path) -> tuple[str, subprocess.Popen[bytes]]:
     """``chroma run`` on ``path``, once it answers."""
-    port = free_port()
-    proc = subprocess.Popen([str(CHROMA), "run", "--path", str(path), "--host", "127.0.0.1",
-                             "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            make_client(url=url)
-            return url, proc
-        except StoreUnavailableError:
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError("chroma run did not start within 60 s")
+    return start_local_server(path)
 
 
 def read_index(url: str, model: str, dimension: int) -> tuple[dict[str, Any], VectorStore]:

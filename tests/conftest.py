@@ -102,45 +102,25 @@ def real_services(
 
 def free_port() -> int:
     """A TCP port that is free on 127.0.0.1 right now."""
-    import socket
+    from vectorstore.server import free_port as free
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    return free()
 
 
 # --- a real Chroma server (`chroma run`) in a temporary folder --------------------------
 
-CHROMA = Path(sys.executable).with_name("chroma")
-"""The ``chroma`` CLI of this virtualenv (``chroma run`` serves a folder over HTTP)."""
-
-
 def start_chroma(path: Path) -> tuple[str, Any]:
     """``chroma run`` on ``path`` and a free loopback port, once it answers; its URL and the
     process (terminate it when done).  Skips the test where the CLI is not installed."""
-    import subprocess
-    import time
-
     from vectorstore.errors import StoreUnavailableError
-    from vectorstore.store import make_client
+    from vectorstore.server import CHROMA, start_local_server
 
     if not CHROMA.exists():
         pytest.skip("chroma CLI not installed in this environment")
-    port = free_port()
-    proc = subprocess.Popen(
-        [str(CHROMA), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            make_client(url=url)
-            return url, proc
-        except StoreUnavailableError:
-            time.sleep(0.2)
-    proc.kill()
-    pytest.fail("chroma run did not start within 30 s")
+    try:
+        return start_local_server(path, timeout=30)
+    except StoreUnavailableError as exc:
+        pytest.fail(str(exc))
 
 
 @pytest.fixture()
@@ -235,7 +215,6 @@ def hash_app(tmp_path_factory: pytest.TempPathFactory) -> Any:
 def load_bench(name: str) -> Any:
     """A script of ``bench/`` imported as a module (the short forms of the benchmarks)."""
     import importlib.util
-    import sys
 
     spec = importlib.util.spec_from_file_location(f"bench_{name}", REPO / "bench" / f"{name}.py")
     assert spec and spec.loader
