@@ -115,7 +115,7 @@ class Passage:
     lexical: float
 
 
-@dataclass
+@dataclass(frozen=True)
 class ItemHit:
     """One agenda item as a search result."""
 
