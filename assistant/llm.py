@@ -34,6 +34,7 @@ from typing import Any, Literal
 
 import httpx
 
+from ingest.chunker import item_label
 from ingest.danish import MONTHS, WEEKDAYS, split_sentences
 from ingest.danish import find_dates as find_written_dates
 from ingest.danish import text_key as _squash
@@ -112,7 +113,7 @@ def passages_from_results(results: Sequence[dict[str, Any]]) -> list[Passage]:
         kind = "Referat" if m.get("doc_type") == "referat" else "Dagsorden"
         header = (
             f"{m.get('body') or '?'} · {m.get('date') or '?'} · {kind} · "
-            f"pkt. {it.get('number')} {it.get('title')} ({status})"
+            f"{item_label(str(it.get('number') or ''), str(it.get('title') or ''))} ({status})"
         )
         parts = [r.get("text") or ""]
         for label, value in (("Beslutning", r.get("decision")), ("Indstilling", r.get("proposal"))):
