@@ -13,6 +13,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import logging
 import tempfile
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -59,6 +60,9 @@ def create_app(
     )  # a bad users file stops the start here, naming the file and field
     core = AppCore(services)
     core.auth = authenticator
+    warm = getattr(services.embedder, "warm", None)
+    if warm is not None:  # answer sentences of English questions are embedded in batches
+        threading.Thread(target=warm, name="warm-passage-model", daemon=True).start()
     if ingest_samples:
         report = core.ingest([SAMPLE_CORPUS])
         log.info("sample corpus: %s", {k: report[k] for k in ("ingested", "skipped_unchanged")})

@@ -169,7 +169,10 @@ class BodyIndex:
             if len(name.split()) < 2:
                 continue
             if self._vectors is None:
-                self._vectors = np.asarray(self.embedder.embed_passages(list(self.bodies)))
+                # the embedder's fast path for short texts where it has one: an ask-only
+                # process naming a body in English must not load the passage model for it
+                embed = getattr(self.embedder, "embed_sentences", self.embedder.embed_passages)
+                self._vectors = np.asarray(embed(list(self.bodies)))
             sims = self._vectors @ np.asarray(self.embedder.embed_query(name))
             best = int(np.argmax(sims))
             if sims[best] >= TUNING.refusal.same_body:

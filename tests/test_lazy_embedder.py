@@ -38,6 +38,10 @@ def test_answer_sentences_use_the_engine_and_match_the_passage_model(real_embedd
     assert np.min(np.sum(fast * reference, axis=1)) >= 0.999
     assert lazy.embed_sentences([]).shape == (0, lazy.dimension)
     assert not lazy.loaded, "answer sentences never load sentence-transformers"
+    lazy.warm()  # a server loads the passage model; then sentences go through it, batched
+    assert lazy.loaded
+    batched = lazy.embed_sentences(sentences)
+    assert np.min(np.sum(batched * reference, axis=1)) >= 0.999
 
 
 def test_unchanged_reingest_never_loads_the_model(real_services, tmp_path, services_factory):
