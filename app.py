@@ -22,6 +22,7 @@ from fastapi import FastAPI
 
 from assistant.followup import followup_search_text, is_followup
 from assistant.settings import SAMPLE_CORPUS, Services, Settings
+from vectorstore.embedder import warm
 from web.api import UPLOAD_MAX_BYTES, SafeJSONResponse, _InFlight, env_roots, register_api
 from web.auth import AuthMiddleware, BasicAuthMiddleware
 from web.core import AppCore
@@ -60,9 +61,9 @@ def create_app(
     )  # a bad users file stops the start here, naming the file and field
     core = AppCore(services)
     core.auth = authenticator
-    warm = getattr(services.embedder, "warm", None)
-    if warm is not None:  # answer sentences of English questions are embedded in batches
-        threading.Thread(target=warm, name="warm-passage-model", daemon=True).start()
+    # answer sentences of English questions are embedded in batches once the model is in
+    threading.Thread(target=warm, args=(services.embedder,), name="warm-passage-model",
+                     daemon=True).start()
     if ingest_samples:
         report = core.ingest([SAMPLE_CORPUS])
         log.info("sample corpus: %s", {k: report[k] for k in ("ingested", "skipped_unchanged")})

