@@ -1,5 +1,5 @@
 """The ``meetings`` command line: ingest, outline, remove, ask, eval, backup, restore,
-watch, digest.
+watch, digest (the web app's ``serve`` and ``user`` are parsed here, run by ``app.main``).
 
 Only this module (and app.py) turns library exceptions into user-facing messages.
 """
@@ -10,7 +10,7 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ingest.danish import squash
@@ -201,11 +201,24 @@ def _add_search_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--section", help="only this section, e.g. Beslutning")
 
 
-def main(argv: Sequence[str] | None = None, services: Services | None = None) -> int:
-    """Entry point of the ``meetings`` console script; returns the exit code.
+Command = Callable[[argparse.Namespace, Services], int]
+"""One sub-command: its parsed arguments and the services -> the exit code."""
 
-    ``services`` lets tests and the app inject an already-built embedder/store."""
+
+def main(
+    argv: Sequence[str] | None = None,
+    services: Services | None = None,
+    *,
+    commands: Mapping[str, Command] | None = None,
+) -> int:
+    """Run one ``meetings`` command; returns the exit code.
+
+    The parser (:func:`build_parser`) lists every command, the web app's ``serve`` and
+    ``user`` too, but this package cannot run those (web/ sits above it): the console
+    script's entry point, ``app.main``, passes them in ``commands``.  ``services`` lets
+    tests and the app inject an already-built embedder/store."""
     args = build_parser().parse_args(argv)
+    handler = {**COMMANDS, **(commands or {})}.get(args.command, _runs_above)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
@@ -216,7 +229,6 @@ def main(argv: Sequence[str] | None = None, services: Services | None = None) ->
     from vectorstore.errors import StoreError
 
     try:
-        handler = COMMANDS[args.command]
         return handler(args, services)
     except BrokenPipeError:
         # the reader of our output went away (`meetings ask ... | head`): not an error
@@ -225,6 +237,13 @@ def main(argv: Sequence[str] | None = None, services: Services | None = None) ->
     except (StoreError, IngestError, OSError, ValueError) as exc:
         print(f"meetings {args.command}: error: {exc}", file=sys.stderr)
         return 2
+
+
+def _runs_above(args: argparse.Namespace, services: Services) -> int:
+    """A command of the parser that this package cannot run (``python -m assistant serve``):
+    say where it runs."""
+    raise ValueError(f"`python -m assistant` runs the archive's commands only; run "
+                     f"`meetings {args.command}` (or `python -m app {args.command}`)")
 
 
 def cmd_ingest(args: argparse.Namespace, services: Services) -> int:
@@ -594,22 +613,6 @@ def cmd_eval(args: argparse.Namespace, services: Services) -> int:
     return 0
 
 
-def cmd_serve(args: argparse.Namespace, services: Services) -> int:
-    import importlib
-
-    # app.py sits on top of this package; load it only when serving (no import-time arrow).
-    app = importlib.import_module("app")
-
-    auth = None
-    if args.auth:
-        user, sep, password = args.auth.partition(":")
-        if not sep or not user or not password:
-            raise ValueError("--auth must look like user:password")
-        auth = (user, password)
-    app.serve(host=args.host, port=args.port, services=services, auth=auth)
-    return 0
-
-
 def cmd_mcp(args: argparse.Namespace, services: Services) -> int:
     """Serve the archive's read-only tools to MCP clients until stdin closes (or Ctrl-C)."""
     from .mcp_server import serve
@@ -619,33 +622,6 @@ def cmd_mcp(args: argparse.Namespace, services: Services) -> int:
                          "server, which has no login: bind it to 127.0.0.1")
     serve(_assistant(services), http=args.http, host=args.host, port=args.port,
           verbose=args.verbose, viewer=_viewer(args))
-    return 0
-
-
-def cmd_user(args: argparse.Namespace, services: Services) -> int:
-    """``meetings user add NAME --role closed``: write a user (password hashed) to the
-    users file; the web app reads it at start (``MEETINGS_USERS``)."""
-    import getpass
-    import importlib
-    from pathlib import Path
-
-    # web/ sits on top of this package; load it only for this command (no import-time arrow)
-    users = importlib.import_module("web.users")
-    target = args.file or services.settings.users_file
-    if not target:
-        raise ValueError("name the users file: --file PATH or env MEETINGS_USERS")
-    password: str | None = None
-    if args.password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    elif not args.no_password:
-        password = getpass.getpass(f"password for {args.name}: ")
-        if getpass.getpass("again: ") != password:
-            raise ValueError("the passwords differ")
-    if not args.no_password and not password:
-        raise ValueError("the password must not be empty (or use --no-password)")
-    user = users.add_user(Path(target), args.name, password, args.role)
-    roles = ", ".join(sorted(user.roles)) or "none"
-    print(f"user {user.name} written to {target} (roles: {roles})")
     return 0
 
 
@@ -750,9 +726,7 @@ COMMANDS = {
     "remove": cmd_remove,
     "ask": cmd_ask,
     "eval": cmd_eval,
-    "serve": cmd_serve,
     "mcp": cmd_mcp,
-    "user": cmd_user,
     "watch": cmd_watch,
     "digest": cmd_digest,
 }

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +21,14 @@ from ingest.models import ROLES, AgendaItem, Meeting
 from ingest.sections import section_role
 from ingest.serialize import meeting_from_dict
 from vectorstore import Store
+from vectorstore.filters import (
+    Between,
+    Column,
+    Condition,
+    Equals,
+    MetadataFilter,
+    metadata_column,
+)
 
 from . import retriever_cache
 from .access import PUBLIC, Viewer, is_closed_content
@@ -57,23 +65,20 @@ class Filters:
     doc_type: str | None = None
     section: str | None = None
 
-    def where(self) -> dict[str, Any] | None:
-        """The equivalent Chroma ``where`` clause (None when no filter is set)."""
-        clauses: list[dict[str, Any]] = []
-        if self.body:
-            clauses.append({"body": self.body})
-        if self.doc_type:
-            clauses.append({"doc_type": self.doc_type})
-        if self.section:
-            role = self.section_role()
-            clauses.append({"section_role": role} if role else {"section": self.section})
-        if self.date_from:
-            clauses.append({"date_int": {"$gte": int(self.date_from.replace("-", ""))}})
-        if self.date_to:
-            clauses.append({"date_int": {"$lte": int(self.date_to.replace("-", ""))}})
-        if not clauses:
-            return None
-        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+    def where(self) -> MetadataFilter | None:
+        """The same filter for the store and the in-memory search (None when no filter is
+        set); dates compare as integers YYYYMMDD (chunk metadata ``date_int``)."""
+        role = self.section_role()
+        conditions: list[Condition] = [
+            Equals(key, value)
+            for key, value in (("body", self.body), ("doc_type", self.doc_type),
+                               ("section_role", role),
+                               ("section", None if role else self.section))
+            if value
+        ]
+        if self.date_from or self.date_to:
+            conditions.append(Between("date_int", _day(self.date_from), _day(self.date_to)))
+        return MetadataFilter(tuple(conditions)) if conditions else None
 
     def section_role(self) -> str | None:
         """The role the section filter means: 'decision' for any decision section, whatever
@@ -101,6 +106,11 @@ class Filters:
         if role:
             return meta.get("section_role") == role
         return meta.get("section") == self.section
+
+
+def _day(iso: str | None) -> int | None:
+    """'2023-06-21' -> 20230621 (how chunk metadata holds a date: ``date_int``)."""
+    return int(iso.replace("-", "")) if iso else None
 
 
 @dataclass(frozen=True)
@@ -220,7 +230,7 @@ class Retriever:
         masked product ~10 ms) or the archive is small; Chroma's HNSW index otherwise."""
         where = filters.where()
         n = len(self.chunk_ids)
-        mask = None if where is None else where_mask(where, self._column, n)
+        mask = None if where is None else where.mask(self._column, n)
         exact_max = TUNING.ranking.exact_search_max
         if (where is None and n > exact_max) or (where is not None and mask is None):
             return {
@@ -246,7 +256,7 @@ class Retriever:
         return {self.chunk_ids[rows[i]]: float(sims[i]) for i in best
                 if self._has_vector[rows[i]]}
 
-    def _column(self, key: str) -> tuple[np.ndarray, np.ndarray]:
+    def _column(self, key: str) -> Column:
         """(values, present) of one metadata key over ``chunk_ids``, typed for numpy
         comparisons; built on first use."""
         if key not in self._columns:
@@ -394,81 +404,6 @@ def _title_year_bonus(query: QueryAnalysis, item: AgendaItem) -> float:
     if not titled:
         return 0.0
     return TUNING.ranking.title_year_bonus if titled & asked else -TUNING.ranking.title_year_bonus
-
-
-Column = tuple[np.ndarray, np.ndarray]
-"""(values, present): one metadata key over every loaded chunk."""
-
-
-def metadata_column(values: list[Any]) -> Column:
-    """Values of one key as a typed numpy array (str, bool, int or float) and a mask of
-    the chunks that have the key; mixed types stay Python objects."""
-    present = np.array([v is not None for v in values], dtype=bool)
-    kinds = {type(v) for v in values if v is not None}
-    if kinds <= {str}:
-        return np.array([v if v is not None else "" for v in values], dtype=str), present
-    if kinds == {bool}:
-        return np.array([bool(v) for v in values], dtype=bool), present
-    if kinds <= {int, float}:
-        return np.array([v if v is not None else 0 for v in values], dtype=np.float64), present
-    return np.array(values, dtype=object), present
-
-
-def where_mask(
-    where: dict[str, Any], column: Callable[[str], Column], n: int
-) -> np.ndarray | None:
-    """The chunks a Chroma ``where`` clause accepts, as a boolean mask, or None for a clause
-    this evaluator does not cover exactly (then Chroma evaluates it).  Covers ``$and``,
-    ``$or`` and per key: a plain value, ``$eq``, ``$ne``, ``$gt``, ``$gte``, ``$lt``,
-    ``$lte``, ``$in`` and ``$nin``; a chunk without the key matches nothing."""
-    masks: list[np.ndarray] = []
-    for key, cond in where.items():
-        if key in ("$and", "$or"):
-            parts = [where_mask(c, column, n) for c in cond]
-            if not parts or any(p is None for p in parts):
-                return None
-            combine = np.logical_and if key == "$and" else np.logical_or
-            masks.append(combine.reduce([p for p in parts if p is not None]))
-            continue
-        if key.startswith("$"):
-            return None
-        ops = cond if isinstance(cond, dict) else {"$eq": cond}
-        values, present = column(key)
-        if not present.all() and any(op in ("$ne", "$nin") for op in ops):
-            return None  # whether Chroma matches a missing key by "not equal" is its call
-        for op, value in ops.items():
-            m = _compare(values, op, value)
-            if m is None:
-                return None
-            masks.append(m & present)
-    if not masks:
-        return np.ones(n, dtype=bool)
-    return np.logical_and.reduce(masks)
-
-
-def _compare(values: np.ndarray, op: str, value: Any) -> np.ndarray | None:
-    """``values <op> value`` where the types agree as Chroma compares them, else None."""
-    items = list(value) if op in ("$in", "$nin") and isinstance(value, list) else [value]
-    if not items or not all(_same_kind(values, v) for v in items):
-        return None
-    if op in ("$eq", "$in"):
-        return np.isin(values, items)
-    if op in ("$ne", "$nin"):
-        return ~np.isin(values, items)
-    compare = {"$gt": np.greater, "$gte": np.greater_equal, "$lt": np.less,
-               "$lte": np.less_equal}.get(op)
-    if compare is None or values.dtype.kind != "f":
-        return None
-    return np.asarray(compare(values, value), dtype=bool)
-
-
-def _same_kind(values: np.ndarray, value: Any) -> bool:
-    kind = values.dtype.kind
-    if isinstance(value, bool):
-        return kind == "b"
-    if isinstance(value, int | float):
-        return kind == "f"
-    return isinstance(value, str) and kind == "U"
 
 
 def cap_per_meeting(hits: list[ItemHit], cap: int) -> list[ItemHit]:

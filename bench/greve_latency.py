@@ -23,7 +23,7 @@ them in this process (nothing in the product is changed):
 
 Figures are p50/p95 per language (the files' ``lang``) and for all; no per-question output.
 
-``serve`` starts ``python -m assistant --db DB serve`` on a free port, measures the time
+``serve`` starts ``python -m app --db DB serve`` on a free port, measures the time
 until ``GET /api/health`` answers 200 (app ready, including imports and the samples'
 start-up ingest check), the server's RSS after a few asks, and with ``--users N`` runs N
 clients asking ``POST /api/ask`` one after the other for ``--duration`` seconds (p50/p95,
@@ -240,9 +240,9 @@ from vectorstore.server import free_port  # noqa: E402 - one way to find a free 
 
 @contextmanager
 def server(db: Path, port: int) -> Iterator[subprocess.Popen[bytes]]:
-    """``python -m assistant --db DB serve`` as a child process, stopped at the end."""
+    """``python -m app --db DB serve`` as a child process, stopped at the end."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "assistant", "--db", str(db), "serve", "--port", str(port)],
+        [sys.executable, "-m", "app", "--db", str(db), "serve", "--port", str(port)],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     try:

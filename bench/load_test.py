@@ -1,7 +1,7 @@
 """Load test of the web app: API and UI users at once while a document is uploaded, then an
 overflow burst; errors, latency, requests served and the server's memory (issue 13).
 
-It starts the app as users start it, ``python -m assistant --db TMP serve`` (what
+It starts the app as users start it, ``python -m app --db TMP serve`` (what
 ``meetings serve`` and ``make run`` run), on 127.0.0.1 and a free port, over a fresh
 temporary index (the start-up ingest embeds the bundled samples, so the passage model is
 loaded before the load begins), and stops it at the end.  Then, for ``--warmup`` seconds
@@ -256,7 +256,7 @@ class Server:
 @contextmanager
 def served_app(model: str | None, workdir: Path, port: int | None = None,
                start_timeout: float = 900.0) -> Iterator[Server]:
-    """``python -m assistant --db WORKDIR/index serve`` on 127.0.0.1, until the block ends."""
+    """``python -m app --db WORKDIR/index serve`` on 127.0.0.1, until the block ends."""
     port = port or free_port()
     env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1",
            "TRANSFORMERS_OFFLINE": "1"}
@@ -265,7 +265,7 @@ def served_app(model: str | None, workdir: Path, port: int | None = None,
     if model:
         env["MEETINGS_MODEL"] = model
     log = workdir / "server.log"
-    cmd = [sys.executable, "-m", "assistant", "--db", str(workdir / "index"), "serve",
+    cmd = [sys.executable, "-m", "app", "--db", str(workdir / "index"), "serve",
            "--host", "127.0.0.1", "--port", str(port)]
     started = time.monotonic()
     with log.open("wb") as out:

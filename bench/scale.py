@@ -51,6 +51,7 @@ from assistant.settings import SAMPLE_CORPUS, Services, Settings  # noqa: E402
 from ingest.danish import split_sentences  # noqa: E402
 from ingest.serialize import meeting_from_dict  # noqa: E402
 from vectorstore import Store  # noqa: E402
+from vectorstore.filters import Equals, MetadataFilter  # noqa: E402
 from vectorstore.store import Metadata  # noqa: E402
 
 DEV_QUESTIONS = ROOT / "tests" / "data" / "dev.jsonl"
@@ -282,8 +283,8 @@ def recall(
         exact_s.append(time.perf_counter() - t0)
         hits.append(len(got & {ids[i] for i in top}) / 10)
         t0 = time.perf_counter()
-        store.query(q, 200, {"body": body} if body else None, with_payload=False,
-                    total=len(ids))
+        store.query(q, 200, MetadataFilter((Equals("body", body),)) if body else None,
+                    with_payload=False, total=len(ids))
         where_s.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
         rows = np.flatnonzero(bodies == body)

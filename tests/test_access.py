@@ -516,15 +516,17 @@ def test_password_hashes() -> None:
 
 def test_cli_user_add_writes_a_hash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                     capsys: pytest.CaptureFixture[str]) -> None:
+    from app import main as meetings  # the console script: `user` needs web/
+
     path = tmp_path / "users.toml"
     monkeypatch.setenv("MEETINGS_USERS", str(path))
     monkeypatch.setattr("sys.stdin", io.StringIO("hemmelig-kode\n"))
-    assert main(["user", "add", "karen", "--role", "closed", "--password-stdin"]) == 0
+    assert meetings(["user", "add", "karen", "--role", "closed", "--password-stdin"]) == 0
     assert "karen" in capsys.readouterr().out
     assert "hemmelig-kode" not in path.read_text(encoding="utf-8")
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     monkeypatch.setattr("sys.stdin", io.StringIO("andet\n"))
-    assert main(["user", "add", "lars", "--password-stdin", "--file", str(path)]) == 0
+    assert meetings(["user", "add", "lars", "--password-stdin", "--file", str(path)]) == 0
     users = load_users(path)
     assert {n: sorted(u.roles) for n, u in users.items()} == {"karen": ["closed"], "lars": []}
     auth = Authenticator(users)
@@ -538,7 +540,7 @@ def test_cli_user_add_writes_a_hash(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert auth.identify(basic("karen", "andet")) is None
     assert auth.identify(basic("lars", "andet")) == Viewer("lars")
     monkeypatch.setattr("sys.stdin", io.StringIO("x\n"))
-    assert main(["user", "add", "a:b", "--password-stdin"]) == 2  # ':' cannot log in
+    assert meetings(["user", "add", "a:b", "--password-stdin"]) == 2  # ':' cannot log in
     assert "':'" in capsys.readouterr().err
 
 

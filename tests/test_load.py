@@ -3,7 +3,7 @@
 3x the API's in-flight limit at once.  The full form (real model, 20 + 5 users, 60 s) is
 run by hand; its figures are in docs/BENCHMARKS.md, "Load test".
 
-The server is a child process (``python -m assistant serve``), as users start it, so that
+The server is a child process (``python -m app serve``), as users start it, so that
 its memory is measured alone; the checks that classify answers are shown to catch bad ones.
 """
 

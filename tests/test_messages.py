@@ -281,7 +281,6 @@ ALLOWED = {
     "assistant/cli.py": {"cmd_check", "_print_health", "cmd_restore", "_refresh_watches"},
     "assistant/sourceview.py": {"ItemNotFound"},  # an exception message (English)
     "assistant/watch.py": {"WatchStore._corrupt"},  # a WatchError message (English)
-    "web/ui.py": {"EXAMPLES"},  # sample questions, shown as typed in both languages
 }
 """Names (module-level assignments, functions, classes; dotted for methods) whose strings
 the scan skips, and why."""

@@ -1,10 +1,10 @@
 """Property tests: the search filter's two evaluations agree, a meeting survives its JSON
 round trip, and Markdown escaping keeps document text as text.
 
-* ``Filters.where()`` is evaluated twice in the product: by Chroma (``Store.query``) and in
-  memory (``where_mask`` in ``assistant/search.py``); ``Filters.accepts`` decides the same
-  question over one chunk's metadata.  For any filter and any chunk metadata all three
-  must select the same chunks.
+* ``Filters.where()`` is evaluated twice in the product: by Chroma (``Store.query``, through
+  ``chroma_where``) and in memory (``MetadataFilter.mask`` in ``vectorstore/filters.py``);
+  ``Filters.accepts`` decides the same question over one chunk's metadata.  For any filter
+  and any chunk metadata all three must select the same chunks.
 * ``meeting_to_dict`` / ``meeting_from_dict`` through JSON (how the ``documents``
   collection stores a meeting) give back an equal ``Meeting``.
 * ``briefing.md_escape``: one line of document text, escaped and rendered by a CommonMark
@@ -21,14 +21,15 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from assistant.briefing import md_escape
-from assistant.search import Filters, metadata_column, where_mask
+from assistant.search import Filters
 from ingest.models import DOC_TYPES, ROLES, AgendaItem, Chunk, Meeting, Section
 from ingest.serialize import meeting_from_dict, meeting_to_dict
-from vectorstore.store import make_client
+from vectorstore.filters import MetadataFilter, metadata_column
+from vectorstore.store import chroma_where, make_client
 
 BODIES = ["KKR Midtjylland", "KD-Net", "Byrådet", "Økonomiudvalget"]
 SECTION_NAMES = [
@@ -39,19 +40,18 @@ SECTION_NAMES = [
 dates = st.dates(min_value=dt.date(2019, 1, 1), max_value=dt.date(2026, 12, 31)).map(str)
 
 
-@st.composite
-def chunk_metadata(draw: st.DrawFn) -> dict[str, Any]:
-    """Metadata as ingest stores it (``Chunk.metadata``), with body, date, doc type,
-    section, role and closed drawn independently (a role need not match its label)."""
-    section = draw(st.sampled_from(SECTION_NAMES))
+def metadata(section: str = "Beslutning", role: str = "decision", body: str = BODIES[0],
+             date: str = "2023-01-01", doc_type: str = "referat",
+             closed: bool = False) -> dict[str, Any]:
+    """Metadata as ingest stores it (``Chunk.metadata``)."""
     chunk = Chunk(
-        chunk_id=f"c-{draw(st.integers(0, 10**9))}",
+        chunk_id=f"c-{uuid.uuid4().hex[:8]}",
         text="Godkendt.",
         embed_text="Godkendt.",
         meeting_id="m",
-        body=draw(st.sampled_from(["", *BODIES])),
-        date=draw(st.one_of(st.just(""), dates)),
-        doc_type=draw(st.sampled_from(["", *DOC_TYPES])),
+        body=body,
+        date=date,
+        doc_type=doc_type,
         item_number="1",
         item_order=1,
         item_title="Punkt",
@@ -60,10 +60,24 @@ def chunk_metadata(draw: st.DrawFn) -> dict[str, Any]:
         doc_hash="h",
         start=0,
         end=9,
-        section_role=draw(st.sampled_from(ROLES)),
-        closed=draw(st.booleans()),
+        section_role=role,
+        closed=closed,
     )
     return dict(chunk.metadata())
+
+
+@st.composite
+def chunk_metadata(draw: st.DrawFn) -> dict[str, Any]:
+    """Chunk metadata with body, date, doc type, section, role and closed drawn
+    independently (a role need not match its label)."""
+    return metadata(
+        section=draw(st.sampled_from(SECTION_NAMES)),
+        role=draw(st.sampled_from(ROLES)),
+        body=draw(st.sampled_from(["", *BODIES])),
+        date=draw(st.one_of(st.just(""), dates)),
+        doc_type=draw(st.sampled_from(["", *DOC_TYPES])),
+        closed=draw(st.booleans()),
+    )
 
 
 filters = st.builds(
@@ -77,7 +91,7 @@ filters = st.builds(
 populations = st.lists(chunk_metadata(), min_size=1, max_size=25)
 
 
-def in_memory(where: dict[str, Any] | None, metas: list[dict[str, Any]]) -> list[bool]:
+def in_memory(where: MetadataFilter | None, metas: list[dict[str, Any]]) -> list[bool]:
     """The chunks the retriever's in-memory evaluation of ``where`` selects."""
     if where is None:
         return [True] * len(metas)
@@ -85,13 +99,20 @@ def in_memory(where: dict[str, Any] | None, metas: list[dict[str, Any]]) -> list
     def column(key: str) -> Any:
         return metadata_column([m.get(key) for m in metas])
 
-    mask = where_mask(where, column, len(metas))
+    mask = where.mask(column, len(metas))
     assert mask is not None, f"every filter's clause is evaluated in memory: {where}"
     return [bool(x) for x in mask]
 
 
+BOUNDARIES = (Filters(date_from="2023-01-01", date_to="2023-06-30"),
+              [metadata(date=d) for d in ("", "2022-12-31", "2023-01-01", "2023-06-30",
+                                          "2023-07-01")])
+"""A date range and chunks on and just outside its bounds (random dates seldom hit them)."""
+
+
 @settings(max_examples=200, deadline=None)
 @given(f=filters, metas=populations)
+@example(*BOUNDARIES)
 def test_where_evaluated_in_memory_selects_what_accepts_accepts(
     f: Filters, metas: list[dict[str, Any]]
 ) -> None:
@@ -107,6 +128,7 @@ def chroma(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 @settings(max_examples=40, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(f=filters, metas=populations)
+@example(*BOUNDARIES)
 def test_where_evaluated_by_chroma_selects_what_accepts_accepts(
     chroma: Any, f: Filters, metas: list[dict[str, Any]]
 ) -> None:
@@ -116,7 +138,7 @@ def test_where_evaluated_by_chroma_selects_what_accepts_accepts(
         ids = [f"c{i}" for i in range(len(metas))]
         collection.add(ids=ids, embeddings=[[1.0, float(i)] for i in range(len(metas))],
                        metadatas=metas)
-        where = f.where()
+        where = chroma_where(f.where())
         got = set(collection.get(where=where, include=[])["ids"]) if where else set(ids)
         assert got == {i for i, m in zip(ids, metas, strict=True) if f.accepts(m)}, where
     finally:

@@ -12,9 +12,10 @@ from conftest import load_bench
 
 from assistant import retriever_cache
 from assistant.query import analyze
-from assistant.search import Filters, Retriever, metadata_column, where_mask
+from assistant.search import Filters, Retriever
 from assistant.tuning import TUNING
 from ingest.pipeline import load_meeting, source_key
+from vectorstore.filters import Between, Equals, MetadataFilter, metadata_column
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -151,7 +152,7 @@ def test_filtered_rankings_are_the_same_as_through_chroma(ingested, monkeypatch)
     services, _ = ingested
     retriever = Retriever(services.store, services.embedder)
     exact = {(q, f): _ranking(retriever, q, f) for q in QUESTIONS for f in FILTERS}
-    monkeypatch.setattr("assistant.search.where_mask", lambda *a: None)  # Chroma's where
+    monkeypatch.setattr(MetadataFilter, "mask", lambda *a: None)  # Chroma's where
     for (q, f), ranking in exact.items():
         assert _untied(_ranking(retriever, q, f)) == _untied(ranking)
 
@@ -164,28 +165,27 @@ def _untied(ranking: list[Any]) -> tuple[list[float], list[Any]]:
     return scores, decided
 
 
-def test_where_mask_covers_chromas_operators_or_declines():
+def test_filter_mask_covers_its_conditions_or_declines():
     metas = [{"body": "A", "n": 3, "ok": True}, {"body": "B", "n": 5, "ok": False},
              {"body": "A", "n": 7}]
 
     def column(key: str) -> Any:
         return metadata_column([m.get(key) for m in metas])
 
-    def mask(where: dict[str, Any]) -> list[bool] | None:
-        got = where_mask(where, column, len(metas))
+    def mask(*conditions: Equals | Between) -> list[bool] | None:
+        got = MetadataFilter(conditions).mask(column, len(metas))
         return None if got is None else got.tolist()
 
-    assert mask({"body": "A"}) == [True, False, True]
-    assert mask({"n": {"$gte": 5}}) == [False, True, True]
-    assert mask({"$and": [{"body": "A"}, {"n": {"$lt": 5}}]}) == [True, False, False]
-    assert mask({"$or": [{"body": "B"}, {"n": {"$gt": 6}}]}) == [False, True, True]
-    assert mask({"body": {"$in": ["B", "C"]}}) == [False, True, False]
-    assert mask({"ok": False}) == [False, True, False]  # a chunk without the key: no match
-    assert mask({"body": {"$ne": "A"}}) == [False, True, False]
-    assert mask({"ok": {"$ne": True}}) is None  # missing key under "not equal": Chroma decides
-    assert mask({"n": "3"}) is None  # a type Chroma would compare differently
-    assert mask({"body": {"$gte": "A"}}) is None
-    assert mask({"$not": {"body": "A"}}) is None
+    assert mask() == [True, True, True]
+    assert mask(Equals("body", "A")) == [True, False, True]
+    assert mask(Between("n", low=5)) == [False, True, True]
+    assert mask(Between("n", high=5)) == [True, True, False]
+    assert mask(Between("n", 4, 6)) == [False, True, False]
+    assert mask(Equals("body", "A"), Between("n", high=4)) == [True, False, False]
+    assert mask(Equals("ok", False)) == [False, True, False]  # a chunk without the key: no match
+    assert mask(Equals("n", "3")) is None  # a type Chroma would compare differently
+    assert mask(Equals("n", True)) is None
+    assert mask(Between("body", low=1)) is None
 
 
 # --- vectors reused on re-ingest -----------------------------------------------------------

@@ -1,22 +1,32 @@
-"""Pure parts of search: Chroma filter clauses, the per-meeting diversity cap."""
+"""Pure parts of search: the filter and its Chroma clauses, the per-meeting diversity cap."""
 
 from __future__ import annotations
 
 from assistant.search import Filters, ItemHit, cap_per_meeting
 from ingest.models import AgendaItem, Meeting
+from vectorstore.filters import Between, Equals, MetadataFilter
+from vectorstore.store import chroma_where
 
 
 def test_filters_to_where_clause() -> None:
+    """Filters build the neutral filter; the store spells it as Chroma's ``where``."""
     assert Filters().where() is None
-    assert Filters(body="KD-Net").where() == {"body": "KD-Net"}
+    assert chroma_where(Filters(body="KD-Net").where()) == {"body": "KD-Net"}
     where = Filters(doc_type="referat", date_from="2023-01-01", date_to="2023-06-30").where()
-    assert where == {"$and": [{"doc_type": "referat"}, {"date_int": {"$gte": 20230101}},
-                              {"date_int": {"$lte": 20230630}}]}
+    assert where == MetadataFilter((Equals("doc_type", "referat"),
+                                    Between("date_int", 20230101, 20230630)))
+    assert chroma_where(where) == {"$and": [{"doc_type": "referat"},
+                                            {"date_int": {"$gte": 20230101}},
+                                            {"date_int": {"$lte": 20230630}}]}
+    assert chroma_where(Filters(date_to="2023-06-30").where()) == {
+        "date_int": {"$lte": 20230630}}
     # a section filter means the section's role, whatever the section is called in print
-    assert Filters(section="Beslutning").where() == {"section_role": "decision"}
-    assert Filters(section="decision").where() == {"section_role": "decision"}
-    assert Filters(section="Indstilling").where() == {"section_role": "proposal"}
-    assert Filters(section="Noget helt andet").where() == {"section": "Noget helt andet"}
+    assert chroma_where(Filters(section="Beslutning").where()) == {"section_role": "decision"}
+    assert chroma_where(Filters(section="decision").where()) == {"section_role": "decision"}
+    assert chroma_where(Filters(section="Indstilling").where()) == {"section_role": "proposal"}
+    assert chroma_where(Filters(section="Noget helt andet").where()) == {
+        "section": "Noget helt andet"}
+    assert chroma_where(None) is None and chroma_where(MetadataFilter()) is None
 
 
 def test_filters_accept_matches_where() -> None:

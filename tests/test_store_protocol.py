@@ -1,7 +1,7 @@
 """The storage interface (issue 11): ``vectorstore.Store`` is what every layer above
 ``vectorstore/`` uses, ``VectorStore`` implements it for the embedded and the server client
 alike, and nothing above ``vectorstore/`` touches Chroma's collections, imports chromadb or
-spells a filter in Chroma's operators (one pending place, named below).
+spells a filter in Chroma's operators (a filter is a ``vectorstore.filters.MetadataFilter``).
 
 This file is type-checked by the test below (mypy over it), so its annotations are the
 structural check: ``store: Store = VectorStore(...)`` must type-check.
@@ -130,12 +130,7 @@ def test_chunk_ids_unlisted_deletes_and_document_vectors(
 # --- nothing above vectorstore/ reaches into Chroma ----------------------------------------
 
 OPERATOR = re.compile(r"\$(and|or|not|eq|ne|gt|gte|lt|lte|in|nin|contains|not_contains)")
-PENDING = {
-    # The filter a question's Filters build, and its in-memory evaluation, still sit beside
-    # the ranking code; they belong in vectorstore/ (next to Store.query) once the ranking
-    # refactor of assistant/search.py is done.
-    "assistant/search.py": {"Filters.where", "where_mask", "_compare"},
-}
+PENDING: dict[str, set[str]] = {}
 """Scopes (functions, dotted methods) allowed to spell the filter's operators, and why."""
 BACKEND_BENCHES = {
     "bench/hnsw_recall.py": "sets and measures the HNSW index's own ef_search on the collection",

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     import numpy as np
 
+    from .filters import MetadataFilter
     from .store import (
         ChunkHit,
         DocumentRecord,
@@ -32,11 +33,6 @@ if TYPE_CHECKING:
         IndexSignature,
         Metadata,
     )
-
-Where = dict[str, Any]
-"""A metadata filter for :meth:`Store.query`: ``{key: value}``, ``{key: {"$gte": n}}``
-(``$eq $ne $gt $gte $lt $lte $in $nin``), ``{"$and": [...]}``, ``{"$or": [...]}``."""
-
 
 class Store(Protocol):
     """Chunks (id, vector, text, flat metadata) and one record per source document.
@@ -88,7 +84,7 @@ class Store(Protocol):
         self,
         embedding: np.ndarray,
         n: int,
-        where: Where | None = None,
+        where: MetadataFilter | None = None,
         *,
         with_payload: bool = True,
         total: int | None = None,

@@ -32,6 +32,7 @@ from chromadb.config import Settings as ChromaSettings
 
 from .crashpoint import crashpoint
 from .errors import IndexMismatchError, StoreUnavailableError
+from .filters import Between, Equals, MetadataFilter
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +120,24 @@ def _set_http_timeout(client: Any, seconds: float) -> None:
         import httpx
 
         session.timeout = httpx.Timeout(seconds)
+
+
+def chroma_where(where: MetadataFilter | None) -> dict[str, Any] | None:
+    """A filter in Chroma's ``where`` dialect: one clause per condition (a range gives one
+    per bound), ``$and`` over several; None for no filter or an empty one."""
+    clauses: list[dict[str, Any]] = []
+    for condition in where.conditions if where is not None else ():
+        if isinstance(condition, Equals):
+            clauses.append({condition.key: condition.value})
+            continue
+        assert isinstance(condition, Between)
+        if condition.low is not None:
+            clauses.append({condition.key: {"$gte": condition.low}})
+        if condition.high is not None:
+            clauses.append({condition.key: {"$lte": condition.high}})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
 class VectorStore:
@@ -313,12 +332,13 @@ class VectorStore:
         self,
         embedding: np.ndarray,
         n: int,
-        where: dict[str, Any] | None = None,
+        where: MetadataFilter | None = None,
         *,
         with_payload: bool = True,
         total: int | None = None,
     ) -> list[ChunkHit]:
-        """Nearest chunks by cosine similarity, optionally filtered by metadata.
+        """Nearest chunks by cosine similarity, optionally filtered by metadata (``where``,
+        in Chroma's terms: :func:`chroma_where`).
 
         ``with_payload=False`` returns ids and similarities only (10x faster: callers that
         hold texts and metadata in memory need nothing else); ``total`` (the collection
@@ -329,7 +349,7 @@ class VectorStore:
         res = self.chunks.query(
             query_embeddings=[np.asarray(embedding, dtype=np.float32)],
             n_results=min(n, total),
-            where=where or None,
+            where=chroma_where(where),
             include=["documents", "metadatas", "distances"] if with_payload else ["distances"],
         )
         ids = res["ids"][0]

@@ -10,7 +10,8 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,13 +20,14 @@ from assistant.answer import Answer, Assistant
 from assistant.lexical import Analyzer
 from assistant.links import item_url
 from assistant.llm import StreamEvent, ask_streaming
+from assistant.messages import message
 from assistant.query import DA_MARKERS, EN_MARKERS
 from assistant.search import Filters, Retriever
 from assistant.settings import Services
 from assistant.watch import Match, Watch, WatchError, WatchStore, item_keys
 from ingest.chunker import DOC_TYPE_LABEL, item_label
 from ingest.danish import number_key
-from ingest.models import Meeting
+from ingest.models import AgendaItem, Meeting
 from ingest.parser import MeetingHints
 from ingest.pipeline import Ingestor
 from vectorstore.store import IndexSignature
@@ -54,6 +56,47 @@ def make_filters(
         return Filters(body or None, date_from or None, date_to or None, "referat", "Beslutning")
     return Filters(body or None, date_from or None, date_to or None, doc_type or None,
                    section or None)
+
+
+def example_questions(meetings: Iterable[Meeting], languages: Sequence[str]) -> list[str]:
+    """One question per entry of ``languages`` about items the index holds (the chat's
+    examples; none for an empty index), the same for the same index.
+
+    Newest meetings first, one per body before any body's second, so the examples show
+    the archive's range; of each, the item with the most text among those whose title only
+    one meeting day carries (standing items - approving the minutes, any other business -
+    recur and show nothing of the archive); closed items never.  The question asks for
+    what the item records: the decision in minutes, else the proposal
+    (``assistant/locales``, table ``[examples]``)."""
+    ordered = sorted(meetings, key=lambda m: (m.date or "", m.meeting_id), reverse=True)
+    days: dict[str, set[tuple[str | None, str | None]]] = {}
+    for meeting in ordered:
+        for item in meeting.items:
+            days.setdefault(item.title, set()).add((meeting.body, meeting.date))
+    seen: Counter[str | None] = Counter()
+    turn: dict[str, int] = {}
+    for meeting in ordered:  # a body's newest meeting has turn 0, its next turn 1, ...
+        turn[meeting.meeting_id] = seen[meeting.body]
+        seen[meeting.body] += 1
+    questions: list[str] = []
+    asked: set[str] = set()
+    for meeting in sorted(ordered, key=lambda m: turn[m.meeting_id]):  # stable: newest first
+        if len(questions) == len(languages):
+            break
+        items = [i for i in meeting.items if not i.closed and i.title not in asked
+                 and len(days[i.title]) == 1 and _text_length(i) > 0]
+        if items:
+            item = max(items, key=_text_length)
+            asked.add(item.title)
+            kind = ("decided" if meeting.doc_type == "referat" and item.decision
+                    else "proposed" if item.proposal else "about")
+            questions.append(message(f"examples.{kind}", languages[len(questions)],
+                                     title=item.title))
+    return questions
+
+
+def _text_length(item: AgendaItem) -> int:
+    return sum(len(s.text.strip()) for s in item.sections)
 
 
 class AppCore:
@@ -196,6 +239,10 @@ class AppCore:
                                         item_label(item.number, item.title)])
                     links.append((item_url(other.meeting_id, item.number), label))
         return links
+
+    def examples(self, languages: Sequence[str]) -> list[str]:
+        """Example questions about what the index holds (:func:`example_questions`)."""
+        return example_questions(self.retriever.meetings.values(), languages)
 
     def bodies(self) -> list[str]:
         """The bodies the index holds (the UI's body filter, the API's body check)."""

@@ -37,11 +37,9 @@ UI_QUEUE_SIZE = 64  # Gradio queue; beyond it the browser shows "busy, try again
 UI_TEXT = section("ui")
 """Labels and notices by language (assistant/locales, table [ui]); the label keys are also
 the field names validate gives (``from``, ``body``, ...)."""
-EXAMPLES = [
-    "Hvad blev besluttet om KlimaMidt?",
-    "og hvad skete der i 2023?",
-    "What was decided about the lånepulje til botilbud?",
-]
+EXAMPLE_LANGUAGES = ("da", "da", "en")
+"""The chat's example questions, one per entry, about items the index holds
+(:meth:`AppCore.examples`): Danish first, and one English to show both are understood."""
 
 Update = dict[str, Any]
 
@@ -154,7 +152,7 @@ def _group_choices(u: dict[str, str]) -> list[tuple[str, str]]:
     return [(u["by_meeting"], "meeting"), (u["by_topic"], "topic")]
 
 
-def chat_tab(t: dict[str, str]) -> ChatTab:
+def chat_tab(t: dict[str, str], examples: list[str]) -> ChatTab:
     with gr.Tab(t["chat_tab"], id="chat") as tab:
         chatbot = gr.Chatbot(label=t["chat"], height=380, elem_id="chatbot",
                              feedback_options=None)
@@ -162,7 +160,8 @@ def chat_tab(t: dict[str, str]) -> ChatTab:
             question = gr.Textbox(label=t["question"], placeholder=t["placeholder"], scale=5,
                                   elem_id="question", max_length=MAX_QUESTION_CHARS)
             send = gr.Button(t["send"], variant="primary", scale=1, elem_id="send")
-        gr.Examples(EXAMPLES, inputs=[question])
+        if examples:  # an empty index has nothing to ask about
+            gr.Examples([[q] for q in examples], inputs=[question])
         new_chat = gr.Button(t["new"], size="sm")
         cards = gr.HTML("", elem_id="cards")
         pick = gr.CheckboxGroup([], label=t["pick"], elem_id="pick")
@@ -454,7 +453,7 @@ def build_ui(core: AppCore, export_dir: Path) -> gr.Blocks:
         header = gr.Markdown(t["header"])
         with gr.Row():
             with gr.Column(scale=3), gr.Tabs():
-                chat = chat_tab(t)
+                chat = chat_tab(t, core.examples(EXAMPLE_LANGUAGES))
                 tl = timeline_tab(t)
                 watches = watch_tab(t)
             with gr.Column(scale=1, min_width=260):
