@@ -16,9 +16,12 @@ enforces them.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import json
 import logging
+import zlib
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +50,15 @@ CHUNK_IDS = "chunk_ids"
 records written before the list existed promise only a count, metadata ``chunks``)."""
 EMBED_HASH = "embed_hash"
 """Chunk metadata key: a hash of the exact text that was embedded (vector reuse)."""
+PAYLOAD = "payload_z"
+"""Document-record metadata key: the record's payload (JSON), zlib-compressed and base64
+encoded; the record's document string is then empty.  Chroma indexes every document string
+in its SQLite full-text (trigram) index, which nothing here searches: a meeting payload
+there (its full source text and every section's text, ~140 KB for a Greve meeting) took
+~870 KB of disk per meeting, this ~160 KB (docs/BENCHMARKS.md, "Source text out of
+Chroma's full-text index").  In the same record, so that the one upsert stays the commit
+point and backups, clones and a Chroma server carry it unchanged.  Records written before
+(payload JSON in the document string) are read as they are."""
 IndexSignature = tuple[int, frozenset[tuple[str, str]]]
 """Chunk count and (source, doc_hash) per document: see :meth:`VectorStore.signature`."""
 
@@ -402,13 +414,17 @@ class VectorStore:
     ) -> None:
         """Write the document record: the commit point of an ingest.  ``chunk_ids`` (the
         chunks this version consists of) go into the payload for ``check``."""
-        metadata: Metadata = {**meta, "source": source, "doc_hash": doc_hash}
         if chunk_ids is not None:
             payload = {**payload, CHUNK_IDS: list(chunk_ids)}
+        metadata: Metadata = {
+            **meta, "source": source, "doc_hash": doc_hash, PAYLOAD: pack_payload(payload),
+        }
         self.documents.upsert(
             ids=[document_id(source)],
             embeddings=np.asarray([embedding], dtype=np.float32),
-            documents=[json.dumps(payload, ensure_ascii=False)],
+            # "" (not None): an upsert without documents would keep an older record's
+            # inline payload, which readers prefer (see _record)
+            documents=[""],
             metadatas=[metadata],
         )
         crashpoint("record_commit")
@@ -681,13 +697,43 @@ class IndexHealth:
 
 
 def _record(document: str | None, meta: Any) -> DocumentRecord:
+    """A record as stored: its payload from the document string where that holds one (a
+    record written before :data:`PAYLOAD`, or rewritten since by a release that wrote it
+    there), else from the compressed metadata value, which ``metadata`` leaves out."""
     metadata = dict(meta or {})
+    packed = metadata.pop(PAYLOAD, None)
+    source = str(metadata.get("source", ""))
+    if (document or "").strip() or packed is None:
+        payload = json.loads(document or "{}")
+    else:
+        payload = unpack_payload(packed, source)
     return DocumentRecord(
-        source=str(metadata.get("source", "")),
+        source=source,
         doc_hash=str(metadata.get("doc_hash", "")),
-        payload=json.loads(document or "{}"),
+        payload=payload,
         metadata=metadata,
     )
+
+
+def pack_payload(payload: dict[str, Any]) -> str:
+    """``payload`` as the ASCII value of :data:`PAYLOAD`: JSON, zlib, base64."""
+    raw = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    return base64.b64encode(zlib.compress(raw)).decode("ascii")
+
+
+def unpack_payload(packed: Any, source: str) -> dict[str, Any]:
+    """Inverse of :func:`pack_payload`; a damaged value is an error naming the record."""
+    try:
+        raw = zlib.decompress(base64.b64decode(str(packed), validate=True))
+        data = json.loads(raw.decode("utf-8"))  # str parses faster than bytes
+    except (binascii.Error, zlib.error, UnicodeDecodeError, ValueError) as exc:
+        raise ValueError(
+            f"document record of {source!r}: metadata {PAYLOAD!r} is not a compressed "
+            f"payload ({exc}): the index is damaged; restore a backup or rebuild it"
+        ) from exc
+    if not isinstance(data, dict):
+        raise ValueError(f"document record of {source!r}: metadata {PAYLOAD!r} is not an object")
+    return data
 
 
 def document_id(source: str) -> str:
