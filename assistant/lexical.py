@@ -16,7 +16,7 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
-from ingest.danish import STOPWORDS, WORD_RE, stem_words
+from ingest.danish import STOPWORDS, WORD_RE, CompoundSplitter, stem_words
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
@@ -30,10 +30,20 @@ class Analyzer:
     def stem(self, words: list[str]) -> list[str]:
         return stem_words(words)
 
-    def tokens(self, text: str) -> list[str]:
-        words = self.words(text)
-        # hyphenated names ("KD-Net", "it-udstyr") also count as their parts
-        words += [p for w in words if "-" in w for p in w.split("-") if p not in STOPWORDS]
+    def tokens(self, text: str, compounds: CompoundSplitter | None = None) -> list[str]:
+        return self.tokens_of(self.words(text), compounds)
+
+    def tokens_of(
+        self, words: list[str], compounds: CompoundSplitter | None = None
+    ) -> list[str]:
+        """Stems of ``words``, each hyphenated word ("KD-Net", "it-udstyr") also as its
+        parts, and with ``compounds`` each compound also as its parts ("temamøder" ->
+        "tema", "møder"), so that a question naming a part finds it."""
+        words = words + [
+            p for w in words if "-" in w for p in w.split("-") if p not in STOPWORDS
+        ]
+        if compounds is not None:
+            words += [p for w in words for p in compounds.parts(w)]
         return stem_words(words)
 
 
@@ -56,7 +66,11 @@ class LexicalIndex:
         self.analyzer = Analyzer()
         self.ids = list(ids)
         self.position = {cid: i for i, cid in enumerate(self.ids)}
-        corpus = [self.analyzer.tokens(t) for t in texts]
+        # compounds are split on the texts' side only: their parts are known from the
+        # texts, and a question's compound still matches the whole word
+        words = [self.analyzer.words(t) for t in texts]
+        compounds = CompoundSplitter(Counter(w for doc in words for w in set(doc)))
+        corpus = [self.analyzer.tokens_of(doc, compounds) for doc in words]
         flags = list(restricted) if restricted is not None else [False] * len(corpus)
         if len(flags) != len(corpus):
             raise ValueError(f"restricted has {len(flags)} flags for {len(corpus)} texts")

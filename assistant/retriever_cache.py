@@ -35,7 +35,7 @@ FORMAT = 2
 """Bumped whenever what is saved changes (2: the lexical index keeps closed content's
 vocabulary apart), so that older entries are rebuilt."""
 _CODE = ("assistant/lexical.py", "assistant/search.py", "assistant/retriever_cache.py",
-         "ingest/serialize.py", "ingest/models.py")
+         "ingest/serialize.py", "ingest/models.py", "ingest/danish.py")
 """Sources whose change may change the saved state: part of every key."""
 _ROOT = Path(__file__).resolve().parents[1]
 

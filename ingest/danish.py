@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 import Stemmer
+from bm25s.stopwords import STOPWORDS_DANISH
 
 # ------------------------------------------------------------------------------ sentences
 
@@ -200,6 +202,91 @@ def danish_stemmer() -> Stemmer.Stemmer:
 def stem_words(words: Iterable[str]) -> list[str]:
     """The Snowball Danish stems of lower-case ``words``, in order."""
     return list(danish_stemmer().stemWords(list(words)))
+
+
+# ---------------------------------------------------------------------- compounds
+COMPOUND_MIN_HEAD = 4
+"""Shortest first part of a compound split ('fritid|s|rådet'): three-letter heads are
+mostly prefixes and prepositions ('ind|stilling', 'for|slag', 'god|kendelse')."""
+COMPOUND_MIN_TAIL = 3
+"""Shortest last part ('fritids|råd'); shorter tails are inflection endings."""
+COMPOUND_MIN_WORD = 8
+"""Shorter words are not split."""
+COMPOUND_ENDING_CHARS = 4
+"""Last parts this short may be inflection endings ('erne', 'ske', 'ren'): they must pass
+the ending test.  Longer ones ('rådet', 'møder') are words, however many compounds end
+with them."""
+_FUNCTION_WORDS = STOPWORDS | frozenset(STOPWORDS_DANISH)
+"""Never a part of a compound: 'styr|ingen' and 'form|anden' are inflected words, not
+compounds.  bm25s' full Danish list (which search keeps, see ``STOPWORDS``) is right here:
+its extra words ('ingen', 'anden', 'uden') are exactly the ones that look like endings."""
+
+
+class CompoundSplitter:
+    """Splits Danish compounds into two parts that are words of the same archive.
+
+    Danish writes compounds as one word ('Fritidsrådet', 'temamøder'); a question that
+    names a part ('fritid', 'tema' - or an English question whose glossary words are the
+    parts) finds the compound only if search also sees the parts.  No dictionary: ``known``
+    maps each word of the archive to the number of texts it occurs in, and a split
+    ('fritid' + linking 's' + 'rådet') is accepted only when
+
+    * both parts occur as words of their own in at least ``min_count`` texts,
+    * a short last part is a word rather than an ending: it occurs on its own in more
+      texts than there are longer words ending with it ('plan', 'møde' pass; 'erne',
+      'ske' and 'ren' end thousands of words and fail), and
+    * a first part that drops a final -e does so before a linking s ('arbejd-s-marked').
+
+    Among several accepted splits the one whose rarer part is most common wins."""
+
+    def __init__(self, known: dict[str, int], min_count: int = 2) -> None:
+        self.known = known
+        self.min_count = min_count
+        self.endings = Counter(
+            word[-n:] for word in known
+            for n in range(COMPOUND_MIN_TAIL, COMPOUND_ENDING_CHARS + 1)
+            if len(word) > n
+        )
+        self._cache: dict[str, tuple[str, ...]] = {}
+
+    def _count(self, word: str) -> int:
+        return 0 if word in _FUNCTION_WORDS else self.known.get(word, 0)
+
+    def parts(self, word: str) -> tuple[str, ...]:
+        """The two parts of ``word`` (empty when it is not a compound of known words)."""
+        found = self._cache.get(word)
+        if found is None:
+            found = self._cache[word] = self._split(word)
+        return found
+
+    def _split(self, word: str) -> tuple[str, ...]:
+        if len(word) < COMPOUND_MIN_WORD or not word.isalpha():
+            return ()
+        best: tuple[int, str, str] | None = None
+        for cut in range(COMPOUND_MIN_HEAD, len(word) - COMPOUND_MIN_TAIL + 1):
+            for head, link in self._heads(word[:cut], word[cut]):
+                tail = word[cut + len(link):]
+                score = min(self._count(head), self._tail_count(tail))
+                if score >= self.min_count and (best is None or score > best[0]):
+                    best = (score, head, tail)
+        return () if best is None else best[1:]
+
+    def _heads(self, head: str, following: str) -> list[tuple[str, str]]:
+        """(first part as a word, linking letters) readings of a cut before ``following``."""
+        found = [(head, "")]
+        if following in "se":
+            found.append((head, following))
+        if following == "s":
+            found.append((head + "e", "s"))
+        return found
+
+    def _tail_count(self, tail: str) -> int:
+        if len(tail) < COMPOUND_MIN_TAIL:
+            return 0
+        count = self._count(tail)
+        if len(tail) > COMPOUND_ENDING_CHARS:
+            return count
+        return count if count > self.endings.get(tail, 0) else 0
 
 
 # ---------------------------------------------------------------------- months and dates
