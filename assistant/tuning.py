@@ -110,7 +110,7 @@ class Composition:
     """A timeline keeps the items scoring within this of the best."""
     meaning_sentences: int = 24
     """Sentences embedded per English question at most (the best result's first)."""
-    meaning_chars: int = 300
+    meaning_chars: int = 200
     """A sentence is judged by its first characters (long ones cost time, add little)."""
 
 
