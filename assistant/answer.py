@@ -15,7 +15,7 @@ from functools import partial
 from typing import Any, Protocol
 
 from ingest.chunker import DOC_TYPE_LABEL, UNKNOWN_BODY, format_date, item_label
-from ingest.danish import split_sentences
+from ingest.danish import split_paragraphs, split_sentences
 from ingest.danish import text_key as _squash_text
 
 from .access import PUBLIC, Viewer, withheld
@@ -137,6 +137,8 @@ class Assistant:
         if query.timeline and hits:
             floor = hits[0].score - TUNING.answer.timeline_relative_floor
             hits = [h for h in hits if h.score >= floor]
+            # a named span ("from November 2024 to September 2025") bounds the timeline
+            hits = [h for h in hits if query.in_period(h.meeting.date or "")] or hits
         else:
             hits = hits[:k]
         verdict = assess_answerable(query, hits, self.retriever, evidence, viewer)
@@ -205,19 +207,17 @@ class Assistant:
         t = TEXTS[lang]
         top = hits[0]
         kind = query.kind
+        kinds = query.kinds
         idf = partial(self.retriever.lexical.idf, restricted=viewer.sees_closed)
         weights = SentencePicker(self.analyzer.tokens, idf).weights(self._terms(query))
         # shared words pick Danish sentences for a Danish question well and fast; across
         # languages they cannot, so an English question is matched by meaning too
         meaning = self.sentences.meaning(query.text) if lang == "en" else None
         if query.timeline:
-            lines = [t["timeline"]]
-            ordered = sorted(
-                enumerate(hits, 1),
-                key=lambda p: (p[1].meeting.date or "", p[1].item.order),
-            )
-            for n, hit in ordered:
-                # an item enters the timeline with a sentence that shares the topic
+            # the best-ranked items enter the timeline (each with a sentence that shares
+            # the topic), then they are told in date order
+            entries: list[tuple[tuple[str, int], str]] = []
+            for n, hit in enumerate(hits, 1):
                 picked = self.picker.pick(
                     weights, kind, [(1, _passages_text(hit))], limit=1, meaning=meaning
                 )
@@ -225,14 +225,16 @@ class Assistant:
                     continue
                 sentence = picked[0].text
                 if hit.decision and _squash_text(hit.decision) not in _squash_text(sentence):
-                    sentence += f" {t['decided']} {_first_sentences(hit.decision, 1)}"
+                    told = TUNING.answer.decision_sentences if query.wants_decision else 1
+                    sentence += f" {t['decided']} {_first_sentences(hit.decision, told)}"
                 label = item_label(hit.item.number, hit.item.title)
-                lines.append(f"- {_where(hit, lang)}, {label}: {sentence} [{n}]")
-                if len(lines) > TUNING.answer.timeline_lines:
+                entries.append(((hit.meeting.date or "", hit.item.order),
+                                f"- {_where(hit, lang)}, {label}: {sentence} [{n}]"))
+                if len(entries) >= TUNING.answer.timeline_lines:
                     break
-            if len(lines) == 1:
+            if not entries:
                 return f"{_first_sentences(top.best.text, 2)} [1]"
-            return "\n".join(lines)
+            return "\n".join([t["timeline"], *(line for _, line in sorted(entries))])
         if withheld(top.item):
             where = _where(top, lang)
             return t["closed"].format(number=top.item.number, title=top.item.title, where=where)
@@ -246,7 +248,7 @@ class Assistant:
         texts = [(n, _item_text(h)) for n, h in enumerate(hits[:3], 1)]
         decisions = [h.decision or "" for h in hits[:3]]
         picked = self.picker.pick(
-            weights, kind, texts, limit=TUNING.answer.answer_sentences, meaning=meaning,
+            weights, kinds, texts, limit=TUNING.answer.answer_sentences, meaning=meaning,
             favoured=decisions,
         )
         if not picked:
@@ -299,10 +301,11 @@ class Assistant:
         # with none recorded, the item's own report of decisions taken elsewhere may answer
         unrecorded = query.wants_decision and not top.decision
         room = 2 if len(first) < TUNING.answer.terse_decision or unrecorded else 1
+        wanted: str | tuple[str, ...] = query.kinds
         if unrecorded and kind == "statement":
-            kind = "decision"
+            wanted = "decision"
         support = self.picker.pick(
-            weights, kind, [(1, _passages_text(top))], limit=room,
+            weights, wanted, [(1, _passages_text(top))], limit=room,
             exclude=split_sentences(first), meaning=meaning,
         )
         support = [c for c in support if c.text not in first]
@@ -360,23 +363,24 @@ def _where(hit: ItemHit, lang: str) -> str:
 
 
 def _first_sentences(text: str, n: int) -> str:
-    """The first ``n`` sentences; list entries ('a. ...', '- ...') come along without
-    counting, so a decision's list of points is quoted whole (up to 8 entries)."""
-    sentences = split_sentences(text)
-    if not sentences:
+    """The first ``n`` sentences; list entries ('a. ...', '- ...', '3. ...') come along whole
+    without counting, so a decision's points are quoted whole (up to 8 entries), and a
+    sentence that opens a list ('... ud fra følgende vilkår:') does not count."""
+    paragraphs = split_paragraphs(text)
+    if not paragraphs:
         return text.strip()
     taken: list[str] = []
     counted = entries = 0
-    for sentence in sentences:
-        is_entry = bool(_ENTRY_RE.match(sentence))
-        if is_entry and entries < 8 and taken:
-            taken.append(sentence)
+    for sentences in paragraphs:
+        if _ENTRY_RE.match(sentences[0]) and entries < 8 and taken:
+            taken.extend(sentences)
             entries += 1
             continue
-        if counted >= n:
-            break
-        taken.append(sentence)
-        counted += 1
+        for sentence in sentences:
+            if counted >= n and not taken[-1].endswith(":"):
+                return " ".join(taken)
+            taken.append(sentence)
+            counted += not sentence.endswith(":")
     return " ".join(taken)
 
 

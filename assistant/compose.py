@@ -85,6 +85,8 @@ class Candidate:
     head: int | None = None
     terms: frozenset[str] = frozenset()
     base: float = 0.0
+    kinds: frozenset[str] = frozenset()
+    """The asked kinds of answer it holds (counted only where it is related to the question)."""
 
 
 class SentencePicker:
@@ -103,7 +105,7 @@ class SentencePicker:
     def candidates(
         self,
         weights: dict[str, float],
-        kind: str,
+        kind: str | Sequence[str],
         texts: Sequence[tuple[int, str]],
         meaning: Meaning | None = None,
         favoured: Sequence[str] = (),
@@ -111,7 +113,9 @@ class SentencePicker:
         """Every sentence of ``texts`` ((rank, text) pairs) with its score: the question's
         words it shares, its closeness in meaning (when ``meaning`` is given), a bonus
         when it holds the kind of answer asked for, and one when it is part of a
-        ``favoured`` text (a recorded decision: what the body did)."""
+        ``favoured`` text (a recorded decision: what the body did).  ``kind`` is one kind
+        of answer or several (a two-part question)."""
+        kinds = (kind,) if isinstance(kind, str) else tuple(kind)
         total = sum(weights.values()) or 1.0
         favour = [_squash(f) for f in favoured if f]
         split = [(rank, split_sentences(text)) for rank, text in texts]
@@ -138,18 +142,28 @@ class SentencePicker:
             overlap = sum(weights[t] for t in terms) / total
             near = float(close[n]) if close is not None else 0.0
             related = overlap > 0 or near >= TUNING.answer.meaning_type_floor
-            bonus = TUNING.answer.type_bonus if related and holds(kind, sentence) else 0.0
+            held = frozenset(k for k in kinds if related and self._holds(k, sentence, weights))
+            bonus = TUNING.answer.type_bonus if held else 0.0
             if related and any(_squash(sentence) in f for f in favour):
                 bonus += TUNING.answer.favoured_bonus
             tune = TUNING.answer
             base = tune.meaning_weight * near + bonus - tune.rank_penalty * (rank - 1) - 0.005 * pos
-            found.append(Candidate(rank, pos, sentence, overlap + base, head, terms, base))
+            found.append(Candidate(rank, pos, sentence, overlap + base, head, terms, base, held))
         return found
+
+    def _holds(self, kind: str, sentence: str, weights: dict[str, float]) -> bool:
+        """:func:`holds`, where a person must be one the question does not name (who
+        stepped in for Ronni Mark Nielsen is not Ronni Mark Nielsen)."""
+        if kind != "person":
+            return holds(kind, sentence)
+        return any(
+            not set(self.tokens(m.group())) <= weights.keys() for m in _NAME_RE.finditer(sentence)
+        )
 
     def pick(
         self,
         weights: dict[str, float],
-        kind: str,
+        kind: str | Sequence[str],
         texts: Sequence[tuple[int, str]],
         limit: int = 3,
         exclude: Sequence[str] = (),
@@ -187,6 +201,7 @@ class SentencePicker:
             chosen.append(rest[top])
             covered |= rest[top].terms
             del rest[top]
+        chosen += _for_unanswered_kinds(kind, chosen, rest, best.score)
         chosen = _with_list_lines(chosen, pool)
         return sorted(chosen, key=lambda c: (c.rank, c.position))
 
@@ -286,6 +301,25 @@ def _with_list_lines(chosen: list[Candidate], pool: list[Candidate]) -> list[Can
                 whole.add(place)
                 grew = True
     return result
+
+
+def _for_unanswered_kinds(
+    kind: str | Sequence[str], chosen: list[Candidate], rest: list[Candidate], best: float
+) -> list[Candidate]:
+    """For each kind a several-part question asks for ('who ..., and until when?') that no
+    chosen sentence holds, the best related sentence holding it, when it scores at least
+    ``TUNING.answer.kind_keep_ratio`` of the best sentence."""
+    if isinstance(kind, str):
+        return []
+    added: list[Candidate] = []
+    for wanted in kind:
+        if any(wanted in c.kinds for c in chosen + added):
+            continue
+        holders = [c for c in rest if wanted in c.kinds and c not in added]
+        top = max(holders, key=lambda c: c.score, default=None)
+        if top is not None and top.score >= TUNING.answer.kind_keep_ratio * best:
+            added.append(top)
+    return added
 
 
 def _gain(c: Candidate, weights: dict[str, float], covered: set[str], total: float) -> float:

@@ -8,7 +8,8 @@ are compressed; measured again on our own question sets), so this checks what th
   the best evidence - another body's document - speaks of it;
 * a meeting date it names (day or month) must be a meeting in the archive, or - unless it
   asks what was decided there - be mentioned in the best evidence; the refusal names the
-  nearest meetings held;
+  nearest meetings held (when another date it names is a meeting, that one is the meeting
+  and the rest date facts: "approved in April 2024 ... lived here on 1 January 2024");
 * a period it asks about ("Budget 2021-24") must be stated in the best evidence;
 * its own content words (all words of a Danish question; words written as documents write
   them in an English one - never a translation, an intent verb or a body's name) must occur
@@ -85,9 +86,13 @@ def assess_answerable(
         most = TUNING.refusal.max_listed
         listed = ", ".join(bodies[:most]) + (" ..." if len(bodies) > most else "")
         return Verdict(False, "unknown_body", {"names": names, "listed": listed}, lang)
-    for date in query.dates:
-        if date.month is None or any(date.matches(d) for _, d in held):
+    named = [d for d in query.dates if d.month is not None]
+    meeting_named = any(d.matches(h) for d in named for _, h in held)
+    for date in named:
+        if any(date.matches(d) for _, d in held):
             continue
+        if meeting_named:
+            continue  # another date names the meeting; this one dates a fact ('1 January')
         held_dates = ", ".join(format_date(d) for d in _nearest(date, {d for _, d in held}))
         # A decision taken at a meeting needs that meeting's documents; other questions
         # may be answered by a document that mentions the date (e.g. a planned meeting).

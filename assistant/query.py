@@ -33,13 +33,20 @@ DECISION_PATTERNS = [
     r"\bconclu\w*", r"\bagreed\b", r"\bkonklu\w*", r"\bresultat\w* af drøftelsen",
 ]
 PROPOSAL_PATTERNS = [
-    r"\bindstil\w*", r"\bforesl\w*", r"\bforslag\w*", r"\bproposal\w*", r"\bpropos\w*",
+    r"\bindstil\w*", r"\bforesl\w*", r"\bpropos(?!al)\w*",
     r"\brecommend\w*", r"\basked to\b", r"\bskal .{0,40}tage stilling\b", r"\btage stilling\b",
 ]
+PROPOSAL_NOUN_PATTERNS = [r"\bforslag\w*", r"\bproposal\w*"]
+"""A proposal named as a thing ("besluttede ... om forslaget om ...") asks for the
+proposal only when no verb asks for a decision."""
 TIMELINE_PATTERNS = [
-    r"\btrace\b", r"\bhow (?:did|has|have|was) .{0,80}\bdevelop", r"\bover time\b",
-    r"\bwhich meetings\b", r"\bhistory\b", r"\btimeline\b", r"\bforløb\w*",
-    r"\bhvordan (?:har|er|blev) .{0,80}\budvikl", r"\bhvilke møder\b", r"\btidslinje\b",
+    r"\btrace\b", r"\bhow (?:did|has|have|was|were) .{0,160}\b(?:develop|evolv)",
+    r"\bover time\b", r"\bwhich meetings\b", r"\bhistory\b", r"\btimeline\b",
+    r"\bforløb\w*", r"\bhvordan (?:har|er|blev|var) .{0,160}\budvikl",
+    r"\bhvilke møder\b", r"\btidslinje\b",
+    # a span of two named months or years ("from November 2024 to September 2025")
+    r"\b(?:from|between|fra|mellem)\s+(?:\w+\s+)?(?:19|20)\d\d\s+(?:to|and|til|og)\s+"
+    r"(?:\w+\s+)?(?:19|20)\d\d\b",
     r"\bfulgt op\b", r"\bfollowed up\b", r"\bhvordan blev .* behandlet\b",
 ]
 
@@ -55,21 +62,38 @@ a question about what was decided needs sentences that report a decision."""
 
 _TYPE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("number", re.compile(
-        r"\b(hvor (?:mange|meget|stor|store)|hvilket beløb|hvad koster|how (?:many|much)"
-        r"|what (?:amount|share|percentage)|hvor høj|antal(?:let)?\b|beløb)", re.I)),
+        r"\b(hvor (?:mange|meget|stor|store|høj|højt|dyr|dyrt|lang|langt)|hvilket beløb"
+        r"|hvad koster|how (?:many|much|large|big|high|expensive|long)"
+        r"|what (?:amount|share|percentage)|antal(?:let)?\b|beløb"
+        # 'what connection fee ... and what charge per cubic metre', 'hvilken takst'
+        r"|what (?:\w+ ){0,3}(?:fee|charge|price|cost|rate|tax|sum)s?\b"
+        r"|hvilk\w* (?:\w+ ){0,2}(?:takst|pris|gebyr|afgift|bidrag|sats)\w*)", re.I)),
     ("date", re.compile(r"\b(hvornår|hvilken dato|when|what date|by what date|deadline)\b",
                         re.I)),
-    ("person", re.compile(r"\b(hvem|who|whom)\b", re.I)),
+    ("person", re.compile(
+        r"\b(hvem|who|whom)\b"
+        # 'hvilke to byrådsmedlemmer', 'which members': people asked for by what they are
+        r"|\b(?:hvilke|hvilken|which)\s+(?:\w+\s+){0,2}?(?:\w*medlem\w*|members?|personer"
+        r"|persons?|people|repræsentant\w*|representatives?|politiker\w*|politicians?"
+        r"|councillors?|councilors?|borgmester|mayor)\b", re.I)),
     ("list", re.compile(r"\b(hvilke|which|list|name the|what are the)\b", re.I)),
 )  # fmt: skip
 
 
+def answer_types(question: str) -> tuple[str, ...]:
+    """Every kind of answer a question asks for, the main one first ('Who stepped in, and
+    until when?' asks for a person and a date); ``("statement",)`` when none."""
+    found = [(m.start(), kind) for kind, pattern in _TYPE_PATTERNS
+             if (m := pattern.search(question))]
+    kinds = tuple(kind for _, kind in sorted(found))
+    if "person" in kinds and "list" in kinds:
+        kinds = tuple(k for k in kinds if k != "list")  # 'which two members': the people
+    return kinds or ("statement",)
+
+
 def answer_type(question: str) -> str:
-    """The kind of answer a question expects (one of ``ANSWER_TYPES``)."""
-    for kind, pattern in _TYPE_PATTERNS:
-        if pattern.search(question):
-            return kind
-    return "statement"
+    """The main kind of answer a question expects (one of ``ANSWER_TYPES``)."""
+    return answer_types(question)[0]
 
 
 PERIOD_RE = re.compile(r"(?<![\d-])((?:19|20)\d{2}\s*[-–/]\s*(?:(?:19|20)\d{2}|\d{2}))(?![\d-])")
@@ -115,7 +139,9 @@ class QueryAnalysis:
     numbers: tuple[str, ...] = field(default=())
     lexical_text: str = ""
     kind: str = "statement"
-    """The kind of answer expected (one of ``ANSWER_TYPES``)."""
+    """The main kind of answer expected (one of ``ANSWER_TYPES``)."""
+    kinds: tuple[str, ...] = ("statement",)
+    """Every kind it asks for (a two-part question asks for two), ``kind`` first."""
     periods: tuple[str, ...] = ()
     """Periods it asks about ('Budget 2021-24'): the best evidence must state them."""
     own_words: str = ""
@@ -126,6 +152,22 @@ class QueryAnalysis:
     @property
     def wants_decision(self) -> bool:
         return self.intent == "decision"
+
+    def period(self) -> tuple[tuple[int, int], tuple[int, int]] | None:
+        """The span a timeline question names ("from November 2024 to September 2025",
+        "fra 2022 til 2024"): its first and last (year, month), or None."""
+        if not self.timeline or len(self.dates) < 2:
+            return None
+        first = min((d.year, d.month or 1) for d in self.dates)
+        last = max((d.year, d.month or 12) for d in self.dates)
+        return first, last
+
+    def in_period(self, iso: str) -> bool:
+        """True when the meeting date ``iso`` lies in the named :meth:`period`."""
+        span = self.period()
+        if span is None or not iso:
+            return False
+        return span[0] <= (int(iso[:4]), int(iso[5:7])) <= span[1]
 
 
 def detect_language(text: str) -> str:
@@ -140,7 +182,8 @@ def is_intent_word(word: str) -> bool:
     """True for a word that says what kind of answer is wanted ('besluttede', 'vedtog',
     'anbefalede', 'indstillede'), not what it is about."""
     low = word.lower()
-    patterns = [p.replace(r"\b", "") for p in DECISION_PATTERNS + PROPOSAL_PATTERNS]
+    patterns = [p.replace(r"\b", "") for p in
+                DECISION_PATTERNS + PROPOSAL_PATTERNS + PROPOSAL_NOUN_PATTERNS]
     return any(re.fullmatch(p, low) for p in patterns if " " not in p) or bool(
         _INTENT_VERB_RE.fullmatch(low)
     )
@@ -152,11 +195,17 @@ _INTENT_VERB_RE = re.compile(r"(?:anbefal|vedt[oa]g|besl|indstil|godkend|afvis|t
 def detect_intent(text: str) -> str:
     """'decision', 'proposal', or 'fact'."""
     low = text.lower()
-    if any(re.search(p, low) for p in PROPOSAL_PATTERNS):
-        return "proposal"
-    if any(re.search(p, low) for p in DECISION_PATTERNS):
-        return "decision"
-    return "fact"
+
+    def first(patterns: list[str]) -> int | None:
+        found = [m.start() for p in patterns if (m := re.search(p, low))]
+        return min(found) if found else None
+
+    decided, proposed = first(DECISION_PATTERNS), first(PROPOSAL_PATTERNS)
+    if proposed is not None and (decided is None or proposed < decided):
+        return "proposal"  # "what did the administration recommend the committee decide"
+    if decided is not None:
+        return "decision"  # "hvad besluttede udvalget om forslaget?"
+    return "proposal" if first(PROPOSAL_NOUN_PATTERNS) is not None else "fact"
 
 
 def extract_dates(text: str) -> tuple[DateConstraint, ...]:
@@ -201,6 +250,7 @@ def analyze(text: str, body_index: BodyIndex | None = None) -> QueryAnalysis:
         lexical_text=text if language == "da" else " ".join(names_in(text) + translate_terms(text)),
         intent=detect_intent(text),
         kind=answer_type(text),
+        kinds=answer_types(text),
         periods=tuple(PERIOD_RE.findall(text)),
         own_words=text if language == "da" else " ".join(
             w for w in names_in(text) if re.search(r"[æøåÆØÅ0-9]", w)

@@ -36,7 +36,7 @@ from .access import PUBLIC, Viewer, is_closed_content
 from .bodies import BodyIndex
 from .cases import case_index
 from .lexical import LexicalIndex
-from .query import DateConstraint, QueryAnalysis, analyze
+from .query import QueryAnalysis, analyze
 from .tuning import TUNING
 
 log = logging.getLogger(__name__)
@@ -382,7 +382,7 @@ class Retriever:
         if dates:
             held = meeting.date or ""
             if held and (
-                any(d.matches(held) for d in dates) or _in_named_period(dates, query, held)
+                any(d.matches(held) for d in dates) or query.in_period(held)
             ):
                 bonus += TUNING.ranking.date_match_bonus
             else:
@@ -419,13 +419,3 @@ def cap_per_meeting(hits: list[ItemHit], cap: int) -> list[ItemHit]:
         seen[hit.meeting.meeting_id] = n + 1
         (first if n < cap else rest).append(hit)
     return first + rest
-
-
-def _in_named_period(dates: list[DateConstraint], query: QueryAnalysis, iso: str) -> bool:
-    """A timeline question naming two or more months ("fra november 2022 til juni 2023")
-    names a period: every meeting inside it matches."""
-    if not query.timeline or len(dates) < 2:
-        return False
-    months = sorted((d.year, d.month or 1) for d in dates)
-    year, month = int(iso[:4]), int(iso[5:7])
-    return months[0] <= (year, month) <= months[-1]

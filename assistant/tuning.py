@@ -76,6 +76,10 @@ class Composition:
     """Taken off per result rank below the first: lower results must be clearly better."""
     keep_ratio: float = 0.5
     """Further sentences are kept when they score at least this share of the best one."""
+    kind_keep_ratio: float = 0.25
+    """A sentence holding a kind of answer the question asks for and no chosen sentence
+    holds (the date of 'who ..., and until when?') joins when it scores this share of the
+    best."""
     fresh_keep_ratio: float = 0.4
     """The same for a sentence holding question words no chosen sentence holds."""
     covered_share: float = 0.5

@@ -13,6 +13,10 @@ that a month name, a stop word or a date form is added in one place:
   (every written form the archive and the questions use, as typed ``FoundDate``s),
   ``long_date`` ('10. januar 2022').
 * ``squash`` (whitespace), ``text_key`` (containment tests), ``number_key`` (item order).
+
+Kept whole: it is the one place the rules of written Danish live, and its parts share
+them - the sentence splitter, the words, the dates and the compound splitter all read the
+same abbreviation, month and stop-word tables.
 """
 
 from __future__ import annotations
@@ -43,7 +47,15 @@ ABBREVIATIONS = frozenset(
 _BOUNDARY_RE = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“„(]?[A-ZÆØÅ0-9])")
 _LIST_LINE_RE = re.compile(r"^\s*(?:[-•*–]\s+|\d{1,2}[.)]\s+|[a-zæøå][.)]\s+)")
 _WORD_BEFORE_RE = re.compile(r"([\wæøåÆØÅ.]+)[.!?][\"”’)]?$")
-_MARKER_ONLY_RE = re.compile(r"\s*(?:\d{1,2}|[a-zæøåA-ZÆØÅ])[.)]|\s*\./\.")  # './.': attachment
+_MARKER_ONLY_RE = re.compile(
+    r"\s*(?:(?:[Aa]d|[Pp]kt\.|[Pp]unkt)\s+)?"  # 'Ad 1.', 'Pkt. 2.'
+    r"(?:\d{1,2}\.?(?:\s*[-–]\s*\d{1,2})?|[a-zæøåA-ZÆØÅ])[.)]"  # '1.', '1.-2.', '1-3.', 'a)'
+    r"|\s*\./\."  # './.': an attachment marker
+)
+ENDING_ABBREVIATIONS = frozenset("kr mio mia pct osv mv m.v m.m mm etc m.fl o.l o.a".split())
+"""Abbreviations that close an amount or an enumeration: a point number right after one
+('... 100 kr. 4. Kan ikke godkendes') opens the next point."""
+_POINT_AFTER_RE = re.compile(r"([\wæøåÆØÅ.]+)\.\s+(\d{1,2}\.)$")
 _MIN_CHARS = 4
 
 
@@ -59,6 +71,13 @@ def split_sentences(text: str) -> list[str]:
     for block in _blocks(text):
         sentences.extend(_split_block(block))
     return [s for s in sentences if len(s) >= _MIN_CHARS]
+
+
+def split_paragraphs(text: str) -> list[list[str]]:
+    """The sentences of ``text`` grouped by paragraph or list line (a numbered point of a
+    decision - '2. Ikke godkendt. Udvalget ønsker ...' - is one group)."""
+    groups = [[s for s in _split_block(b) if len(s) >= _MIN_CHARS] for b in _blocks(text)]
+    return [g for g in groups if g]
 
 
 def _blocks(text: str) -> list[str]:
@@ -109,6 +128,12 @@ def _split_block(block: str) -> list[str]:
     start = 0
     for m in _BOUNDARY_RE.finditer(block):
         before = block[start : m.start()]
+        point = _POINT_AFTER_RE.search(before)
+        if point and point[1].lower() in ENDING_ABBREVIATIONS:
+            # '... 100 kr. 4. Kan ...': the sentence ended at 'kr.', '4.' opens the next
+            pieces.append(before[: point.start(2)].strip())
+            start += point.start(2)
+            continue
         if _no_end(before, block[m.end() :]):
             continue
         pieces.append(block[start : m.start()].strip())
@@ -125,6 +150,8 @@ def _no_end(before: str, after: str) -> bool:
     if m is None:
         return False
     word = m.group(1).lower()
+    if word.rstrip(".") in ENDING_ABBREVIATIONS and after[:1].isalpha():
+        return False  # '... 5 mio. kr. Det blev også aftalt': an amount ends the sentence
     if word in ABBREVIATIONS or word.rstrip(".") in ABBREVIATIONS:
         return True
     if "." in word and len(word) <= 6 and not word.replace(".", "").isdigit():

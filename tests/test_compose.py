@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from assistant.compose import SentencePicker, cite, holds
 from assistant.lexical import Analyzer
-from assistant.query import answer_type
+from assistant.query import answer_type, answer_types
 from ingest.danish import split_sentences
 
 
@@ -26,10 +26,37 @@ from ingest.danish import split_sentences
         ("Hvem er udpeget til forummet?", "person"),
         ("Which tasks move to the regions?", "list"),
         ("Hvad blev besluttet om budgettet?", "statement"),
+        ("How large is the yearly operating grant?", "number"),
+        ("What connection fee per housing unit did the utility set?", "number"),
+        ("Hvilke to byrådsmedlemmer skulle deltage i møderne?", "person"),
+        ("Which members were appointed to the council?", "person"),
     ],
 )
 def test_answer_type(question: str, kind: str) -> None:
     assert answer_type(question) == kind
+
+
+def test_a_question_in_two_parts_asks_for_two_kinds_in_its_order() -> None:
+    assert answer_types("Who stepped in for her, and until when?") == ("person", "date")
+    assert answer_types("Hvornår blev det vedtaget, og hvor meget koster det?") == (
+        "date", "number")
+    assert answer_types("Hvad blev besluttet?") == ("statement",)
+
+
+def test_each_asked_kind_gets_a_sentence() -> None:
+    analyzer = Analyzer()
+    picker = _picker({})
+    text = ("Byrådet godkender orlov til byrådsmedlem Ronni Hansen til og med 29. maj 2025. "
+            "Orloven skyldes arbejde i udlandet. "
+            "Stedfortræderen for Ronni Hansen er Jesper Fini Khure.")
+    question = "Hvem trådte ind for Ronni Hansen under orloven, og til hvornår varede orloven?"
+    weights = picker.weights(analyzer.tokens(question))
+    date, person = split_sentences(text)[0], split_sentences(text)[2]
+    # the person asked about is no answer to 'who stepped in for him'
+    assert [c.text for c in picker.pick(weights, "person", [(1, text)], limit=1)] == [person]
+    assert [c.text for c in picker.pick(weights, "date", [(1, text)], limit=1)] == [date]
+    both = picker.pick(weights, answer_types(question), [(1, text)], limit=1)
+    assert [c.text for c in both] == [date, person]
 
 
 def test_holds_the_expected_kind() -> None:
@@ -100,6 +127,13 @@ def test_nothing_is_picked_without_shared_words() -> None:
         ("Følgende punkter:\n- Klima\n- Energi", ["Følgende punkter:", "- Klima", "- Energi"]),
         ("Sagen behandles jf. Bilag 2. Mødet sluttede kl. 12.00.",
          ["Sagen behandles jf. Bilag 2.", "Mødet sluttede kl. 12.00."]),
+        # a decision's numbered points: '1.-2.' and a point after an amount open a point
+        ("1.-2. Godkendt. 3. Godkendt med en pris på 100 kr. 4. Kan ikke godkendes.",
+         ["1.-2. Godkendt.", "3. Godkendt med en pris på 100 kr.", "4. Kan ikke godkendes."]),
+        ("Ad 1. Godkendt. Ad 2. Taget til efterretning.",
+         ["Ad 1. Godkendt.", "Ad 2. Taget til efterretning."]),
+        ("Beløbet er 5 mio. kr. Det blev aftalt. Mødet er kl. 10. Der er kaffe.",
+         ["Beløbet er 5 mio. kr.", "Det blev aftalt.", "Mødet er kl. 10.", "Der er kaffe."]),
     ],
 )
 def test_danish_sentences(text: str, sentences: list[str]) -> None:

@@ -231,6 +231,17 @@ def test_period_refusal_names_the_best_evidence_as_before(
     assert verdict.reason == former.format(hits[0].item.title)
 
 
+def test_a_date_beside_a_held_meeting_dates_a_fact_not_a_meeting(retriever: Retriever) -> None:
+    """'approved in June 2023 ... on 1 January 2023': June 2023 is the meeting (held), the
+    first of January dates the figure asked for, and is no reason to refuse."""
+    asked = ("What did KKR Midtjylland decide in June 2023 about the figures from "
+             "1 January 2023 for the specialised social area?")
+    verdict, _ = _verdict(retriever, asked)
+    assert verdict.code != "no_meeting"
+    alone, _ = _verdict(retriever, "What did KKR Midtjylland decide on 1 January 2023?")
+    assert alone.code == "no_meeting"
+
+
 def test_answerable_verdict_has_no_reason(retriever: Retriever) -> None:
     verdict, _ = _verdict(retriever, "Hvad blev besluttet om KlimaMidt?")
     assert verdict.answerable and verdict.code == "" and verdict.reason == ""

@@ -33,6 +33,11 @@ def test_language(question: str, lang: str) -> None:
         ("Hvad skal KKR tage stilling til vedrørende høringssvaret?", "proposal"),
         ("Hvor mange lærepladser skal der fordeles?", "fact"),
         ("Who briefed KD-Net on the health area?", "fact"),
+        # a proposal named as the thing decided on: the verb says what is asked
+        ("Hvad besluttede Økonomiudvalget om forslaget om indkøb af kyllingekød?", "decision"),
+        ("What was recommended on the proposal to fly the flag?", "proposal"),
+        ("What did the administration recommend the committee decide?", "proposal"),
+        ("Hvad gik forslaget ud på?", "proposal"),
     ],
 )
 def test_intent(question: str, intent: str) -> None:

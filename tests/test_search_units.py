@@ -59,14 +59,27 @@ def test_cap_per_meeting_moves_a_meetings_extra_items_behind_the_others() -> Non
 
 def test_timeline_with_two_months_names_a_period() -> None:
     from assistant.query import analyze
-    from assistant.search import _in_named_period
 
     q = analyze("Hvordan forløb arbejdet fra KD-Net-mødet i november 2022 "
                 "til KKR-mødet i juni 2023?")
-    dates = [d for d in q.dates if d.month]
-    assert q.timeline and len(dates) == 2
-    assert _in_named_period(dates, q, "2023-02-10")
-    assert _in_named_period(dates, q, "2022-11-04") and _in_named_period(dates, q, "2023-06-21")
-    assert not _in_named_period(dates, q, "2023-11-21")
+    assert q.timeline and len([d for d in q.dates if d.month]) == 2
+    assert q.period() == ((2022, 11), (2023, 6))
+    assert q.in_period("2023-02-10")
+    assert q.in_period("2022-11-04") and q.in_period("2023-06-21")
+    assert not q.in_period("2023-11-21") and not q.in_period("2022-10-31")
     single = analyze("Hvad skete der på mødet i juni 2023?")
-    assert not _in_named_period([d for d in single.dates if d.month], single, "2023-06-21")
+    assert single.period() is None and not single.in_period("2023-06-21")
+
+
+def test_a_span_of_years_or_months_makes_a_timeline() -> None:
+    from assistant.query import analyze
+
+    years = analyze("Hvilke tilskud blev givet fra 2022 til 2024?")
+    assert years.timeline and years.period() == ((2022, 1), (2024, 12))
+    assert years.in_period("2024-12-09") and not years.in_period("2025-01-15")
+    long_en = analyze("How did the Culture and Leisure Committee's decisions on the sports and "
+                      "leisure honours event and its ticket price develop from November 2024 "
+                      "to September 2025?")
+    assert long_en.timeline and long_en.period() == ((2024, 11), (2025, 9))
+    # a change between two meetings is one comparison, not a timeline
+    assert not analyze("How did the grant change at the June 2023 meeting?").timeline
