@@ -20,7 +20,7 @@ from ingest.danish import text_key as _squash_text
 
 from .access import PUBLIC, Viewer, withheld
 from .cases import Treatment, case_key
-from .compose import Candidate, Meaning, SentencePicker, cite
+from .compose import Candidate, Meaning, SentencePicker, cite, holds
 from .lexical import Analyzer
 from .meaning import SentenceVectors
 from .messages import section
@@ -245,7 +245,7 @@ class Assistant:
             return " ".join([line, *self._same_case_lines(lang, hits)])
         if evidence is not None:  # "who chairs X": the sentence that says so
             return f"{evidence[1]} [{evidence[0]}]"
-        texts = [(n, _item_text(h)) for n, h in enumerate(hits[:3], 1)]
+        texts = [(n, self._answer_text(h, query, weights)) for n, h in enumerate(hits[:3], 1)]
         decisions = [h.decision or "" for h in hits[:3]]
         picked = self.picker.pick(
             weights, kinds, texts, limit=TUNING.answer.answer_sentences, meaning=meaning,
@@ -304,13 +304,20 @@ class Assistant:
         wanted: str | tuple[str, ...] = query.kinds
         if unrecorded and kind == "statement":
             wanted = "decision"
+        text = "\n\n".join([_passages_text(top), *self._fact_sentences(top, query, weights)])
         support = self.picker.pick(
-            weights, wanted, [(1, _passages_text(top))], limit=room,
+            weights, wanted, [(1, text)], limit=room,
             exclude=split_sentences(first), meaning=meaning,
         )
         support = [c for c in support if c.text not in first]
         if support:
             lines.append(cite(support))
+        if not query.wants_decision and top.decision:
+            # what was recommended, then what the body did with it (a committee's decision
+            # is often its own recommendation to the council)
+            decided = self._decision_note(lang, top, support)
+            if decided:
+                lines.append(f"{decided} [1]")
         return " ".join(lines)
 
     def _same_case_lines(self, lang: str, hits: list[ItemHit]) -> list[str]:
@@ -334,6 +341,34 @@ class Assistant:
                 f"{_first_sentences(stated, 2)} [{n}]"
             )
         return lines
+
+    def _answer_text(self, hit: ItemHit, query: QueryAnalysis, weights: dict[str, float]) -> str:
+        """:func:`_item_text` and the item's :meth:`_fact_sentences`."""
+        return "\n\n".join([_item_text(hit), *self._fact_sentences(hit, query, weights)])
+
+    def _fact_sentences(
+        self, hit: ItemHit, query: QueryAnalysis, weights: dict[str, float]
+    ) -> list[str]:
+        """Sentences of the item outside its retrieved passages that hold a figure, date or
+        name the question asks for and share its words, best first: the passages match the
+        question's topic, while the figure often stands in another section ('Økonomiske
+        konsekvenser', 'Driftstilskuddet: ... udgør årligt 9.777.800 kr.')."""
+        asked = [k for k in query.kinds if k in FACT_KINDS]
+        if not asked or hit.item.closed:
+            return []
+        said = _squash_text(_item_text(hit))
+        found: dict[str, float] = {}
+        for part in hit.item.sections:
+            if part.role == "attachments":
+                continue
+            for sentence in split_sentences(part.text):
+                if sentence in found or not any(holds(k, sentence) for k in asked):
+                    continue
+                overlap = sum(weights.get(t, 0.0) for t in set(self.analyzer.tokens(sentence)))
+                if overlap > 0 and _squash_text(sentence) not in said:
+                    found[sentence] = overlap
+        best = sorted(found, key=lambda s: -found[s])
+        return best[: TUNING.answer.fact_sentences]
 
     def _terms(self, query: QueryAnalysis) -> list[str]:
         """Stemmed words that a Danish passage sentence can share with the question."""

@@ -228,7 +228,11 @@ def list_heads(sentences: Sequence[str]) -> list[int | None]:
     marked: bool | None = None
     count = 0
     for i, sentence in enumerate(sentences):
-        if introduces_list(sentence):
+        following = sentences[i + 1] if i + 1 < len(sentences) else ""
+        # 'Administrationen indstiller,' above '- at ...' lines: the recommendation's points
+        opens = (sentence.rstrip().endswith(",") and not _LIST_LINE_RE.match(sentence)
+                 and bool(_LIST_LINE_RE.match(following)))
+        if introduces_list(sentence) or opens:
             # "...følgende repræsentanter." + "Biodiversitet:" + entries: a sub-list
             if head is not None and count == 0:
                 heads[i] = head

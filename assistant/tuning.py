@@ -103,6 +103,9 @@ class Composition:
     """Sentences of the quoted item's decision added after the facts when they lack it."""
     terse_decision: int = 60
     """A decision shorter than this (characters) gets two supporting sentences, not one."""
+    fact_sentences: int = 6
+    """Sentences from outside an item's retrieved passages that may answer a figure, date
+    or name question (those sharing most of its words)."""
     passages_per_item: int = 3
     """An item's result text: its best passages, up to this many, in rank order."""
     same_case_depth: int = 5

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.compose import SentencePicker, cite, holds
+from assistant.compose import SentencePicker, cite, holds, list_heads
 from assistant.lexical import Analyzer
 from assistant.query import answer_type, answer_types
 from ingest.danish import split_sentences
@@ -269,3 +269,19 @@ def test_a_reported_decision_holds_the_decision_kind() -> None:
     assert holds("decision", "Her blev det besluttet at ændre vedtægterne.")
     assert holds("decision", "The board approved the plan.")
     assert not holds("decision", "Sagen drøftes på næste møde.")
+
+
+def test_a_recommendation_opened_with_a_comma_brings_its_points() -> None:
+    """'Administrationen indstiller,' above '- at ...' lines: its points are one list, and a
+    point chosen brings its siblings ('which providers were approved and which refused')."""
+    text = ("Administrationen indstiller,\n- at der gives afslag til Amandi Pleje ApS,\n"
+            "- at AjourCare ApS bliver godkendt,\n- at Kvik Vikar ApS bliver godkendt.\n"
+            "Sagen blev drøftet i udvalget.")
+    sentences = split_sentences(text)
+    assert list_heads(sentences) == [None, 0, 0, 0, None]
+    analyzer = Analyzer()
+    picker = _picker({})
+    weights = picker.weights(analyzer.tokens("Hvem fik afslag som leverandør?"))
+    said = cite(picker.pick(weights, "list", [(1, text)], limit=1))
+    assert "Kvik Vikar ApS bliver godkendt" in said and "AjourCare" in said
+    assert "drøftet" not in said
