@@ -4,9 +4,12 @@ seconds instead of half a minute; docs/BENCHMARKS.md, "Scale").
 
 An entry is keyed by the store's change signature (chunk count and every document's source
 and content hash), the index identity and a fingerprint of the code that builds the state;
-any difference means a rebuild, never a stale answer.  Entries are written to a temporary
-folder and renamed into place, so a reader sees a whole entry or none.  Formats: JSON and
-numpy ``.npy`` read with ``allow_pickle=False``; nothing is unpickled.
+any difference means a rebuild, never a stale answer.  A new process reads that signature
+from the index's database file without opening Chroma (``vectorstore.store.ChromaFile``):
+a cold ``ask`` whose entry matches opens Chroma only for a vector query.  Entries are
+written to a temporary folder and renamed into place, so a reader sees a whole entry or
+none.  Formats: JSON and numpy ``.npy`` read with ``allow_pickle=False``; nothing is
+unpickled.
 """
 
 from __future__ import annotations

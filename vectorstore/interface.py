@@ -6,9 +6,11 @@ checks that :class:`vectorstore.store.VectorStore` implements the interface and 
 module outside this package touches a collection or builds a filter for one.
 
 One class, :class:`~vectorstore.store.VectorStore`, implements it for both of Chroma's
-clients (:func:`~vectorstore.store.make_client`: an embedded ``PersistentClient`` or an
-``HttpClient`` for a Chroma server): they share Chroma's client API, and what differs
-(``local_path`` is None for a server, HTTP timeouts) is decided inside the class.  Another
+clients (:func:`~vectorstore.store.make_client`: an embedded ``PersistentClient``, created
+on first use by :class:`~vectorstore.store.LocalClient`, or an ``HttpClient`` for a Chroma
+server): they share Chroma's client API, and what differs (``local_path`` is None for a
+server, HTTP timeouts, an embedded index's signature read from its database file while
+Chroma is not open) is decided inside the class.  Another
 backend would be a second class with these methods.
 
 Kept free of Chroma and numpy imports at run time (only for type checking), so that
@@ -92,7 +94,10 @@ class Store(Protocol):
 
     def get_chunk(self, chunk_id: str) -> tuple[str, Metadata] | None: ...
 
-    def signature(self) -> IndexSignature: ...
+    def signature(self) -> IndexSignature:
+        """The chunk count and every document record's (source, doc_hash), as stored now:
+        any write by any process changes it; readers key saved state by it."""
+        ...
 
     # --- documents ------------------------------------------------------------------------
     def get_document(self, source: str) -> DocumentRecord | None: ...

@@ -21,17 +21,17 @@ import binascii
 import hashlib
 import json
 import logging
+import sqlite3
+import threading
 import zlib
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlparse
 
-import chromadb
-import chromadb.errors
 import numpy as np
-from chromadb.config import Settings as ChromaSettings
 
 from .crashpoint import crashpoint
 from .errors import IndexMismatchError, StoreUnavailableError
@@ -61,6 +61,15 @@ point and backups, clones and a Chroma server carry it unchanged.  Records writt
 (payload JSON in the document string) are read as they are."""
 IndexSignature = tuple[int, frozenset[tuple[str, str]]]
 """Chunk count and (source, doc_hash) per document: see :meth:`VectorStore.signature`."""
+CHROMA_FILE = "chroma.sqlite3"
+"""Chroma's database in an embedded index folder (:class:`ChromaFile` reads it)."""
+_T = TypeVar("_T")
+_OPENED: set[Path] = set()
+"""Embedded index folders this process has opened with Chroma (:class:`LocalClient`; the
+product opens embedded indexes only through :func:`make_client`)."""
+_OPEN_LOCK = threading.Lock()
+"""Held while this process opens Chroma on a folder or reads a folder's file directly, so
+that no direct read overlaps Chroma's use of the same file (see :class:`ChromaFile`)."""
 
 
 @dataclass(frozen=True)
@@ -99,10 +108,25 @@ class ChunkHit:
     similarity: float
 
 
+def _chroma_settings() -> Any:
+    from chromadb.config import Settings as ChromaSettings
+
+    return ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+
+
+def _internal_error() -> type[Exception]:
+    """chromadb's InternalError (imported when an error is being handled: Chroma is open)."""
+    import chromadb.errors
+
+    return chromadb.errors.InternalError
+
+
 def make_client(db_dir: Path | None = None, url: str | None = None) -> Any:
-    """An embedded PersistentClient at ``db_dir``, or an HttpClient for ``url``."""
-    settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    """An embedded client at ``db_dir`` (a :class:`LocalClient`: Chroma is opened on first
+    use), or an HttpClient for ``url``."""
     if url:
+        import chromadb
+
         parsed = urlparse(url)
         if not parsed.hostname:
             raise StoreUnavailableError(f"MEETINGS_CHROMA_URL {url!r} is not http://host:port")
@@ -111,7 +135,7 @@ def make_client(db_dir: Path | None = None, url: str | None = None) -> Any:
                 host=parsed.hostname,
                 port=parsed.port or 8000,
                 ssl=parsed.scheme == "https",
-                settings=settings,
+                settings=_chroma_settings(),
             )
             _set_http_timeout(client, HTTP_TIMEOUT_S)
             client.heartbeat()
@@ -121,7 +145,177 @@ def make_client(db_dir: Path | None = None, url: str | None = None) -> Any:
     if db_dir is None:
         raise ValueError("either db_dir or url is required")
     db_dir.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(db_dir), settings=settings)
+    return LocalClient(db_dir)
+
+
+class LocalClient:
+    """Chroma's embedded client for one index folder, created on first use; every other
+    attribute is the client's.
+
+    Why: importing chromadb and opening the client cost ~1.5 s, and Chroma's first read of
+    a collection in a process replays the write log it has not yet folded into its vector
+    index (~1 s for the Greve documents collection, docs/BENCHMARKS.md "Cold ask").  A
+    reader whose saved state still matches the index (:meth:`VectorStore.signature`, read
+    from :class:`ChromaFile`) needs Chroma only for a vector query, and one that searches
+    in memory (a small archive) never."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._client: Any = None
+
+    @property
+    def opened(self) -> bool:
+        """Whether Chroma has been opened on this folder in this process, by any client
+        (:class:`ChromaFile` may read the folder's database only while it has not)."""
+        return self._client is not None or self.path.resolve() in _OPENED
+
+    def open(self) -> Any:
+        """The PersistentClient (created on the first call)."""
+        if self._client is None:
+            import chromadb
+
+            with _OPEN_LOCK:
+                if self._client is None:
+                    _OPENED.add(self.path.resolve())  # first: a failed open may hold files
+                    self._client = chromadb.PersistentClient(path=str(self.path),
+                                                             settings=_chroma_settings())
+        return self._client
+
+    def close(self) -> None:
+        """Release Chroma's files (nothing to release when it was never opened)."""
+        if self._client is not None:
+            self._client.close()
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name == "_client":
+            raise AttributeError(name)
+        return getattr(self.open(), name)
+
+
+class ChromaFile:
+    """Reads what :meth:`VectorStore.signature` and the identity check need straight from an
+    embedded index's ``chroma.sqlite3`` (read-only, one transaction), without chromadb.
+
+    The values are exactly what Chroma's API answers, taken from the same tables its
+    metadata reader uses: the chunk count and every document record's source and doc_hash
+    (of each collection's metadata segment), the collections' metadata.  Every method
+    returns None, and the caller asks Chroma, whenever it cannot vouch for that: the file,
+    a collection or a table is missing or unlike Chroma 1.x's layout, the database is
+    locked or damaged, a value is not a string, or Chroma's write log holds an operation it
+    has not yet applied to the metadata segment (a writer between its two transactions, or
+    one that crashed there: Chroma applies it on its next read).
+
+    Used only while this process has not opened Chroma on the folder
+    (:meth:`VectorStore._from_file`): chromadb links its own SQLite, and POSIX locks belong
+    to the process, so closing this connection could drop a lock Chroma's copy holds.
+    Other processes are SQLite's ordinary concurrent readers and writers."""
+
+    TENANT, DATABASE = "default_tenant", "default_database"
+    """Where Chroma's PersistentClient keeps collections unless told otherwise."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+
+    def identities(self) -> dict[str, dict[str, Any]] | None:
+        """Collection name -> its metadata, for both collections; None if either is
+        missing (a new index: Chroma creates it) or the file cannot be read."""
+        return self._read(self._identities)
+
+    def signature(self) -> IndexSignature | None:
+        """:meth:`VectorStore.signature`'s value, or None (ask Chroma)."""
+        return self._read(self._signature)
+
+    def _read(self, reader: Callable[[sqlite3.Connection], _T | None]) -> _T | None:
+        path = self.folder / CHROMA_FILE
+        if not path.is_file():
+            return None
+        uri = f"{path.resolve().as_uri()}?mode=ro"
+        try:
+            with closing(sqlite3.connect(uri, uri=True, timeout=5.0,
+                                         isolation_level=None)) as con:
+                con.execute("BEGIN")  # one snapshot for every statement
+                return reader(con)
+        except (sqlite3.Error, ValueError) as exc:
+            log.debug("reading %s directly failed (%s); asking Chroma", path, exc)
+            return None
+
+    def _collections(self, con: sqlite3.Connection) -> dict[str, str] | None:
+        rows = con.execute(
+            "SELECT c.name, c.id FROM collections c JOIN databases d ON d.id = c.database_id "
+            "WHERE d.name = ? AND d.tenant_id = ? AND c.name IN (?, ?)",
+            (self.DATABASE, self.TENANT, CHUNKS, DOCUMENTS),
+        ).fetchall()
+        found = {str(name): str(cid) for name, cid in rows}
+        return found if len(found) == len(rows) == 2 else None
+
+    def _identities(self, con: sqlite3.Connection) -> dict[str, dict[str, Any]] | None:
+        collections = self._collections(con)
+        if collections is None:
+            return None
+        out: dict[str, dict[str, Any]] = {}
+        for name, cid in collections.items():
+            rows = con.execute("SELECT key, str_value, int_value, float_value, bool_value "
+                               "FROM collection_metadata WHERE collection_id = ?", (cid,))
+            out[name] = {str(key): _value(s, i, f, b) for key, s, i, f, b in rows}
+        return out
+
+    def _signature(self, con: sqlite3.Connection) -> IndexSignature | None:
+        collections = self._collections(con)
+        if collections is None:
+            return None
+        segments = {name: self._current_segment(con, cid)
+                    for name, cid in collections.items()}
+        chunks, documents = segments[CHUNKS], segments[DOCUMENTS]
+        if chunks is None or documents is None:
+            return None
+        (count,) = con.execute("SELECT COUNT(*) FROM embeddings WHERE segment_id = ?",
+                               (chunks,)).fetchone()
+        values: dict[int, dict[str, Any]] = {
+            int(rid): {} for (rid,) in con.execute(
+                "SELECT id FROM embeddings WHERE segment_id = ?", (documents,))
+        }
+        for rid, key, text, number, real, flag in con.execute(
+            "SELECT m.id, m.key, m.string_value, m.int_value, m.float_value, m.bool_value "
+            "FROM embedding_metadata m JOIN embeddings e ON e.id = m.id "
+            "WHERE e.segment_id = ? AND m.key IN ('source', 'doc_hash')", (documents,)
+        ):
+            if text is None and (number, real, flag) != (None, None, None):
+                return None  # not a string: Chroma's API would say how it reads
+            values[int(rid)][str(key)] = text or ""
+        docs = frozenset((v.get("source", ""), v.get("doc_hash", "")) for v in values.values())
+        return int(count), docs
+
+    def _current_segment(self, con: sqlite3.Connection, collection: str) -> str | None:
+        """The collection's metadata segment, if it holds every operation Chroma's write
+        log has for the collection (else None: Chroma's next read applies the rest)."""
+        rows = con.execute(
+            "SELECT id FROM segments WHERE collection = ? AND scope = 'METADATA' "
+            "AND type = 'urn:chroma:segment/metadata/sqlite'", (collection,)
+        ).fetchall()
+        if len(rows) != 1:
+            return None
+        segment = str(rows[0][0])
+        applied = con.execute("SELECT seq_id FROM max_seq_id WHERE segment_id = ?",
+                              (segment,)).fetchone()
+        logged = max(
+            (int(seq) for topic, seq in con.execute(
+                "SELECT topic, MAX(seq_id) FROM embeddings_queue GROUP BY topic")
+             if str(topic).rsplit("/", 1)[-1] == collection),
+            default=0,
+        )
+        done = int(applied[0]) if applied and applied[0] is not None else 0
+        return segment if logged <= done else None
+
+
+def _value(text: Any, number: Any, real: Any, flag: Any) -> Any:
+    """One metadata value as Chroma returns it from its typed columns."""
+    if text is not None:
+        return text
+    if number is not None:
+        return int(number)
+    if real is not None:
+        return float(real)
+    return None if flag is None else bool(flag)
 
 
 def _set_http_timeout(client: Any, seconds: float) -> None:
@@ -160,9 +354,45 @@ class VectorStore:
     def __init__(self, client: Any, identity: IndexIdentity) -> None:
         self.client = client
         self.identity = identity
-        self.chunks = self._open(CHUNKS)
-        self.documents = self._open(DOCUMENTS)
-        self.max_batch = int(client.get_max_batch_size())
+        self._collections: dict[str, Any] = {}
+        self._max_batch: int | None = None
+        stored = self._from_file(ChromaFile.identities)
+        if stored is None:  # a new index, a server, or Chroma already open: open it now
+            self._opened_collections()
+            return
+        for name, meta in stored.items():  # an existing index: Chroma opens on first use
+            self._check_identity(name, meta)
+
+    def _from_file(self, read: Callable[[ChromaFile], _T | None]) -> _T | None:
+        """``read`` of the embedded index's database file while this process has not opened
+        Chroma on it (:class:`ChromaFile`); None otherwise, or when the file cannot tell."""
+        client = self.client
+        if not isinstance(client, LocalClient):
+            return None
+        with _OPEN_LOCK:
+            return None if client.opened else read(ChromaFile(client.path))
+
+    def _opened_collections(self) -> dict[str, Any]:
+        if not self._collections:
+            self._collections = {name: self._open(name) for name in (CHUNKS, DOCUMENTS)}
+        return self._collections
+
+    @property
+    def chunks(self) -> Any:
+        """Chroma's chunks collection (opened on first use)."""
+        return self._opened_collections()[CHUNKS]
+
+    @property
+    def documents(self) -> Any:
+        """Chroma's documents collection (opened on first use)."""
+        return self._opened_collections()[DOCUMENTS]
+
+    @property
+    def max_batch(self) -> int:
+        """The most records one Chroma call takes."""
+        if self._max_batch is None:
+            self._max_batch = int(self.client.get_max_batch_size())
+        return self._max_batch
 
     def _open(self, name: str) -> Any:
         existing = {getattr(c, "name", str(c)) for c in self.client.list_collections()}
@@ -250,6 +480,8 @@ class VectorStore:
     def local_path(self) -> Path | None:
         """The embedded index directory; None for a Chroma server.  Readers keep derived
         state (their loaded chunks and lexical index) beside it."""
+        if isinstance(self.client, LocalClient):
+            return self.client.path
         settings = self.client.get_settings()
         if not getattr(settings, "is_persistent", False):
             return None
@@ -279,7 +511,7 @@ class VectorStore:
                 )
                 vectors = got["embeddings"]
                 batch = np.asarray(vectors if vectors is not None else [], dtype=np.float32)
-            except chromadb.errors.InternalError:  # some vectors are gone: find which
+            except _internal_error():  # some vectors are gone: find which
                 got = self.chunks.get(
                     include=["documents", "metadatas"], limit=self.max_batch, offset=offset
                 )
@@ -311,7 +543,7 @@ class VectorStore:
                     where={EMBED_HASH: {"$in": wanted[lo : lo + step]}},
                     include=["metadatas", "embeddings"],
                 )
-            except chromadb.errors.InternalError:  # a vector lost from the vector index
+            except _internal_error():  # a vector lost from the vector index
                 log.warning("stored vectors unreadable; embedding those passages again")
                 continue
             vectors = got["embeddings"]
@@ -394,7 +626,15 @@ class VectorStore:
     def signature(self) -> IndexSignature:
         """What the index holds, cheaply (no chunk texts): the chunk count and each
         document's (source, doc_hash).  It changes whenever any process adds, replaces or
-        removes a document, so a long-running reader can tell that its copy is stale."""
+        removes a document, so a long-running reader can tell that its copy is stale.
+
+        Read from the database file (:class:`ChromaFile`, ~10 ms) while this process has
+        not opened Chroma on the index: the same value without Chroma's first read of each
+        collection (~1.3 s on Greve).  From Chroma otherwise, and whenever the file cannot
+        vouch for it."""
+        found = self._from_file(ChromaFile.signature)
+        if found is not None:
+            return found
         got = self.documents.get(include=["metadatas"])
         docs = frozenset(
             (str(m.get("source", "")), str(m.get("doc_hash", ""))) for m in got["metadatas"] or []
@@ -594,7 +834,7 @@ class VectorStore:
             return
         try:
             got = self.chunks.get(ids=ids, include=["embeddings"])
-        except chromadb.errors.InternalError:
+        except _internal_error():
             if len(ids) == 1:
                 yield ids[0], None
                 return
