@@ -85,9 +85,6 @@ def create_app(
     )  # a bad users file stops the start here, naming the file and field
     core = AppCore(services)
     core.auth = authenticator
-    # answer sentences of English questions are embedded in batches once the model is in
-    threading.Thread(target=warm, args=(services.embedder,), name="warm-passage-model",
-                     daemon=True).start()
     if ingest_samples:
         report = core.ingest([SAMPLE_CORPUS])
         log.info("sample corpus: %s", {k: report[k] for k in ("ingested", "skipped_unchanged")})
@@ -105,6 +102,10 @@ def create_app(
 
     demo = build_ui(core, export_dir)
     demo.queue(default_concurrency_limit=UI_CONCURRENCY, max_size=UI_QUEUE_SIZE)
+    # answer sentences of English questions are embedded in batches once the model is in;
+    # loaded after the app is built, so that torch's import does not slow the start-up
+    threading.Thread(target=warm, args=(services.embedder,), name="warm-passage-model",
+                     daemon=True).start()
     return gr.mount_gradio_app(
         app, demo, path="/", footer_links=[], run_history=False, allowed_paths=[str(export_dir)],
         blocked_paths=[str(Path(services.settings.db_dir).resolve()), str(uploads.resolve())],

@@ -369,7 +369,7 @@ def _join_run(run: list[str], rank: int) -> str:
     head, entries = run[0], run[1:]
     if not entries:
         return f"{head} [{rank}]"
-    head = head if head.endswith(":") else head.rstrip(".;") + ":"
+    head = head if head.endswith(":") else head.rstrip(".;,") + ":"
     text = head
     for n, entry in enumerate(entries):
         # a sub-list's heading ("Biodiversitet:") joins its entries without a separator

@@ -23,9 +23,11 @@ class Ranking:
     """Chunks asked of the dense index per question."""
     lexical_candidates: int = 1000
     """BM25 candidates grouped per question beside the dense ones (bounded work at scale)."""
-    exact_search_max: int = 50_000
-    """Up to this many chunks an unfiltered dense search is exact, in memory (faster than
-    Chroma's HNSW query there, and exact); a filtered one always is ("Scale")."""
+    exact_search_max: int = 150_000
+    """Up to this many chunks an unfiltered dense search is exact, in memory (a filtered one
+    always is): 2 / 8 / 12 ms at 51k / 100k / 150k chunks on 2 cores, against HNSW's 2-4 ms,
+    but exact, and a cold process then never opens Chroma to answer (docs/BENCHMARKS.md,
+    "Cold ask")."""
     lexical_weight: dict[str, float] = field(default_factory=lambda: {"da": 0.06, "en": 0.02})
     """BM25's share by question language: Danish questions share words with the documents,
     English ones mostly do not."""
