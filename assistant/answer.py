@@ -295,7 +295,10 @@ class Assistant:
             head, stated = t[key].format(where=where), top.proposal or top.best.text
         else:
             head, stated = t["proposal"].format(where=where), top.proposal or ""
-        first = _first_sentences(stated, TUNING.answer.decision_sentences)
+        # a decision is the answer: quoted whole when it is short enough to read at once
+        whole = len(stated) <= TUNING.answer.whole_decision_chars and query.wants_decision
+        first = (" ".join(split_sentences(stated)) if whole else "") or _first_sentences(
+            stated, TUNING.answer.decision_sentences)
         lines = [head, f"{first} [1]"]
         # a terse decision ("Godkendt.") needs the sentences that say what was approved;
         # with none recorded, the item's own report of decisions taken elsewhere may answer

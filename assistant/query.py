@@ -192,6 +192,13 @@ def is_intent_word(word: str) -> bool:
 _INTENT_VERB_RE = re.compile(r"(?:anbefal|vedt[oa]g|besl|indstil|godkend|afvis|tiltr)\w*")
 
 
+_WHAT_IS_RE = re.compile(  # not a cleft: 'what is it that they decided' asks the decision
+    r"\s*(?:(?:what|who|which)\s+(?:is|are)|(?:hvad|hvem)\s+er)\b(?!\s+(?:it|det)\b)")
+_RELATIVE_RE = re.compile(r"\b(?:that|which|som|der)\b")
+"""'What is X that ... agreed on?' asks what X is; the decision verb sits in the relative
+clause that names X."""
+
+
 def detect_intent(text: str) -> str:
     """'decision', 'proposal', or 'fact'."""
     low = text.lower()
@@ -201,6 +208,9 @@ def detect_intent(text: str) -> str:
         return min(found) if found else None
 
     decided, proposed = first(DECISION_PATTERNS), first(PROPOSAL_PATTERNS)
+    copula = _WHAT_IS_RE.match(low)
+    if copula and decided is not None and _RELATIVE_RE.search(low, copula.end(), decided):
+        decided = None  # "what is the 'fast track' that KL and the state agreed on": a thing
     if proposed is not None and (decided is None or proposed < decided):
         return "proposal"  # "what did the administration recommend the committee decide"
     if decided is not None:

@@ -101,6 +101,8 @@ class Composition:
     """Sentences in an answer line that is not a decision (with the list lines they bring)."""
     decision_sentences: int = 3
     """Sentences of a decision (or recommendation) quoted in the answer line."""
+    whole_decision_chars: int = 600
+    """A recorded decision up to this long is quoted whole in a 'what was decided' answer."""
     decision_note_sentences: int = 2
     """Sentences of the quoted item's decision added after the facts when they lack it."""
     terse_decision: int = 60

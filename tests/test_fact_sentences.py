@@ -1,4 +1,5 @@
-"""The figure, date or name a question asks for, from outside an item's retrieved passages."""
+"""Answer composition on a built item: the figure, date or name a question asks for from
+outside the retrieved passages; a short decision quoted whole."""
 
 from __future__ import annotations
 
@@ -49,3 +50,19 @@ def test_no_facts_for_other_questions_or_closed_items(hash_services: Any) -> Non
                   _hit()) == []
     assert _facts(assistant, "Hvor stort er driftstilskuddet til Karlslunde?",
                   _hit(closed=True)) == []
+
+
+def test_a_short_decision_is_quoted_whole_and_a_long_one_begins(hash_services: Any) -> None:
+    assistant = Assistant(Retriever(hash_services.store, hash_services.embedder))
+    sentences = [f"Punkt {n} om lægevagten blev drøftet af direktørerne." for n in range(1, 6)]
+    for count, quoted in ((5, 5), (20, 3)):  # 5 sentences fit the limit, 20 do not
+        text = " ".join((sentences * 4)[:count])
+        decision = Section("Beslutning", text, 0, len(text), "decision")
+        item = AgendaItem("3", "Lægevagten", 1, sections=(decision,))
+        meeting = Meeting("KD-Net", "2022-11-04", "referat", "x.pdf", "h", (item,))
+        hit = ItemHit(meeting, item, [Passage("c", text, "Beslutning", 1.0, 0.8, 0.2)], 1.0)
+        query = analyze("Hvad blev besluttet om lægevagten?")
+        weights = assistant.picker.weights(assistant._terms(query))
+        line = assistant._decision_line(query, "da", hit, query.kind, weights)
+        first = line.split(" [1]")[0]
+        assert first.count("blev drøftet") == quoted, line

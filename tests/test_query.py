@@ -38,6 +38,10 @@ def test_language(question: str, lang: str) -> None:
         ("What was recommended on the proposal to fly the flag?", "proposal"),
         ("What did the administration recommend the committee decide?", "proposal"),
         ("Hvad gik forslaget ud på?", "proposal"),
+        # the decision verb names the thing asked about, in a relative clause
+        ("What is the 'fast track' that KL and the state have agreed on?", "fact"),
+        ("What is it that the council decided about the fast track?", "decision"),
+        ("Hvad er det, som byrådet besluttede om skolen?", "decision"),
     ],
 )
 def test_intent(question: str, intent: str) -> None:
