@@ -137,6 +137,9 @@ class QueryAnalysis:
     doc_type: str | None = None
     timeline: bool = False
     numbers: tuple[str, ...] = field(default=())
+    matter_years: tuple[int, ...] = ()
+    """Bare years that may name a recurring matter ('Budget 2025', 'the 2024 forecast'), not
+    the start or end of something ('from 2025', 'by 2030', 'until 2026')."""
     lexical_text: str = ""
     kind: str = "statement"
     """The main kind of answer expected (one of ``ANSWER_TYPES``)."""
@@ -246,6 +249,22 @@ def names_in(text: str) -> list[str]:
     return found
 
 
+_SPAN_WORD_RE = re.compile(
+    r"\b(?:from|since|until|till|by|before|after|fra|siden|indtil|til|inden|før|efter)"
+    r"(?:\s+(?:og\s+med|the\s+end\s+of|udgangen\s+af|end|slutningen\s+af))?\s+$", re.I)
+
+
+def matter_years(text: str) -> tuple[int, ...]:
+    """The bare years of ``text`` (no month or day with them) not opened by a word of time
+    span ('from 2025', 'fra og med 2026', 'by the end of 2030')."""
+    bare = {d.year for d in extract_dates(text) if d.month is None}
+    years = []
+    for m in re.finditer(r"(?<![\d-])((?:19|20)\d{2})(?![\d-])", text):
+        if int(m[1]) in bare and not _SPAN_WORD_RE.search(text[: m.start()]):
+            years.append(int(m[1]))
+    return tuple(dict.fromkeys(years))
+
+
 def analyze(text: str, body_index: BodyIndex | None = None) -> QueryAnalysis:
     """Analyse a question; ``body_index`` (the archive's bodies) resolves the bodies it
     names - without it no body is recognised."""
@@ -271,4 +290,5 @@ def analyze(text: str, body_index: BodyIndex | None = None) -> QueryAnalysis:
         doc_type=doc_type,
         timeline=any(re.search(p, low) for p in TIMELINE_PATTERNS),
         numbers=numbers,
+        matter_years=matter_years(text),
     )

@@ -165,10 +165,7 @@ class Retriever:
         saved beside the index when the store has not changed since it was saved, else
         from the store (then saved for the next start; ``assistant/retriever_cache.py``)."""
         state = self._load_state()
-        self.meetings: dict[str, Meeting] = {}
-        for payload in state.meetings:
-            meeting = meeting_from_dict(payload)
-            self.meetings[meeting.meeting_id] = meeting
+        self.meetings: dict[str, Meeting] = {m.meeting_id: m for m in state.meetings}
         self.chunk_ids = state.chunk_ids
         self.chunk_meta = dict(zip(state.chunk_ids, state.chunk_metas, strict=True))
         self.chunk_text = dict(zip(state.chunk_ids, state.chunk_texts, strict=True))
@@ -179,7 +176,8 @@ class Retriever:
         self.bodies = BodyIndex(
             (m.body for m in self.meetings.values() if m.body), embedder=self.embedder
         )
-        self.cases = case_index(self.meetings.values())
+        with retriever_cache.gc_paused():  # a treatment per case item, all kept
+            self.cases = case_index(self.meetings.values())
 
     def _load_state(self) -> retriever_cache.RetrieverState:
         """The saved state if the store's signature still matches it, else a fresh one."""
@@ -204,10 +202,10 @@ class Retriever:
         """Current meetings, the chunks of current document versions (a chunk whose hash is
         not its record's belongs to a replaced or unfinished version), their unit vectors
         and the lexical index, all read from the store."""
-        meetings: list[dict[str, Any]] = []
+        meetings: list[Meeting] = []
         current: dict[str, str] = {}
         for record in self.store.all_documents():
-            meetings.append({k: v for k, v in record.payload.items() if k != "text"})
+            meetings.append(meeting_from_dict(record.payload))  # the source text is left out
             current[record.source] = record.doc_hash
         ids, texts, metas, vectors = self.store.all_chunk_vectors()
         keep = [
@@ -400,7 +398,7 @@ def _title_year_bonus(query: QueryAnalysis, item: AgendaItem) -> float:
     when the question names a bare year, the item whose title carries it is the one
     asked about, and one whose title carries only other years is not."""
     # a year with a month or day names a meeting; the meeting date is scored elsewhere
-    asked = {d.year for d in query.dates if d.month is None}
+    asked = set(query.matter_years)
     if not asked:
         return 0.0
     titled = {int(y) for y in _YEAR_RE.findall(item.title)}

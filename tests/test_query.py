@@ -78,3 +78,15 @@ def test_bodies_doc_type_and_timeline() -> None:
     assert analyze("Trace how welfare technology was followed up in 2023").timeline
     assert analyze("Hvordan forløb arbejdet med strategien?").timeline
     assert not analyze("Hvornår overtager regionen den akutte natordning?").timeline
+
+
+def test_a_year_that_opens_or_closes_a_span_names_no_matter() -> None:
+    """'Budget 2025' or 'the 2024 forecast' may name a recurring matter (the title-year
+    bonus); 'from 2025' or 'by the end of 2035' dates something inside it."""
+    from assistant.query import matter_years
+
+    assert matter_years("Who runs the tender for waste from 2025?") == ()
+    assert matter_years("What did the 2024 population forecast expect by the end of 2035?") == (
+        2024,)
+    assert matter_years("Hvad koster ordningen fra og med 2026 og i 2027?") == (2027,)
+    assert analyze("Hvad står der i Budget 2025?").matter_years == (2025,)
