@@ -353,7 +353,7 @@ def cite(picked: Sequence[Candidate], rank_of: Callable[[Candidate], int] | None
         rank = rank_of(c) if rank_of else c.rank
         # an entry joins the run of its own introduction, never another sentence's
         if run and rank == run_rank and (c.rank, c.head) in members:
-            run.append(_LIST_LINE_RE.sub("", c.text).rstrip(" .;"))
+            run.append(_entry_text(c.text))
             members.add((c.rank, c.position))
             continue
         if run:
@@ -363,6 +363,15 @@ def cite(picked: Sequence[Candidate], rank_of: Callable[[Candidate], int] | None
     if run:
         parts.append(_join_run(run, run_rank))
     return " ".join(parts)
+
+
+_TRAILING_JOIN_RE = re.compile(r"[\s.;,]+(?:(?:og|samt|eller|and|or)[\s.;,]*)?$", re.I)
+
+
+def _entry_text(line: str) -> str:
+    """A list line as an entry of a joined run: no mark, and no closing punctuation or
+    conjunction ('- at X godkendes, og' -> 'at X godkendes'); the run's '; ' joins them."""
+    return _TRAILING_JOIN_RE.sub("", _LIST_LINE_RE.sub("", line))
 
 
 def _join_run(run: list[str], rank: int) -> str:

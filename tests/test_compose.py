@@ -285,3 +285,4 @@ def test_a_recommendation_opened_with_a_comma_brings_its_points() -> None:
     said = cite(picker.pick(weights, "list", [(1, text)], limit=1))
     assert "Kvik Vikar ApS bliver godkendt" in said and "AjourCare" in said
     assert "drøftet" not in said and said.startswith("Administrationen indstiller: at ")
+    assert "Amandi Pleje ApS; at AjourCare ApS bliver godkendt; at Kvik" in said
