@@ -119,8 +119,10 @@ class Composition:
     timeline_lines: int = 6
     timeline_relative_floor: float = 0.06
     """A timeline keeps the items scoring within this of the best."""
-    meaning_sentences: int = 24
-    """Sentences embedded per English question at most (the best result's first)."""
+    meaning_sentences: int = 16
+    """Sentences embedded for meaning per pick at most: the most promising by shared words,
+    answer kind, rank and place (16 chosen so gave the English answers of the first 24 in
+    reading order, or better; 12 lost some: docs/BENCHMARKS.md)."""
     meaning_chars: int = 200
     """A sentence is judged by its first characters (long ones cost time, add little)."""
 

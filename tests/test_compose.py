@@ -286,3 +286,28 @@ def test_a_recommendation_opened_with_a_comma_brings_its_points() -> None:
     assert "Kvik Vikar ApS bliver godkendt" in said and "AjourCare" in said
     assert "drøftet" not in said and said.startswith("Administrationen indstiller: at ")
     assert "Amandi Pleje ApS; at AjourCare ApS bliver godkendt; at Kvik" in said
+
+
+def test_meaning_is_asked_for_the_most_promising_sentences_only() -> None:
+    """Embedding a sentence costs ~10 ms: only ``meaning_sentences`` of them are embedded,
+    chosen by shared words, the kind of answer held, rank and place - so the figure that
+    stands late in a long item is among them."""
+    from assistant.tuning import TUNING
+
+    analyzer = Analyzer()
+    picker = _picker({})
+    filler = [f"Udvalget drøftede emne nummer {chr(65 + n % 26)} uden videre." for n in range(30)]
+    figure = "Driftstilskuddet til hallerne udgør årligt 9.777.800 kr."
+    text = " ".join([*filler, figure])
+    asked: list[list[str]] = []
+
+    def meaning(sentences: Sequence[str]) -> np.ndarray:
+        asked.append(list(sentences))
+        return np.linspace(0.7, 0.8, len(sentences))
+
+    question = "How large is the yearly operating grant (driftstilskuddet) for the halls?"
+    weights = picker.weights(analyzer.tokens("driftstilskuddet hallerne"))
+    picked = picker.pick(weights, answer_type(question), [(1, text)], limit=1, meaning=meaning)
+    assert len(asked) == 1 and len(asked[0]) == TUNING.answer.meaning_sentences
+    assert figure in asked[0]
+    assert [c.text for c in picked] == [figure]
