@@ -3,9 +3,13 @@ re-ingest, and a short form of ``bench/scale.py`` (fake embedder, real Chroma)."
 
 from __future__ import annotations
 
+import gc
+import json
+import shutil
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import numpy as np
 import pytest
 from conftest import load_bench
@@ -62,7 +66,9 @@ def test_saved_state_is_loaded_when_the_index_is_unchanged(ingested, monkeypatch
     assert loaded.chunk_ids == built.chunk_ids and len(loaded.chunk_ids) == store.chunk_count()
     assert loaded.chunk_meta == built.chunk_meta and loaded.chunk_text == built.chunk_text
     assert np.array_equal(loaded.vectors, built.vectors)
-    assert loaded.meetings == built.meetings
+    assert loaded.meetings == built.meetings and loaded.cases == built.cases
+    assert all(isinstance(s.text, str) for m in loaded.meetings.values() for i in m.items
+               for s in i.sections)
     assert loaded.lexical.document_frequency == built.lexical.document_frequency
     assert loaded.lexical.group_vocabulary == built.lexical.group_vocabulary
     for q in QUESTIONS:
@@ -101,19 +107,124 @@ def test_a_changed_index_is_never_served_from_the_saved_state(ingested, monkeypa
     assert len(list((store.local_path / retriever_cache.CACHE_DIR).iterdir())) == 1
 
 
-def test_a_damaged_saved_state_is_rebuilt(ingested):
+def _edit_msgpack(path: Path, change: Any) -> None:
+    data = msgspec.msgpack.decode(path.read_bytes())
+    change(data)
+    path.write_bytes(msgspec.msgpack.encode(data))
+
+
+def _set_role(meetings: list[dict[str, Any]]) -> None:
+    item = next(i for m in meetings for i in m["items"] if i["sections"])
+    item["sections"][0]["role"] = "nonsense"  # Section's own check refuses it
+
+
+DAMAGE = {
+    "truncated chunks": lambda e: (e / "chunks.msgpack").write_bytes(
+        (e / "chunks.msgpack").read_bytes()[: (e / "chunks.msgpack").stat().st_size // 2]),
+    "a meeting its type refuses": lambda e: _edit_msgpack(e / "meetings.msgpack", _set_role),
+    "a metadata value of another type": lambda e: _edit_msgpack(
+        e / "chunks.msgpack", lambda c: c["metas"][3].update(date_int=None)),
+    "a chunk fewer": lambda e: _edit_msgpack(
+        e / "chunks.msgpack", lambda c: [c[k].pop() for k in ("ids", "texts", "metas")]),
+    "a meeting fewer": lambda e: _edit_msgpack(e / "meetings.msgpack", lambda m: m.pop()),
+    "garbage vectors": lambda e: (e / "vectors.npy").write_bytes(b"\x93NUMPY garbage"),
+    "vectors of another shape": lambda e: np.save(
+        e / "vectors.npy", np.zeros(3, dtype=np.float32), allow_pickle=False),
+    "a missing part": lambda e: (e / "meetings.msgpack").unlink(),
+    "a manifest that is no object": lambda e: (e / "manifest.json").write_text("[]"),
+}
+
+
+def _counting_store_reads(monkeypatch: pytest.MonkeyPatch, store: Any) -> list[int]:
+    calls: list[int] = []
+    real = store.all_chunk_vectors
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(store, "all_chunk_vectors", counting)
+    return calls
+
+
+def _same_state(a: Retriever, b: Retriever) -> bool:
+    return (a.chunk_ids == b.chunk_ids and a.chunk_meta == b.chunk_meta
+            and a.chunk_text == b.chunk_text and np.array_equal(a.vectors, b.vectors)
+            and a.meetings == b.meetings and all(_ranking(a, q) == _ranking(b, q)
+                                                 for q in QUESTIONS))
+
+
+@pytest.mark.parametrize("damage", DAMAGE, ids=str)
+def test_a_damaged_saved_state_is_rebuilt_and_replaced(ingested, monkeypatch, damage):
     services, _ = ingested
     store = services.store
     built = Retriever(store, services.embedder)
     (entry,) = (store.local_path / retriever_cache.CACHE_DIR).iterdir()
-    (entry / "chunks.json").write_text('{"ids": [', encoding="utf-8")
+    DAMAGE[damage](entry)
+    reads = _counting_store_reads(monkeypatch, store)
     again = Retriever(store, services.embedder)
-    assert again.chunk_ids == built.chunk_ids
-    (entry,) = (store.local_path / retriever_cache.CACHE_DIR).iterdir()
-    vectors = np.load(entry / "vectors.npy", allow_pickle=False)
-    (entry / "vectors.npy").write_bytes(b"\x93NUMPY garbage")
-    assert Retriever(store, services.embedder).chunk_ids == built.chunk_ids
-    assert vectors.shape == (len(built.chunk_ids), services.embedder.dimension)
+    assert reads == [1] and _same_state(again, built)
+    # the rebuilt state took the damaged entry's place: the next reader loads it
+    assert [p.name for p in (store.local_path / retriever_cache.CACHE_DIR).iterdir()] == [
+        entry.name]
+    _no_store_reads(monkeypatch, store)
+    assert _same_state(Retriever(store, services.embedder), built)
+
+
+def test_an_entry_in_the_previous_format_is_rebuilt(ingested, monkeypatch):
+    """Format 2 kept meetings and chunks as JSON.  Under its own key (an upgrade) or copied
+    by hand under the current one, such an entry is never read; the rebuilt state replaces
+    it."""
+    services, _ = ingested
+    store = services.store
+    built = Retriever(store, services.embedder)
+    cache = store.local_path / retriever_cache.CACHE_DIR
+    (current,) = (p.name for p in cache.iterdir())
+    with monkeypatch.context() as patch:
+        patch.setattr(retriever_cache, "FORMAT", 2)
+        previous = retriever_cache.cache_key(store.signature(), store.identity)
+    assert previous != current
+    for key in (previous, current):
+        for entry in cache.iterdir():
+            shutil.rmtree(entry)
+        _previous_format(cache / key, key, built)
+        with monkeypatch.context() as patch:
+            reads = _counting_store_reads(patch, store)
+            assert _same_state(Retriever(store, services.embedder), built) and reads == [1]
+        assert [p.name for p in cache.iterdir()] == [current]
+        manifest = json.loads((cache / current / "manifest.json").read_text(encoding="utf-8"))
+        assert manifest["format"] == retriever_cache.FORMAT
+    _no_store_reads(monkeypatch, store)
+    assert _same_state(Retriever(store, services.embedder), built)
+
+
+def _previous_format(folder: Path, key: str, built: Retriever) -> None:
+    """An entry as format 2 wrote it: meetings and chunks as JSON."""
+    from ingest.serialize import meeting_to_dict
+
+    folder.mkdir()
+    (folder / "meetings.json").write_text(json.dumps(
+        [meeting_to_dict(m) for m in built.meetings.values()], ensure_ascii=False))
+    (folder / "chunks.json").write_text(json.dumps({
+        "ids": built.chunk_ids, "texts": [built.chunk_text[c] for c in built.chunk_ids],
+        "metas": [built.chunk_meta[c] for c in built.chunk_ids]}, ensure_ascii=False))
+    np.save(folder / "vectors.npy", built.vectors, allow_pickle=False)
+    built.lexical.save(folder / "lexical")
+    (folder / "manifest.json").write_text(json.dumps(
+        {"key": key, "format": 2, "chunks": len(built.chunk_ids)}))
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_reading_a_state_leaves_the_garbage_collector_as_it_was(ingested, enabled):
+    services, _ = ingested
+    Retriever(services.store, services.embedder)  # saves the state the next one reads
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        assert Retriever(services.store, services.embedder).chunk_ids
+        assert gc.isenabled() == enabled
+    finally:
+        gc.enable() if was else gc.disable()
 
 
 # --- exact dense search --------------------------------------------------------------------
