@@ -445,6 +445,8 @@ def _assistant(services: Services) -> Any:
 
 
 def cmd_ask(args: argparse.Namespace, services: Services) -> int:
+    from vectorstore.embedder import use_serving_threads
+
     from .messages import message
     from .search import Filters
     from .validate import AskInput, validate_ask
@@ -456,6 +458,7 @@ def cmd_ask(args: argparse.Namespace, services: Services) -> int:
                             bodies=bodies)
 
     checked(None)  # refuse bad input before the index is loaded
+    use_serving_threads()  # one question: OpenMP threads must not spin against other jobs
     assistant = _assistant(services)
     ok = checked(assistant.retriever.bodies.bodies)
     filters = Filters(body=ok.body, date_from=ok.date_from, date_to=ok.date_to,

@@ -319,7 +319,8 @@ class Retriever:
                  Passage(cid, self.chunk_text[cid], str(meta["section"]), score, d, lx))
             )
         hits = self._group(passages, query)
-        hits.sort(key=lambda h: h.score, reverse=True)
+        # equal scores in a fixed order (candidates come from sets: runs would differ)
+        hits.sort(key=lambda h: (-h.score, h.meeting.meeting_id, h.item.order))
         named = {(d.year, d.month) for d in query.dates if d.month is not None}
         if len(named) == 1 and not query.timeline:
             return viewer.hits(hits[:limit])  # the question names one meeting: no cap
@@ -358,7 +359,7 @@ class Retriever:
             item = meeting.item(number) if meeting else None
             if meeting is None or item is None:
                 continue
-            group.sort(key=lambda p: p.score, reverse=True)
+            group.sort(key=lambda p: (-p.score, p.chunk_id))
             score = group[0].score
             if len(group) > 1:
                 gain = max(0.0, group[1].score - group[0].score + 0.05)

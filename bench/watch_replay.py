@@ -102,7 +102,9 @@ def saved_vectors(index: Path, files: list[Path], chunker: Any) -> dict[str, np.
     from ingest.pipeline import load_meeting, source_key
 
     folder = next((index / "retriever-cache").iterdir())
-    ids = json.loads((folder / "chunks.json").read_text(encoding="utf-8"))["ids"]
+    import msgspec
+
+    ids = msgspec.msgpack.decode((folder / "chunks.msgpack").read_bytes())["ids"]
     vectors = np.load(folder / "vectors.npy", allow_pickle=False)
     row = {cid: i for i, cid in enumerate(ids)}
     table: dict[str, np.ndarray] = {}
