@@ -219,7 +219,8 @@ class Assistant:
             entries: list[tuple[tuple[str, int], str]] = []
             for n, hit in enumerate(hits, 1):
                 picked = self.picker.pick(
-                    weights, kind, [(1, _passages_text(hit))], limit=1, meaning=meaning
+                    weights, kind, [(1, _passages_text(hit))], limit=1, meaning=meaning,
+                    meaning_limit=TUNING.answer.timeline_meaning_sentences,
                 )
                 if not picked:
                     continue

@@ -109,6 +109,7 @@ class SentencePicker:
         texts: Sequence[tuple[int, str]],
         meaning: Meaning | None = None,
         favoured: Sequence[str] = (),
+        meaning_limit: int | None = None,
     ) -> list[Candidate]:
         """Every sentence of ``texts`` ((rank, text) pairs) with its score: the question's
         words it shares, its closeness in meaning (when ``meaning`` is given), a bonus
@@ -136,7 +137,9 @@ class SentencePicker:
                 up = heads[(rank, up)]
             shared.append(frozenset(t for t in weights if t in words))
         overlaps = [sum(weights[t] for t in terms) / total for terms in shared]
-        close = self._closeness(meaning, placed, overlaps, kinds) if meaning and placed else None
+        limit = meaning_limit or TUNING.answer.meaning_sentences
+        close = (self._closeness(meaning, placed, overlaps, kinds, limit)
+                 if meaning and placed else None)
         found: list[Candidate] = []
         for n, (rank, pos, sentence) in enumerate(placed):
             if _ATTACHMENT_RE.match(sentence):
@@ -157,16 +160,16 @@ class SentencePicker:
     @staticmethod
     def _closeness(
         meaning: Meaning, placed: Sequence[tuple[int, int, str]], overlaps: Sequence[float],
-        kinds: Sequence[str],
+        kinds: Sequence[str], limit: int,
     ) -> np.ndarray:
-        """Closeness in meaning (0..1 within the candidates) of the ``meaning_sentences``
-        most promising sentences - shared words, the kind of answer held, rank and place -
-        and the lowest for the rest: embedding every sentence costs ~10 ms each."""
+        """Closeness in meaning (0..1 within the candidates) of the ``limit`` most promising
+        sentences - shared words, the kind of answer held, rank and place - and the lowest
+        for the rest: embedding every sentence costs ~10 ms each."""
         tune = TUNING.answer
         prior = [overlaps[n] + (tune.type_bonus if any(holds(k, s) for k in kinds) else 0.0)
                  - tune.rank_penalty * (rank - 1) - 0.005 * pos
                  for n, (rank, pos, s) in enumerate(placed)]
-        order = sorted(range(len(placed)), key=lambda n: -prior[n])[: tune.meaning_sentences]
+        order = sorted(range(len(placed)), key=lambda n: -prior[n])[:limit]
         sims = np.asarray(meaning([placed[n][2] for n in order]), dtype=np.float32)
         out = np.full(len(placed), float(sims.min()) if sims.size else 0.0, dtype=np.float32)
         out[order] = sims[: len(order)]
@@ -190,13 +193,14 @@ class SentencePicker:
         exclude: Sequence[str] = (),
         meaning: Meaning | None = None,
         favoured: Sequence[str] = (),
+        meaning_limit: int | None = None,
     ) -> list[Candidate]:
         """The best sentences in reading order: the best one, then (at most ``limit`` in
         all) those nearly as good once the question words already answered count no more
         - so a two-part question gets a sentence for each part - each with its list."""
         skip = {_squash(e) for e in exclude}
         pool: list[Candidate] = []
-        for c in self.candidates(weights, kind, texts, meaning, favoured):
+        for c in self.candidates(weights, kind, texts, meaning, favoured, meaning_limit):
             key = _squash(c.text)
             if key not in skip:  # overlapping chunks repeat sentences: each counts once
                 skip.add(key)

@@ -123,6 +123,8 @@ class Composition:
     """Sentences embedded for meaning per pick at most: the most promising by shared words,
     answer kind, rank and place (16 chosen so gave the English answers of the first 24 in
     reading order, or better; 12 lost some: docs/BENCHMARKS.md)."""
+    timeline_meaning_sentences: int = 4
+    """The same for each item of a timeline (one sentence per item, up to six items)."""
     meaning_chars: int = 200
     """A sentence is judged by its first characters (long ones cost time, add little)."""
 
