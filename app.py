@@ -102,8 +102,7 @@ def create_app(
 
     demo = build_ui(core, export_dir)
     demo.queue(default_concurrency_limit=UI_CONCURRENCY, max_size=UI_QUEUE_SIZE)
-    # answer sentences of English questions are embedded in batches once the model is in;
-    # loaded after the app is built, so that torch's import does not slow the start-up
+    # the passage model embeds English answer sentences; loaded once the app is built
     threading.Thread(target=warm, args=(services.embedder,), name="warm-passage-model",
                      daemon=True).start()
     return gr.mount_gradio_app(

@@ -11,6 +11,10 @@ sentence, the next is the one that answers a part of the question no chosen sent
 answers yet.  Lists are read by their structure: an entry counts the words of the line that
 introduces it ("Biodiversitet:" above "- name"), and a chosen entry or introduction brings
 the rest of its list.  Nothing here knows a body, a meeting or a topic.
+
+Kept whole: scoring, list reading and citing work on the same candidates - their places,
+list heads and shared words - and splitting them would pass those structures between
+modules for no reader's gain.
 """
 
 from __future__ import annotations
