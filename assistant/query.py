@@ -250,8 +250,10 @@ def names_in(text: str) -> list[str]:
 
 
 _SPAN_WORD_RE = re.compile(
-    r"\b(?:from|since|until|till|by|before|after|fra|siden|indtil|til|inden|før|efter)"
-    r"(?:\s+(?:og\s+med|the\s+end\s+of|udgangen\s+af|end|slutningen\s+af))?\s+$", re.I)
+    # not a bare 'til': 'afsat til 2025' is 'set aside for 2025'
+    r"\b(?:from|since|until|till|by|before|after|fra|siden|indtil|til\s+og\s+med|inden|før"
+    r"|efter)(?:\s+(?:og\s+med|the\s+end\s+of|udgangen\s+af|end|slutningen\s+af))?\s+$",
+    re.I)
 
 
 def matter_years(text: str) -> tuple[int, ...]:

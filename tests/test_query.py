@@ -89,4 +89,5 @@ def test_a_year_that_opens_or_closes_a_span_names_no_matter() -> None:
     assert matter_years("What did the 2024 population forecast expect by the end of 2035?") == (
         2024,)
     assert matter_years("Hvad koster ordningen fra og med 2026 og i 2027?") == (2027,)
+    assert matter_years("Hvor meget blev afsat til 2025, til og med 2027?") == (2025,)
     assert analyze("Hvad står der i Budget 2025?").matter_years == (2025,)
