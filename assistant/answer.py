@@ -308,7 +308,8 @@ class Assistant:
         wanted: str | tuple[str, ...] = query.kinds
         if unrecorded and kind == "statement":
             wanted = "decision"
-        text = "\n\n".join([_passages_text(top), *self._fact_sentences(top, query, weights)])
+        facts = self._fact_sentences(top, query, weights, _item_text(top))
+        text = "\n\n".join([_passages_text(top), *facts])
         support = self.picker.pick(
             weights, wanted, [(1, text)], limit=room,
             exclude=split_sentences(first), meaning=meaning,
@@ -348,19 +349,21 @@ class Assistant:
 
     def _answer_text(self, hit: ItemHit, query: QueryAnalysis, weights: dict[str, float]) -> str:
         """:func:`_item_text` and the item's :meth:`_fact_sentences`."""
-        return "\n\n".join([_item_text(hit), *self._fact_sentences(hit, query, weights)])
+        text = _item_text(hit)
+        return "\n\n".join([text, *self._fact_sentences(hit, query, weights, text)])
 
     def _fact_sentences(
-        self, hit: ItemHit, query: QueryAnalysis, weights: dict[str, float]
+        self, hit: ItemHit, query: QueryAnalysis, weights: dict[str, float], shown: str
     ) -> list[str]:
         """Sentences of the item outside its retrieved passages that hold a figure, date or
         name the question asks for and share its words, best first: the passages match the
         question's topic, while the figure often stands in another section ('Økonomiske
-        konsekvenser', 'Driftstilskuddet: ... udgør årligt 9.777.800 kr.')."""
+        konsekvenser', 'Driftstilskuddet: ... udgør årligt 9.777.800 kr.').  A sentence
+        already in ``shown`` (the item's text as the answer has it) is not offered again."""
         asked = [k for k in query.kinds if k in FACT_KINDS]
         if not asked or hit.item.closed:
             return []
-        said = _squash_text(_item_text(hit))
+        said = _squash_text(shown)
         found: dict[str, float] = {}
         for part in hit.item.sections:
             if part.role == "attachments":

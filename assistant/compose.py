@@ -156,8 +156,7 @@ class SentencePicker:
             bonus = TUNING.answer.type_bonus if held else 0.0
             if related and any(_squash(sentence) in f for f in favour):
                 bonus += TUNING.answer.favoured_bonus
-            tune = TUNING.answer
-            base = tune.meaning_weight * near + bonus - tune.rank_penalty * (rank - 1) - 0.005 * pos
+            base = TUNING.answer.meaning_weight * near + bonus - _place_penalty(rank, pos)
             found.append(Candidate(rank, pos, sentence, overlap + base, head, terms, base, held))
         return found
 
@@ -171,8 +170,7 @@ class SentencePicker:
         for the rest: embedding every sentence costs ~10 ms each."""
         tune = TUNING.answer
         prior = [overlaps[n] + (tune.type_bonus if any(holds(k, s) for k in kinds) else 0.0)
-                 - tune.rank_penalty * (rank - 1) - 0.005 * pos
-                 for n, (rank, pos, s) in enumerate(placed)]
+                 - _place_penalty(rank, pos) for n, (rank, pos, s) in enumerate(placed)]
         order = sorted(range(len(placed)), key=lambda n: -prior[n])[:limit]
         sims = np.asarray(meaning([placed[n][2] for n in order]), dtype=np.float32)
         out = np.full(len(placed), float(sims.min()) if sims.size else 0.0, dtype=np.float32)
@@ -334,6 +332,12 @@ def _with_list_lines(chosen: list[Candidate], pool: list[Candidate]) -> list[Can
                 whole.add(place)
                 grew = True
     return result
+
+
+def _place_penalty(rank: int, position: int) -> float:
+    """What a sentence loses for its result's rank and its place in the text (earlier
+    sentences of better results state the matter)."""
+    return TUNING.answer.rank_penalty * (rank - 1) + 0.005 * position
 
 
 def _for_unanswered_kinds(

@@ -67,10 +67,7 @@ def split_sentences(text: str) -> list[str]:
     or digit follows, unless the word before is an abbreviation or an ordinal number
     ("den 3. Maj" is rare; "3. behandling" is common and never splits: lower case).
     """
-    sentences: list[str] = []
-    for block in _blocks(text):
-        sentences.extend(_split_block(block))
-    return [s for s in sentences if len(s) >= _MIN_CHARS]
+    return [sentence for group in split_paragraphs(text) for sentence in group]
 
 
 def split_paragraphs(text: str) -> list[list[str]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from assistant.answer import Assistant
+from assistant.answer import Assistant, _item_text
 from assistant.query import analyze
 from assistant.search import ItemHit, Passage, Retriever
 from ingest.models import AgendaItem, Meeting, Section
@@ -30,7 +30,7 @@ def _hit(closed: bool = False) -> ItemHit:
 def _facts(assistant: Assistant, question: str, hit: ItemHit) -> list[str]:
     query = analyze(question)
     weights = assistant.picker.weights(assistant._terms(query))
-    return assistant._fact_sentences(hit, query, weights)
+    return assistant._fact_sentences(hit, query, weights, _item_text(hit))
 
 
 def test_the_figure_outside_the_passages_is_offered(hash_services: Any) -> None:
