@@ -34,6 +34,14 @@ SUPPORTED_EXTENSIONS: tuple[str, ...] = (
 """Source files ``iter_source_files`` picks up (lower case; matched case-insensitively).
 ``.json`` (FirstAgenda) is read by its own connector, not by ``read_document``."""
 
+FOLDER_DOC_STEMS: frozenset[str] = frozenset(
+    {"readme", "license", "licence", "changelog", "contributing", "copying", "notice"}
+)
+"""Names (without extension, any case) of the files that document a folder or repository,
+by the common convention, rather than record a meeting: a folder walk skips them (an
+archive exported with its README would else gain a 'meeting' guessed from the README's
+words); named explicitly they are read like any file."""
+
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -110,7 +118,8 @@ def check_size(path: Path) -> None:
 
 
 def iter_source_files(paths: Iterable[str | Path]) -> list[Path]:
-    """Supported files under ``paths`` (files or folders, recursive), sorted, no hidden ones.
+    """Supported files under ``paths`` (files or folders, recursive), sorted, no hidden ones
+    and no folder documentation (``FOLDER_DOC_STEMS``: README.md, LICENSE.txt ...).
 
     A file named explicitly is always returned, so that an unsupported one is reported by
     ``read_document`` instead of silently skipped.  A path that does not exist raises
@@ -125,7 +134,8 @@ def iter_source_files(paths: Iterable[str | Path]) -> list[Path]:
             for child in path.rglob("*"):
                 rel = child.relative_to(path).parts
                 if child.is_file() and not any(part.startswith(".") for part in rel):
-                    if child.suffix.lower() in SUPPORTED_EXTENSIONS:
+                    if (child.suffix.lower() in SUPPORTED_EXTENSIONS
+                            and child.stem.lower() not in FOLDER_DOC_STEMS):
                         found.add(child)
         else:
             raise ReadError(str(path), "no such file or folder")

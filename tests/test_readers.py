@@ -234,7 +234,8 @@ def test_truncated_pdf_is_a_read_error(tmp_path: Path) -> None:
 def test_iter_source_files(tmp_path: Path) -> None:
     (tmp_path / "b").mkdir()
     (tmp_path / ".git").mkdir()
-    for rel in ["b/2.pdf", "a.txt", "b/1.DOCX", "c.htm", ".hidden.txt", ".git/x.txt", "d.xlsx"]:
+    for rel in ["b/2.pdf", "a.txt", "b/1.DOCX", "c.htm", ".hidden.txt", ".git/x.txt", "d.xlsx",
+                "README.md", "b/License.txt", "readme-first.txt"]:
         (tmp_path / rel).write_bytes(b"x")
     found = iter_source_files([tmp_path])
     assert [p.relative_to(tmp_path).as_posix() for p in found] == [
@@ -242,9 +243,12 @@ def test_iter_source_files(tmp_path: Path) -> None:
         "b/1.DOCX",
         "b/2.pdf",
         "c.htm",
+        "readme-first.txt",  # only the conventional names document a folder
     ]
     explicit = iter_source_files([tmp_path / "d.xlsx", tmp_path / "a.txt", tmp_path / "a.txt"])
     assert explicit == [tmp_path / "a.txt", tmp_path / "d.xlsx"]
+    # a folder's README named explicitly is read like any file
+    assert iter_source_files([tmp_path / "README.md"]) == [tmp_path / "README.md"]
     with pytest.raises(ReadError, match="no such file"):
         iter_source_files([tmp_path / "missing"])
     assert set(SUPPORTED_EXTENSIONS) == {".txt", ".md", ".pdf", ".docx", ".html", ".htm", ".json"}
