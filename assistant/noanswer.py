@@ -10,6 +10,8 @@ are compressed; measured again on our own question sets), so this checks what th
   asks what was decided there - be mentioned in the best evidence; the refusal names the
   nearest meetings held (when another date it names is a meeting, that one is the meeting
   and the rest date facts: "approved in April 2024 ... lived here on 1 January 2024");
+* an act it dates to a year after the archive's last meeting ("what price did the council
+  accept in 2026") cannot be reported by any document of the archive, however many plan it;
 * a period it asks about ("Budget 2021-24") must be stated in the best evidence;
 * its own content words (all words of a Danish question; words written as documents write
   them in an English one - never a translation, an intent verb or a body's name) must occur
@@ -100,6 +102,13 @@ def assess_answerable(
             return Verdict(False, "no_meeting", {"date": date.label(), "nearest": held_dates},
                            lang)
     years = sorted({int(d[:4]) for _, d in held})
+    last = max((d for _, d in held), default="")
+    for year in query.act_years:
+        # an act of a year after the last meeting: documents may plan it, none reports it
+        if last and year > int(last[:4]):
+            params = {"year": str(year), "last": format_date(last),
+                      "title": hits[0].item.title}
+            return Verdict(False, "year_after_archive", params, lang)
     for date in query.dates:
         if date.month is not None or not years or date.year in years:
             continue

@@ -137,6 +137,10 @@ class QueryAnalysis:
     doc_type: str | None = None
     timeline: bool = False
     numbers: tuple[str, ...] = field(default=())
+    act_years: tuple[int, ...] = ()
+    """Years the question dates a past act to ('What price did the council accept in
+    2026', 'Hvad besluttede udvalget i 2024'): no document can report an act of a year
+    after the archive's last meeting."""
     matter_years: tuple[int, ...] = ()
     """Bare years that may name a recurring matter ('Budget 2025', 'the 2024 forecast'), not
     the start or end of something ('from 2025', 'by 2030', 'until 2026')."""
@@ -267,6 +271,33 @@ def matter_years(text: str) -> tuple[int, ...]:
     return tuple(dict.fromkeys(years))
 
 
+_ACT_YEAR_RE = re.compile(
+    r"\b(?:in|during|i|i\s+løbet\s+af|in\s+the\s+course\s+of)\s+((?:19|20)\d{2})(?![\d-])",
+    re.I)
+"""A year an event happened in ('in 2026', 'i løbet af 2026'); not 'for 2026', 'til 2026'
+(what an act is about or aims at)."""
+_PAST_RE = re.compile(
+    # English past auxiliaries; Danish past and perfect ('besluttede', 'vedtog', 'har ...
+    # solgt'); decision verbs of both
+    r"\b(?:did|was|were|had|(?!allerede\b)[a-zæøå]{3,}ede|vedtog|blev|havde|har\s+(?:\w+\s+){0,3}?"
+    r"[a-zæøå]{3,}(?:et|t))\b", re.I)
+
+_PROSPECT_RE = re.compile(
+    r"\b(?:expect|forecast|project|plan|budget|estimat|target|will|would|forvent|prognos"
+    r"|planl|skøn|estimer|skal|ville|mål)\w*", re.I)
+"""Words that look ahead ('How many residents was Greve expected to have in 2030?'): the
+year is then what was foreseen, not when something was done."""
+
+
+def act_years(text: str) -> tuple[int, ...]:
+    """The years ``text`` dates a past act to: a year opened by 'in'/'i'/'during' in a
+    question told in the past tense that does not look ahead ('What price did the council
+    accept in 2026 ...')."""
+    if not _PAST_RE.search(text) or _PROSPECT_RE.search(text):
+        return ()
+    return tuple(dict.fromkeys(int(m[1]) for m in _ACT_YEAR_RE.finditer(text)))
+
+
 def analyze(text: str, body_index: BodyIndex | None = None) -> QueryAnalysis:
     """Analyse a question; ``body_index`` (the archive's bodies) resolves the bodies it
     names - without it no body is recognised."""
@@ -293,4 +324,5 @@ def analyze(text: str, body_index: BodyIndex | None = None) -> QueryAnalysis:
         timeline=any(re.search(p, low) for p in TIMELINE_PATTERNS),
         numbers=numbers,
         matter_years=matter_years(text),
+        act_years=act_years(text),
     )

@@ -253,6 +253,7 @@ REFUSAL_PARAMS = {
     "no_meeting": {"date": "03.03.2024", "nearest": "04.11.2022"},
     "period_not_stated": {"period": "2031-34", "title": "Budget"},
     "year_not_held": {"year": "2019", "first": "2022", "last": "2025", "title": "Budget"},
+    "year_after_archive": {"year": "2026", "last": "08.04.2025", "title": "Budget"},
     "missing_terms": {"words": "zebra"},
     "no_role_evidence": {"role": "formand", "body": "KD-Net"},
 }
@@ -682,6 +683,27 @@ def test_a_year_without_meetings_is_refused_unless_the_evidence_speaks_of_it(
     assert "2019" in verdict.reason and verdict.language == lang
     # a year the archive holds meetings in is a constraint search uses, not a refusal
     assert _verdict(retriever, question.replace("2019", "2023"))[0].code != "year_not_held"
+
+
+@pytest.mark.parametrize(
+    ("question", "lang"),
+    [("Hvad besluttede KKR Midtjylland om klimasamarbejdet i 2026?", "da"),
+     ("What did KKR Midtjylland decide about the climate cooperation in 2026?", "en")],
+)
+def test_an_act_dated_after_the_last_meeting_is_refused_though_documents_plan_it(
+    retriever: Retriever, question: str, lang: str
+) -> None:
+    verdict, hits = _verdict(retriever, question)
+    assert any("2026" in p.text for h in hits[:3] for p in h.passages)  # planned, not done
+    assert verdict.code == "year_after_archive"
+    assert verdict.params == {"year": "2026", "last": "08.04.2025",
+                              "title": hits[0].item.title}
+    assert "2026" in verdict.reason and "08.04.2025" in verdict.reason
+    # a year the archive holds, or a question that looks ahead, is no such refusal
+    assert _verdict(retriever, question.replace("2026", "2024"))[0].code != "year_after_archive"
+    ahead = ("What was planned for the climate cooperation in 2026?" if lang == "en"
+             else "Hvad var planlagt for klimasamarbejdet i 2026?")
+    assert _verdict(retriever, ahead)[0].code != "year_after_archive"
 
 
 def test_a_year_inside_a_period_the_evidence_states_is_spoken_of() -> None:

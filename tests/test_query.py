@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from assistant.bodies import BodyIndex
-from assistant.query import DateConstraint, analyze, detect_intent, detect_language, extract_dates
+from assistant.query import (
+    DateConstraint,
+    act_years,
+    analyze,
+    detect_intent,
+    detect_language,
+    extract_dates,
+)
 
 
 @pytest.mark.parametrize(
@@ -91,3 +98,23 @@ def test_a_year_that_opens_or_closes_a_span_names_no_matter() -> None:
     assert matter_years("Hvad koster ordningen fra og med 2026 og i 2027?") == (2027,)
     assert matter_years("Hvor meget blev afsat til 2025, til og med 2027?") == (2025,)
     assert analyze("Hvad står der i Budget 2025?").matter_years == (2025,)
+
+
+@pytest.mark.parametrize(
+    ("question", "years"),
+    [
+        ("What price did the City Council accept in 2026 when it sold the site?", (2026,)),
+        ("Hvad besluttede Byrådet i 2024 om skolerne?", (2024,)),
+        ("Har Byrådet solgt grunden i løbet af 2026?", (2026,)),
+        ("Who was elected chair in 2022?", (2022,)),
+        # the year of what an act is about, or of what was foreseen, dates no act
+        ("What did the council decide about the budget for 2026?", ()),
+        ("How many residents was Greve expected to have in 2030?", ()),
+        ("Hvad er allerede aftalt i 2026?", ()),
+        ("What is planned in 2026?", ()),
+    ],
+)
+def test_act_years_are_the_years_a_past_act_is_dated_to(
+    question: str, years: tuple[int, ...]
+) -> None:
+    assert act_years(question) == years
