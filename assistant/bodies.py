@@ -103,7 +103,7 @@ class BodyIndex:
         self._missing_types: list[tuple[re.Pattern[str], str]] = []
         for english, stems in BODY_TYPES_EN.items():
             phrase = re.compile(rf"\b{re.escape(english)}s?\b", re.I)
-            owners = [b for b in self.bodies if any(s in b.lower() for s in stems)]
+            owners = _typed(self.bodies, stems)
             for owner in owners:
                 self._patterns.append((phrase, owner))
             if not owners:
@@ -203,6 +203,17 @@ class BodyIndex:
         }
         low = question.lower()
         return [p for p in places if re.search(rf"\b{re.escape(p)}\w*", low)]
+
+
+def _typed(bodies: Iterable[str], stems: Iterable[str]) -> list[str]:
+    """The bodies of a Danish body type (its name stems): those whose name begins with it
+    ('Byråd 2022-2025', 'Økonomiudvalget, Greve Kommune') when there are any - not a body
+    merely named after it ('.Spørgsmål / Svar til Byrådet') -, else those that hold it
+    ('Greve Byråd')."""
+    holding = [b for b in bodies if any(s in b.lower() for s in stems)]
+    heads = [b for b in holding
+             if any(w.startswith(s) for w in WORD_RE.findall(b.lower())[:1] for s in stems)]
+    return heads or holding
 
 
 def _pattern(form: str) -> re.Pattern[str]:

@@ -48,6 +48,15 @@ def test_an_acronym_names_a_body_only_when_one_body_has_it() -> None:
     assert two.mention("Hvad besluttede KKR Nordjylland?").held == ("KKR Nordjylland",)
 
 
+def test_an_english_body_type_names_the_bodies_of_that_type_not_those_named_after_it() -> None:
+    greve = BodyIndex(["Byråd 2022-2025", ".Spørgsmål / Svar til Byrådet 2022-2025",
+                       "Økonomiudvalget"])
+    assert greve.mention("What did the City Council decide?").held == ("Byråd 2022-2025",)
+    # where no body begins with the type, the ones that hold it are meant
+    assert BodyIndex(["Greve Byråd", "KD-Net"]).mention(
+        "What did the City Council decide?").held == ("Greve Byråd",)
+
+
 def test_english_body_type_the_archive_lacks_is_unknown() -> None:
     samples = BodyIndex(["KKR Midtjylland", "KD-Net"])
     mention = samples.mention("What did the city council decide about business development?")
