@@ -30,7 +30,7 @@ from .records import Hit
 from .search import Filters, ItemHit, Retriever
 from .tuning import TUNING
 
-FACT_KINDS = ("number", "date", "person")
+FACT_KINDS = ("number", "amount", "date", "person")
 """Answer kinds that are one fact: the fact comes first even when a decision is asked about."""
 MAX_QUESTION_CHARS = 1000
 

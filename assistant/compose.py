@@ -36,6 +36,10 @@ _NUMBER_RE = re.compile(
     r"\b(?!(?:19|20)\d\d\b)\d{2,}\b",  # a bare year is a date, not the figure asked for
     re.I,
 )
+_AMOUNT_RE = re.compile(
+    r"\d[\d.,]*\s*(?:%|pct\b|procent|kr\b|kroner|mio\b|mia\b|mill|milliard|million|t\.\s*kr)"
+    r"|\bkr\.?\s*\d", re.I)
+"""A sum of money or a rate ('854 kr.', '1,56 mio. kr.', '0,4 %', 'kr. 2.250')."""
 _DA_MONTH = "|".join(DANISH_MONTHS)
 _DATE_RE = re.compile(  # any date-like phrase, also week and quarter: what a 'when' asks for
     rf"\b\d{{1,2}}\.\s*(?:{_DA_MONTH})\b|\b(?:{_DA_MONTH})\s+\d{{4}}\b"
@@ -63,7 +67,9 @@ Meaning = Callable[[Sequence[str]], np.ndarray]
 def holds(kind: str, sentence: str) -> bool:
     """True when ``sentence`` holds an answer of ``kind`` (a figure, a date, a name ...)."""
     if kind == "number":
-        return bool(_NUMBER_RE.search(sentence))
+        return bool(_NUMBER_RE.search(_DATE_RE.sub(" ", sentence)))  # '16. februar' counts nothing
+    if kind == "amount":
+        return bool(_AMOUNT_RE.search(sentence))
     if kind == "date":
         return bool(_DATE_RE.search(sentence))
     if kind == "person":

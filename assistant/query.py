@@ -56,7 +56,7 @@ DOC_TYPE_PATTERNS = {
 }
 
 
-ANSWER_TYPES = ("number", "date", "person", "list", "statement", "decision")
+ANSWER_TYPES = ("number", "amount", "date", "person", "list", "statement", "decision")
 """"decision" is never read off a question's wording: the answer composer asks for it when
 a question about what was decided needs sentences that report a decision."""
 
@@ -80,12 +80,26 @@ _TYPE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )  # fmt: skip
 
 
+_MONEY_RE = re.compile(
+    # Danish money words also end compounds ('frokosttaksten', 'driftstilskud')
+    r"(?:takst|gebyr|afgift|beløb|tilskud|bevilling)\w*"
+    r"|\b(?:kr\b|kroner|koste\w*|pris\w*|bidrag\w*"
+    r"|bevilg\w*|betal\w*|penge|løn\w*|diæt\w*|honorar\w*"
+    r"|price|prices|priced|fee|fees|charge|charges|charged|cost|costs|pay|paid|payment\w*"
+    r"|grant|grants|granted|money|funding|allowance\w*|salar\w*|rent|tax|taxes|subsid\w*)\b",
+    re.I)
+"""A figure asked for in money ('hvor meget koster', 'what fee', 'how large a grant'): the
+answer is an amount (kr., mio., a percentage), not any number - a date's day or a count."""
+
+
 def answer_types(question: str) -> tuple[str, ...]:
     """Every kind of answer a question asks for, the main one first ('Who stepped in, and
     until when?' asks for a person and a date); ``("statement",)`` when none."""
     found = [(m.start(), kind) for kind, pattern in _TYPE_PATTERNS
              if (m := pattern.search(question))]
     kinds = tuple(kind for _, kind in sorted(found))
+    if "number" in kinds and _MONEY_RE.search(question):
+        kinds = tuple("amount" if k == "number" else k for k in kinds)
     if "person" in kinds and "list" in kinds:
         kinds = tuple(k for k in kinds if k != "list")  # 'which two members': the people
     return kinds or ("statement",)

@@ -26,8 +26,10 @@ from ingest.danish import split_sentences
         ("Hvem er udpeget til forummet?", "person"),
         ("Which tasks move to the regions?", "list"),
         ("Hvad blev besluttet om budgettet?", "statement"),
-        ("How large is the yearly operating grant?", "number"),
-        ("What connection fee per housing unit did the utility set?", "number"),
+        ("How large is the yearly operating grant?", "amount"),
+        ("What connection fee per housing unit did the utility set?", "amount"),
+        ("Hvor meget skulle frokosttaksten være om måneden?", "amount"),
+        ("Hvor mange borgere boede i kommunen?", "number"),
         ("Hvilke to byrådsmedlemmer skulle deltage i møderne?", "person"),
         ("Which members were appointed to the council?", "person"),
     ],
@@ -39,6 +41,8 @@ def test_answer_type(question: str, kind: str) -> None:
 def test_a_question_in_two_parts_asks_for_two_kinds_in_its_order() -> None:
     assert answer_types("Who stepped in for her, and until when?") == ("person", "date")
     assert answer_types("Hvornår blev det vedtaget, og hvor meget koster det?") == (
+        "date", "amount")
+    assert answer_types("Hvornår blev det vedtaget, og hvor mange deltog?") == (
         "date", "number")
     assert answer_types("Hvad blev besluttet?") == ("statement",)
 
@@ -62,6 +66,11 @@ def test_each_asked_kind_gets_a_sentence() -> None:
 def test_holds_the_expected_kind() -> None:
     assert holds("number", "Udgifterne steg med 858 mio. kr. svarende til 10,9 %.")
     assert not holds("number", "Udgifterne steg meget.")
+    # a date's day is no figure; an amount is money or a rate, not any number
+    assert not holds("number", "Varsling 5. - 16. februar 2024, ikrafttræden 1. juni 2024.")
+    assert holds("amount", "Taksten bliver 854 kr. pr. barn pr. måned.")
+    assert holds("amount", "en garantiprovision på 0,4 % af restgælden")
+    assert not holds("amount", "I 2036 forventes 166 færre borgere i målgruppen.")
     assert holds("date", "Loven træder i kraft den 1. januar 2027.")
     assert holds("person", "Udvalget udpegede Anders Bøge, Skive.")
     assert not holds("person", "Udvalget udpegede en repræsentant.")
