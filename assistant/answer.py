@@ -258,6 +258,10 @@ class Assistant:
         decided = self._decision_note(lang, hits[picked[0].rank - 1], picked)
         if decided:
             parts.append(f"{decided} [{picked[0].rank}]")
+        if len(query.bodies) > 1 and picked[0].rank == 1:
+            # 'how did the committee, the Finance Committee and the council deal with it':
+            # each body's treatment of the case
+            parts += self._same_case_lines(lang, hits)
         return " ".join(parts)
 
     @staticmethod

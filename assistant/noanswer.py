@@ -43,10 +43,10 @@ if TYPE_CHECKING:
 
 GENERIC_TERMS = {
     "møde", "mødet", "beslut", "besluttet", "punkt", "kommun", "kommunern", "region",
-    "hvilk", "mange", "penge",
+    "hvilk", "mange", "penge", "behandl", "behandled",
 }
 """Stems of Danish words a question about any council's archive may hold without the
-archive printing them (question words, 'meeting', 'decided')."""
+archive printing them (question words, 'meeting', 'decided', 'dealt with')."""
 
 
 @dataclass(frozen=True)

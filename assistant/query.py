@@ -31,6 +31,8 @@ DECISION_PATTERNS = [
     r"\bbeslut\w*", r"\bvedt\w*", r"\btiltr\w*", r"\bgodkend\w*", r"\budfald\w*",
     r"\bdecid\w*", r"\bdecision\w*", r"\boutcome\b", r"\bresolv\w*", r"\bapprov\w*",
     r"\bconclu\w*", r"\bagreed\b", r"\bkonklu\w*", r"\bresultat\w* af drøftelsen",
+    # a vote is recorded with the decision ('how did the two votes go', 'hvem stemte imod')
+    r"\bvot(?:e|es|ed|ing)\b", r"\bstemte\b", r"\bafstemning\w*",
 ]
 PROPOSAL_PATTERNS = [
     r"\bindstil\w*", r"\bforesl\w*", r"\bpropos(?!al)\w*",
@@ -68,8 +70,10 @@ _TYPE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         # 'what connection fee ... and what charge per cubic metre', 'hvilken takst'
         r"|what (?:\w+ ){0,3}(?:fee|charge|price|cost|rate|tax|sum)s?\b"
         r"|hvilk\w* (?:\w+ ){0,2}(?:takst|pris|gebyr|afgift|bidrag|sats)\w*)", re.I)),
-    ("date", re.compile(r"\b(hvornår|hvilken dato|when|what date|by what date|deadline)\b",
-                        re.I)),
+    ("date", re.compile(r"\b(hvornår|hvilken dato|when|what date|by what date|deadline"
+                        # a period or year asked for is a date too ('2023-2026')
+                        r"|(?:in )?(?:which|what) (?:period|year)|i hvilken periode"
+                        r"|hvilken periode|hvilket år)\b", re.I)),
     ("person", re.compile(
         r"\b(hvem|who|whom)\b"
         # 'hvilke to byrådsmedlemmer', 'which members': people asked for by what they are
@@ -267,6 +271,14 @@ def names_in(text: str) -> list[str]:
     return found
 
 
+def english_own_words(text: str) -> str:
+    """The words of an English question written as the documents write them: names and
+    terms with Danish letters or digits - of an English compound only those parts ('72-hour'
+    is '72': the documents write '72 timers')."""
+    parts = [p for w in names_in(text) for p in re.split(r"[-‐–]", w)]
+    return " ".join(p for p in parts if re.search(r"[æøåÆØÅ0-9]", p))
+
+
 _SPAN_WORD_RE = re.compile(
     # not a bare 'til': 'afsat til 2025' is 'set aside for 2025'
     r"\b(?:from|since|until|till|by|before|after|fra|siden|indtil|til\s+og\s+med|inden|før"
@@ -328,9 +340,7 @@ def analyze(text: str, body_index: BodyIndex | None = None) -> QueryAnalysis:
         kind=answer_type(text),
         kinds=answer_types(text),
         periods=tuple(PERIOD_RE.findall(text)),
-        own_words=text if language == "da" else " ".join(
-            w for w in names_in(text) if re.search(r"[æøåÆØÅ0-9]", w)
-        ),
+        own_words=text if language == "da" else english_own_words(text),
         bodies=mention.held,
         unknown_bodies=mention.unknown,
         dates=extract_dates(text),

@@ -110,3 +110,22 @@ def test_decision_answer_brings_the_other_treatments_of_the_case(
     for other in bodies - {top}:
         assert other in answer.answer.split("Samme sag:", 1)[1]
     assert "Anlægsbevillingen på 4,2 mio. kr. blev givet." in answer.answer
+
+
+def test_a_question_naming_several_bodies_gets_each_treatment_of_the_case(
+    tmp_path, hash_embedder, services_factory
+):
+    from assistant.answer import Assistant
+    from assistant.search import Retriever
+
+    services = services_factory(tmp_path / "db", hash_embedder)
+    services.ingestor.ingest([_archive(tmp_path)])
+    assistant = Assistant(Retriever(services.store, services.embedder))
+    both = "Hvordan behandlede Økonomiudvalget og Byrådet cykelstien langs Strandvejen?"
+    answer = assistant.ask(both)
+    assert answer.answer.count("Samme sag:") >= 1
+    assert "Anbefales over for Byrådet." in answer.answer
+    assert "Anlægsbevillingen på 4,2 mio. kr. blev givet." in answer.answer
+    # naming one body asks about that body's treatment: no other treatments are added
+    one = assistant.ask("Hvordan behandlede Byrådet cykelstien langs Strandvejen?")
+    assert "Samme sag:" not in one.answer

@@ -11,6 +11,7 @@ from assistant.query import (
     analyze,
     detect_intent,
     detect_language,
+    english_own_words,
     extract_dates,
 )
 
@@ -118,3 +119,18 @@ def test_act_years_are_the_years_a_past_act_is_dated_to(
     question: str, years: tuple[int, ...]
 ) -> None:
     assert act_years(question) == years
+
+
+def test_an_english_question_s_own_words_are_those_written_as_documents_write_them() -> None:
+    question = ("When was the 72-hour treatment responsibility for patients from Køge "
+                "implemented, according to SAG-2023-00155?")
+    assert english_own_words(question).split() == ["72", "Køge", "2023", "00155"]
+
+
+def test_a_vote_asks_for_the_decision_and_a_period_for_a_date() -> None:
+    from assistant.query import answer_types
+
+    assert detect_intent("How did the council's two votes on it go?") == "decision"
+    assert detect_intent("Hvem stemte imod forslaget?") == "decision"
+    assert "date" in answer_types("How much did it inherit, and in which period must it be spent?")
+    assert answer_types("Hvilket år blev skolen bygget?")[0] == "date"
