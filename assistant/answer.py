@@ -364,7 +364,7 @@ class Assistant:
         question's topic, while the figure often stands in another section ('Økonomiske
         konsekvenser', 'Driftstilskuddet: ... udgør årligt 9.777.800 kr.').  A sentence
         already in ``shown`` (the item's text as the answer has it) is not offered again."""
-        asked = [k for k in query.kinds if k in FACT_KINDS]
+        asked = [k for k in query.kinds if k in FACT_KINDS or k in ("reason", "frequency")]
         if not asked or hit.item.closed:
             return []
         said = _squash_text(shown)

@@ -54,6 +54,16 @@ _DECIDED_RE = re.compile(
     r"\b(?:besluttede|besluttet|vedtog|vedtaget|godkendte|godkendt|tiltrådte|tiltrådt"
     r"|afviste|decided|approved|adopted|agreed|rejected)\b", re.I)
 """A sentence that reports a decision taken ("Her blev det besluttet at ...")."""
+_REASON_RE = re.compile(
+    r"(?<!\w)pga\.|\b(?:grundet|på grund af|fordi|som følge af|skyldes|skyldtes|begrundet"
+    r"|begrundelse|årsag\w*|idet|eftersom|because|due to|owing to|as a result of)\b", re.I)
+"""A sentence that gives a reason ('... ønsker at træde ud grundet et betydeligt arbejdspres')."""
+_FREQUENCY_RE = re.compile(
+    r"\b(?:\w+ gange? (?:om|pr\.?|i|hver) (?:dagen|ugen|måneden|året|dag|uge|måned|år)"
+    r"|dagligt|ugentligt|månedligt|årligt|hver(?:t)? (?:dag|uge|måned|år|kvartal)"
+    r"|\w+ times? (?:a|per|each) (?:day|week|month|year)|daily|weekly|monthly|yearly"
+    r"|annually)\b", re.I)
+"""A sentence that says how often ('rengøres to gange om dagen', 'hver uge')."""
 _ATTACHMENT_RE = re.compile(r"^\s*(?:\./\.|bilag\s*\d*\s*[:.)–-]|bilag\s+\d+\b)", re.I)
 """A line that refers to an attachment ('./.' is the Danish margin mark for one)."""
 _LIST_LINE_RE = re.compile(r"^(?:[-•*–]\s|\d{1,2}[.)]\s|[a-zæøå][.)]\s)")
@@ -78,6 +88,10 @@ def holds(kind: str, sentence: str) -> bool:
         return bool(_LIST_LINE_RE.match(sentence)) or sentence.rstrip().endswith(":")
     if kind == "decision":
         return bool(_DECIDED_RE.search(sentence))
+    if kind == "reason":
+        return bool(_REASON_RE.search(sentence))
+    if kind == "frequency":
+        return bool(_FREQUENCY_RE.search(sentence))
     return False
 
 

@@ -58,7 +58,10 @@ DOC_TYPE_PATTERNS = {
 }
 
 
-ANSWER_TYPES = ("number", "amount", "date", "person", "list", "statement", "decision")
+ANSWER_TYPES = (
+    "number", "amount", "date", "person", "list", "reason", "frequency", "statement",
+    "decision",
+)
 """"decision" is never read off a question's wording: the answer composer asks for it when
 a question about what was decided needs sentences that report a decision."""
 
@@ -81,6 +84,11 @@ _TYPE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|persons?|people|repræsentant\w*|representatives?|politiker\w*|politicians?"
         r"|councillors?|councilors?|borgmester|mayor)\b", re.I)),
     ("list", re.compile(r"\b(hvilke|which|list|name the|what are the)\b", re.I)),
+    ("reason", re.compile(
+        r"\b(hvorfor|why|(?:hvad|what) (?:var|was|were|er|is|are) (?:den |de |the )?(?:\w+ )?"
+        r"(?:\w*årsag\w*|\w*grund\w*|begrundelse\w*|reasons?|causes?))\b", re.I)),
+    ("frequency", re.compile(r"\b(hvor ofte|hvor mange gange|how often|how many times)\b",
+                             re.I)),
 )  # fmt: skip
 
 
@@ -102,6 +110,8 @@ def answer_types(question: str) -> tuple[str, ...]:
     found = [(m.start(), kind) for kind, pattern in _TYPE_PATTERNS
              if (m := pattern.search(question))]
     kinds = tuple(kind for _, kind in sorted(found))
+    if "frequency" in kinds:  # 'hvor mange gange' asks how often, not for a count
+        kinds = tuple(k for k in kinds if k != "number")
     if "number" in kinds and _MONEY_RE.search(question):
         kinds = tuple("amount" if k == "number" else k for k in kinds)
     if "person" in kinds and "list" in kinds:

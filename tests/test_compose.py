@@ -32,6 +32,10 @@ from ingest.danish import split_sentences
         ("Hvor mange borgere boede i kommunen?", "number"),
         ("Hvilke to byrådsmedlemmer skulle deltage i møderne?", "person"),
         ("Which members were appointed to the council?", "person"),
+        ("Why was the project postponed again?", "reason"),
+        ("Hvad var den største enkeltårsag til merforbruget?", "reason"),
+        ("Hvor ofte bliver elevtoiletterne rengjort?", "frequency"),
+        ("How many times a year does the council meet?", "frequency"),
     ],
 )
 def test_answer_type(question: str, kind: str) -> None:
@@ -45,6 +49,8 @@ def test_a_question_in_two_parts_asks_for_two_kinds_in_its_order() -> None:
     assert answer_types("Hvornår blev det vedtaget, og hvor mange deltog?") == (
         "date", "number")
     assert answer_types("Hvad blev besluttet?") == ("statement",)
+    assert answer_types("Hvem blev nyt medlem, og hvorfor trådte det hidtidige medlem ud?") == (
+        "person", "reason")
 
 
 def test_each_asked_kind_gets_a_sentence() -> None:
@@ -71,6 +77,11 @@ def test_holds_the_expected_kind() -> None:
     assert holds("amount", "Taksten bliver 854 kr. pr. barn pr. måned.")
     assert holds("amount", "en garantiprovision på 0,4 % af restgælden")
     assert not holds("amount", "I 2036 forventes 166 færre borgere i målgruppen.")
+    assert holds("reason", "Han ønsker at træde ud pga. et betydeligt arbejdspres.")
+    assert holds("reason", "Projektet udskydes grundet gravearbejder i området.")
+    assert not holds("reason", "Udvalget godkendte sagen.")
+    assert holds("frequency", "På alle skoler rengøres elevtoiletterne to gange om dagen.")
+    assert not holds("frequency", "Elevtoiletterne er kønsopdelte på alle årgange.")
     assert holds("date", "Loven træder i kraft den 1. januar 2027.")
     assert holds("person", "Udvalget udpegede Anders Bøge, Skive.")
     assert not holds("person", "Udvalget udpegede en repræsentant.")
