@@ -305,6 +305,10 @@ class Assistant:
         first = (" ".join(split_sentences(stated)) if whole else "") or _first_sentences(
             stated, TUNING.answer.decision_sentences)
         lines = [head, f"{first} [1]"]
+        approved = _approved_recommendation(top) if query.wants_decision else ""
+        if approved and _squash_text(approved) not in _squash_text(first):
+            # 'Byrådet godkendte Økonomiudvalgets indstilling': what it approved is the answer
+            lines.append(f"{t['approved']} {approved} [1]")
         # a terse decision ("Godkendt.") needs the sentences that say what was approved;
         # with none recorded, the item's own report of decisions taken elsewhere may answer
         unrecorded = query.wants_decision and not top.decision
@@ -406,6 +410,28 @@ def _where(hit: ItemHit, lang: str) -> str:
         label = {"Dagsorden": "agenda", "Referat": "minutes"}.get(label, "document")
     body = hit.meeting.body or UNKNOWN_BODY
     return f"{body} {format_date(hit.meeting.date)} ({label})"
+
+
+_APPROVES_RE = re.compile(
+    r"^\W*(?:[\d.,\s-]+\s)?(?:\S+\s+){0,8}?(?:godkend\w*|anbefal\w*|tiltræd\w*|tiltrådt\w*"
+    r"|vedtog|vedtaget)\b(?:\s+\S+){0,6}?\s+indstilling\w*"
+    r"|^\W*indstilling\w*\s+(?:blev\s+|er\s+)?(?:godkendt|tiltrådt|vedtaget|anbefalet)"
+    r"|^\W*(?:[\d.,\s-]+\s)?(?:godkendt|anbefales|tiltrådt|vedtaget)"
+    r"(?:\s+(?:over\s*for|til)\s+\S+)?\W*$", re.I)
+"""A decision that approves the recommendation without restating it: 'Byrådet godkendte
+Økonomiudvalgets indstilling.', 'Godkendt.', '1.-3. Anbefales.', 'Anbefales over for
+Byrådet.'"""
+
+
+def _approved_recommendation(hit: ItemHit) -> str:
+    """The recommendation a terse decision approves (its first sentences and points), or
+    '' when the decision says what it decided itself or no recommendation is recorded."""
+    if not hit.decision or not hit.proposal:
+        return ""
+    opening = split_sentences(hit.decision)[0] if split_sentences(hit.decision) else ""
+    if not _APPROVES_RE.search(opening):
+        return ""
+    return _first_sentences(hit.proposal, TUNING.answer.decision_sentences)
 
 
 def _first_sentences(text: str, n: int) -> str:

@@ -129,3 +129,52 @@ def test_a_question_naming_several_bodies_gets_each_treatment_of_the_case(
     # naming one body asks about that body's treatment: no other treatments are added
     one = assistant.ask("Hvordan behandlede Byrådet cykelstien langs Strandvejen?")
     assert "Samme sag:" not in one.answer
+
+
+TERSE = {
+    "udvalg.txt": """Teknik- og Miljøudvalget, Hjortsø Kommune
+Referat
+Mødedato: 5. juni 2024
+
+1. Ny cykelsti langs Strandvejen
+Sagsnr.: 24/1234
+Indstilling
+Administrationen indstiller, at der gives en anlægsbevilling på 4,2 mio. kr. til cykelstien.
+Beslutning
+Godkendt.
+
+2. Ny belysning på Havnevej
+Sagsnr.: 24/2222
+Indstilling
+Administrationen indstiller, at belysningen udskiftes for 1,1 mio. kr.
+Beslutning
+Udvalget afviste at udskifte belysningen i 2024.
+""",
+}
+
+
+def test_a_terse_approval_is_answered_with_the_recommendation_it_approved(
+    tmp_path, hash_embedder, services_factory
+):
+    from assistant.answer import Assistant
+    from assistant.search import Retriever
+
+    folder = tmp_path / "arkiv"
+    folder.mkdir()
+    for name, text in TERSE.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    services = services_factory(tmp_path / "db", hash_embedder)
+    services.ingestor.ingest([folder])
+    assistant = Assistant(Retriever(services.store, services.embedder))
+    answer = assistant.ask("Hvad besluttede udvalget om cykelstien langs Strandvejen?")
+    assert answer.results[0]["item"]["title"] == "Ny cykelsti langs Strandvejen"
+    assert "Godkendt." in answer.answer
+    assert "Den godkendte indstilling: Administrationen indstiller, at der gives en " \
+           "anlægsbevilling på 4,2 mio. kr. til cykelstien. [1]" in answer.answer
+    # a decision that says what was decided is its own answer
+    other = assistant.ask("Hvad besluttede udvalget om belysningen på Havnevej?")
+    assert other.results[0]["item"]["title"] == "Ny belysning på Havnevej"
+    assert "Udvalget afviste at udskifte belysningen i 2024." in other.answer
+    assert "Den godkendte indstilling" not in other.answer
+    english = assistant.ask("What did the committee decide about the cycle path on Strandvejen?")
+    assert "The recommendation it approved: Administrationen indstiller" in english.answer
