@@ -219,12 +219,13 @@ class Assistant:
             entries: list[tuple[tuple[str, int], str]] = []
             for n, hit in enumerate(hits, 1):
                 picked = self.picker.pick(
-                    weights, kind, [(1, _passages_text(hit))], limit=1, meaning=meaning,
+                    weights, kind, [(1, _passages_text(hit))],
+                    limit=TUNING.answer.timeline_sentences, meaning=meaning,
                     meaning_limit=TUNING.answer.timeline_meaning_sentences,
                 )
                 if not picked:
                     continue
-                sentence = picked[0].text
+                sentence = " ".join(c.text for c in picked)
                 if hit.decision and _squash_text(hit.decision) not in _squash_text(sentence):
                     told = TUNING.answer.decision_sentences if query.wants_decision else 1
                     sentence += f" {t['decided']} {_first_sentences(hit.decision, told)}"

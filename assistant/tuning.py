@@ -116,6 +116,9 @@ class Composition:
     """Results searched for other treatments of the top result's case."""
     timeline_limit: int = 25
     """Results a timeline question searches."""
+    timeline_sentences: int = 2
+    """Sentences of each timeline entry at most (the best, and one more only when it adds
+    question words the first lacks, as in any answer)."""
     timeline_lines: int = 6
     timeline_relative_floor: float = 0.06
     """A timeline keeps the items scoring within this of the best."""
