@@ -4,7 +4,8 @@ BM25 cannot match an English question to Danish documents; the dense model can, 
 loosely.  Translating the domain's key terms lets BM25 contribute for English questions
 too.  The table is the data file ``glossary.json`` (plus the user's own file named in
 ``MEETINGS_GLOSSARY``): keys are lower-case English word beginnings (matched at word
-start), values Danish words as the documents write them.  Entries only ever add search
+start; a key ending in ``$`` is a whole word), values Danish words as the documents write
+them.  Entries only ever add search
 terms: no answer or refusal depends on an entry being present.
 """
 
@@ -29,11 +30,19 @@ GLOSSARY: dict[str, str] = load_glossary()
 _ENTRIES = sorted(GLOSSARY.items(), key=lambda kv: len(kv[0]), reverse=True)
 
 
+def _key_pattern(key: str) -> str:
+    """A key matches at a word start and may go on ('subsid' -> 'subsidies'); one ending in
+    '$' is a whole word ('bus$' matches 'bus', not 'business')."""
+    if key.endswith("$"):
+        return rf"\b{re.escape(key[:-1])}\b"
+    return rf"\b{re.escape(key)}"
+
+
 def translate_terms(question: str) -> list[str]:
     """Danish search words for the glossary terms an English question uses."""
     low = question.lower()
     found: list[str] = []
     for english, danish in _ENTRIES:
-        if re.search(rf"\b{re.escape(english)}", low):
+        if re.search(_key_pattern(english), low):
             found.extend(danish.split())
     return found

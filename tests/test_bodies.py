@@ -88,6 +88,18 @@ def test_user_glossary_file_extends_the_table(tmp_path: Path) -> None:
         load_glossary(str(extra))
 
 
+def test_a_glossary_key_matches_at_a_word_start_and_a_dollar_key_the_whole_word() -> None:
+    from assistant.glossary import GLOSSARY, translate_terms
+
+    assert "busser" in translate_terms("Which bus routes were cut?")
+    assert "busser" not in translate_terms("What is the business strategy?")
+    assert "tilskud" in translate_terms("Which subsidies were granted?")  # 'subsid' goes on
+    assert "lovforslag" not in translate_terms("a billion kroner")
+    # the shipped table: lower-case keys, Danish words as values, no empty entry
+    for key, value in GLOSSARY.items():
+        assert key == key.lower() and value.split(), key
+
+
 GREVE_LIKE = [
     "Kultur- og Fritidsudvalget", "Plan- og Tryghedsudvalget", "Byråd 2022-2025",
     "Sundheds- og Omsorgsudvalget", "Klima-, Teknik- og Miljøudvalget", "Økonomiudvalget",
