@@ -321,9 +321,10 @@ class Assistant:
         text = "\n\n".join([_passages_text(top), *facts])
         support = self.picker.pick(
             weights, wanted, [(1, text)], limit=room,
-            exclude=split_sentences(first), meaning=meaning,
+            exclude=split_sentences(f"{first} {approved}"), meaning=meaning,
         )
-        support = [c for c in support if c.text not in first]
+        quoted = _squash_text(f"{first} {approved}")
+        support = [c for c in support if _squash_text(c.text) not in quoted]
         if support:
             lines.append(cite(support))
         if not query.wants_decision and top.decision:
