@@ -62,6 +62,9 @@ class BodyMention:
 
     held: tuple[str, ...] = ()
     unknown: tuple[str, ...] = ()
+    english_names: tuple[str, ...] = ()
+    """The English names in the question that named held bodies ('Planning and Safety
+    Committee'): their words name the body, not the topic."""
 
 
 class BodyIndex:
@@ -139,8 +142,9 @@ class BodyIndex:
                 unknown.append(f"the {english}")  # 'the city council' in an archive without one
                 text = phrase.sub(" ", text)
         held = self._held_in(text)
+        english: list[str] = []
         if not held:
-            translated, missing = self._english_names(text)
+            translated, missing, english = self._english_names(text)
             held, unknown = translated, unknown + missing
         places = self._places(question)
         if places:
@@ -148,17 +152,19 @@ class BodyIndex:
             narrowed = [b for b in held if any(p in b.lower() for p in places)]
             held = narrowed or held
         if held:
-            return BodyMention(tuple(held), ())
+            return BodyMention(tuple(held), (), tuple(english))
         return BodyMention((), tuple(unknown))
 
-    def _english_names(self, text: str) -> tuple[list[str], list[str]]:
+    def _english_names(self, text: str) -> tuple[list[str], list[str], list[str]]:
         """Held bodies named in English ('the Culture and Leisure Committee' ->
-        'Kultur- og Fritidsudvalget') and English body names the archive lacks, found by
-        the model's closeness of the names in meaning (no dictionary)."""
+        'Kultur- og Fritidsudvalget'), English body names the archive lacks, found by the
+        model's closeness of the names in meaning (no dictionary), and the English names
+        that named the held ones."""
         if self.embedder is None or not self.bodies:
-            return [], []
+            return [], [], []
         held: list[str] = []
         missing: list[str] = []
+        names: list[str] = []
         for m in _ENGLISH_BODY_RE.finditer(text):
             name = " ".join(m.group(0).split())
             words = name.split()
@@ -177,9 +183,10 @@ class BodyIndex:
             best = int(np.argmax(sims))
             if sims[best] >= TUNING.refusal.same_body:
                 held.append(self.bodies[best])
+                names.append(name)
             elif sims[best] < TUNING.refusal.other_body:
                 missing.append(name)
-        return held, missing
+        return held, missing, names
 
     def _held_in(self, text: str) -> list[str]:
         found: list[str] = []

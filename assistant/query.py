@@ -334,6 +334,14 @@ def act_years(text: str) -> tuple[int, ...]:
     return tuple(dict.fromkeys(int(m[1]) for m in _ACT_YEAR_RE.finditer(text)))
 
 
+def _without(text: str, names: tuple[str, ...]) -> str:
+    """``text`` without the English body names it uses (their words name a body - 'the
+    Planning and Safety Committee' - and are no topic to translate and search for)."""
+    for name in names:
+        text = text.replace(name, " ")
+    return text
+
+
 def analyze(text: str, body_index: BodyIndex | None = None) -> QueryAnalysis:
     """Analyse a question; ``body_index`` (the archive's bodies) resolves the bodies it
     names - without it no body is recognised."""
@@ -345,7 +353,8 @@ def analyze(text: str, body_index: BodyIndex | None = None) -> QueryAnalysis:
     return QueryAnalysis(
         text=text,
         language=language,
-        lexical_text=text if language == "da" else " ".join(names_in(text) + translate_terms(text)),
+        lexical_text=text if language == "da" else " ".join(
+            names_in(text) + translate_terms(_without(text, mention.english_names))),
         intent=detect_intent(text),
         kind=answer_type(text),
         kinds=answer_types(text),

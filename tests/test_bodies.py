@@ -127,4 +127,22 @@ def test_english_body_names_are_matched_by_meaning(
     """No dictionary: the index's model finds the Danish body an English name means, and
     tells a body the archive lacks (the Harbour Committee) from the ones it holds."""
     index = BodyIndex(GREVE_LIKE, aliases={}, embedder=real_embedder)
-    assert index.mention(question) == BodyMention(held, unknown)
+    mention = index.mention(question)
+    assert (mention.held, mention.unknown) == (held, unknown)
+
+
+@pytest.mark.slow
+def test_an_english_body_name_is_no_topic_to_translate(real_embedder: object) -> None:
+    """'the Planning and Safety Committee' names Plan- og Tryghedsudvalget: its words must
+    not become search words (plan, tryghed) that every item of that committee holds."""
+    from assistant.query import analyze
+
+    index = BodyIndex(GREVE_LIKE, aliases={}, embedder=real_embedder)
+    question = ("What did the Planning and Safety Committee decide about the security "
+                "patrol guards?")
+    query = analyze(question, index)
+    assert query.bodies == ("Plan- og Tryghedsudvalget",)
+    assert index.mention(question).english_names == ("Planning and Safety Committee",)
+    words = query.lexical_text.split()
+    assert "sikkerhed" in words  # 'security' is the topic
+    assert "plan" not in words and "planlægning" not in words
