@@ -142,9 +142,9 @@ class BodyIndex:
                 unknown.append(f"the {english}")  # 'the city council' in an archive without one
                 text = phrase.sub(" ", text)
         held = self._held_in(text)
-        english: list[str] = []
+        names: list[str] = []
         if not held:
-            translated, missing, english = self._english_names(text)
+            translated, missing, names = self._english_names(text)
             held, unknown = translated, unknown + missing
         places = self._places(question)
         if places:
@@ -152,7 +152,7 @@ class BodyIndex:
             narrowed = [b for b in held if any(p in b.lower() for p in places)]
             held = narrowed or held
         if held:
-            return BodyMention(tuple(held), (), tuple(english))
+            return BodyMention(tuple(held), (), tuple(names))
         return BodyMention((), tuple(unknown))
 
     def _english_names(self, text: str) -> tuple[list[str], list[str], list[str]]:
