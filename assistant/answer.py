@@ -430,7 +430,7 @@ def _approved_recommendation(hit: ItemHit) -> str:
     '' when the decision says what it decided itself or no recommendation is recorded."""
     if not hit.decision or not hit.proposal:
         return ""
-    opening = split_sentences(hit.decision)[0] if split_sentences(hit.decision) else ""
+    opening = next(iter(split_sentences(hit.decision)), "")
     if not _APPROVES_RE.search(opening):
         return ""
     return _first_sentences(hit.proposal, TUNING.answer.decision_sentences)

@@ -5,8 +5,8 @@ loosely.  Translating the domain's key terms lets BM25 contribute for English qu
 too.  The table is the data file ``glossary.json`` (plus the user's own file named in
 ``MEETINGS_GLOSSARY``): keys are lower-case English word beginnings (matched at word
 start; a key ending in ``$`` is a whole word), values Danish words as the documents write
-them.  Entries only ever add search
-terms: no answer or refusal depends on an entry being present.
+them.  Entries only ever add search terms: no answer or refusal depends on an entry being
+present.
 """
 
 from __future__ import annotations
@@ -38,6 +38,11 @@ def _key_pattern(key: str) -> str:
     return rf"\b{re.escape(key)}"
 
 
+_COMPILED = [(re.compile(_key_pattern(english)), danish.split()) for english, danish in _ENTRIES]
+"""The keys compiled once: a thousand patterns overflow ``re``'s own cache, and compiling
+them per question cost ~20 ms."""
+
+
 def translate_terms(question: str) -> list[str]:
     """Danish search words for the glossary terms an English question uses."""
     low = question.lower()
@@ -47,7 +52,3 @@ def translate_terms(question: str) -> list[str]:
             found.extend(danish)
     return found
 
-
-_COMPILED = [(re.compile(_key_pattern(english)), danish.split()) for english, danish in _ENTRIES]
-"""The keys compiled once: a thousand patterns overflow ``re``'s own cache, and compiling
-them per question cost ~20 ms."""

@@ -313,16 +313,18 @@ _ACT_YEAR_RE = re.compile(
 """A year an event happened in ('in 2026', 'i løbet af 2026'); not 'for 2026', 'til 2026'
 (what an act is about or aims at)."""
 _PAST_RE = re.compile(
-    # English past auxiliaries; Danish past and perfect ('besluttede', 'vedtog', 'har ...
-    # solgt'); decision verbs of both
+    # English past auxiliaries ('did', 'was'); Danish past and perfect ('besluttede',
+    # 'vedtog', 'blev', 'har ... solgt')
     r"\b(?:did|was|were|had|(?!allerede\b)[a-zæøå]{3,}ede|vedtog|blev|havde|har\s+(?:\w+\s+){0,3}?"
     r"[a-zæøå]{3,}(?:et|t))\b", re.I)
 
 _PROSPECT_RE = re.compile(
-    r"\b(?:expect|forecast|project|plan|budget|estimat|target|will|would|forvent|prognos"
-    r"|planl|skøn|estimer|skal|ville|mål)\w*", re.I)
-"""Words that look ahead ('How many residents was Greve expected to have in 2030?'): the
-year is then what was foreseen, not when something was done."""
+    r"\b(?:expect|forecast|project|plan|budget|estimat|target|will|would|should|allocat"
+    r"|reserv|set aside|forvent|prognos|planl|skøn|estimer|skal|skulle|ville|mål|afsat"
+    r"|afsætt|bidrag)\w*", re.I)
+"""Words that look ahead or set money aside for a year ('How many residents was Greve
+expected to have in 2030?', 'Hvor meget blev afsat i 2026?'): the year is then what was
+foreseen or funded, not when something was done."""
 
 
 def act_years(text: str) -> tuple[int, ...]:

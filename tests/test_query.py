@@ -113,6 +113,7 @@ def test_a_year_that_opens_or_closes_a_span_names_no_matter() -> None:
         ("How many residents was Greve expected to have in 2030?", ()),
         ("Hvad er allerede aftalt i 2026?", ()),
         ("What is planned in 2026?", ()),
+        ("Hvor meget blev afsat til vejene i 2026?", ()),  # money set aside for a year
     ],
 )
 def test_act_years_are_the_years_a_past_act_is_dated_to(
