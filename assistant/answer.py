@@ -126,8 +126,13 @@ class Assistant:
             query = replace(query, timeline=timeline)
         lang = language or query.language
         limit = max(k, TUNING.answer.timeline_limit) if query.timeline else max(k, 10)
+        several = len(query.bodies) > 1 and not query.timeline
+        if several:
+            limit = max(limit, TUNING.answer.case_search_limit)
         hits = self.retriever.search(query, filters, limit=limit, search_text=search_text,
                                      viewer=viewer)
+        if several:
+            hits = _case_first(hits)
         # looked for before cutting to k, so that `--k 1` still finds the stating passage
         evidence = role_evidence(query, hits)
         if evidence is not None:
@@ -412,6 +417,17 @@ def _where(hit: ItemHit, lang: str) -> str:
         label = {"Dagsorden": "agenda", "Referat": "minutes"}.get(label, "document")
     body = hit.meeting.body or UNKNOWN_BODY
     return f"{body} {format_date(hit.meeting.date)} ({label})"
+
+
+def _case_first(hits: list[ItemHit]) -> list[ItemHit]:
+    """The best result, then the other treatments of its case among the results (the
+    committee, Økonomiudvalget, the council), then the rest: a question naming several
+    bodies asks how the case went through them."""
+    if not hits or not hits[0].item.case_number:
+        return hits
+    case = hits[0].item.case_number
+    same = [h for h in hits[1:] if h.item.case_number == case]
+    return [hits[0], *same, *(h for h in hits[1:] if h.item.case_number != case)]
 
 
 _APPROVES_RE = re.compile(

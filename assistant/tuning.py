@@ -116,6 +116,9 @@ class Composition:
     """Results searched for other treatments of the top result's case."""
     timeline_limit: int = 25
     """Results a timeline question searches."""
+    case_search_limit: int = 40
+    """Results searched for a question naming several bodies, so that the best item's other
+    treatments (same case number) are found and put right after it."""
     timeline_sentences: int = 2
     """Sentences of each timeline entry at most (the best, and one more only when it adds
     question words the first lacks, as in any answer)."""

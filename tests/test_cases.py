@@ -178,3 +178,28 @@ def test_a_terse_approval_is_answered_with_the_recommendation_it_approved(
     assert "Den godkendte indstilling" not in other.answer
     english = assistant.ask("What did the committee decide about the cycle path on Strandvejen?")
     assert "The recommendation it approved: Administrationen indstiller" in english.answer
+
+
+def test_the_best_item_s_other_treatments_follow_it_when_several_bodies_are_named() -> None:
+    from assistant.answer import _case_first
+    from assistant.search import ItemHit
+    from ingest.models import AgendaItem, Meeting
+
+    def hit(body: str, number: str, case: str | None, score: float) -> ItemHit:
+        meeting = Meeting(body=body, date="2024-09-04", doc_type="referat", source="x",
+                          doc_hash=body)
+        item = AgendaItem(number=number, title=f"Punkt {number}", order=int(number),
+                          case_number=case)
+        return ItemHit(meeting=meeting, item=item, score=score)
+
+    hits = [hit("Byrådet", "26", "24/4433", 0.9), hit("Byrådet", "24", "24/5701", 0.8),
+            hit("Økonomiudvalget", "8", "23/7717", 0.7),
+            hit("Økonomiudvalget", "9", "24/4433", 0.6),
+            hit("Teknikudvalget", "3", "24/4433", 0.5)]
+    ordered = _case_first(hits)
+    assert [(h.meeting.body, h.item.number) for h in ordered] == [
+        ("Byrådet", "26"), ("Økonomiudvalget", "9"), ("Teknikudvalget", "3"),
+        ("Byrådet", "24"), ("Økonomiudvalget", "8")]
+    # without a case number on the best item nothing moves
+    plain = [hit("Byrådet", "1", None, 0.9), *hits[1:]]
+    assert _case_first(plain) == plain
