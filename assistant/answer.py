@@ -261,9 +261,16 @@ class Assistant:
         if not picked:
             return f"{_first_sentences(top.best.text, 2)} [1]"
         parts = [self._source_frame(lang, hits, picked[0].rank), cite(picked)]
-        decided = self._decision_note(lang, hits[picked[0].rank - 1], picked)
+        source = hits[picked[0].rank - 1]
+        decided = self._decision_note(lang, source, picked)
         if decided:
             parts.append(f"{decided} [{picked[0].rank}]")
+            approved = _approved_recommendation(source) if query.wants_decision else ""
+            said = _squash_text(" ".join(c.text for c in picked))
+            if approved and _squash_text(approved) not in said:
+                # 'how much ... according to the council's decision' and it approved the
+                # recommendation: the recommendation holds the decided figure
+                parts.append(f"{TEXTS[lang]['approved']} {approved} [{picked[0].rank}]")
         if len(query.bodies) > 1 and picked[0].rank == 1:
             # 'how did the committee, the Finance Committee and the council deal with it':
             # each body's treatment of the case

@@ -43,10 +43,12 @@ if TYPE_CHECKING:
 
 GENERIC_TERMS = {
     "møde", "mødet", "beslut", "besluttet", "punkt", "kommun", "kommunern", "region",
-    "hvilk", "mange", "penge", "behandl", "behandled",
+    "hvilk", "mange", "penge", "behandl", "behandled", "ifølg", "udvalg",
+    "stor", "stort",
 }
 """Stems of Danish words a question about any council's archive may hold without the
-archive printing them (question words, 'meeting', 'decided', 'dealt with')."""
+archive printing them (question words - 'hvor stort' -, 'meeting', 'decided', 'dealt with',
+'according to', 'the committee')."""
 
 
 @dataclass(frozen=True)

@@ -203,3 +203,38 @@ def test_the_best_item_s_other_treatments_follow_it_when_several_bodies_are_name
     # without a case number on the best item nothing moves
     plain = [hit("Byrådet", "1", None, 0.9), *hits[1:]]
     assert _case_first(plain) == plain
+
+
+def test_a_figure_asked_for_by_the_decision_comes_with_the_recommendation_it_approved(
+    tmp_path, hash_embedder, services_factory
+):
+    from assistant.answer import Assistant
+    from assistant.search import Retriever
+
+    folder = tmp_path / "arkiv"
+    folder.mkdir()
+    (folder / "udvalg.txt").write_text(
+        """Teknik- og Miljøudvalget, Hjortsø Kommune
+Referat
+Mødedato: 5. juni 2024
+
+1. Ny cykelsti langs Strandvejen
+Sagsnr.: 24/1234
+Sagsbeskrivelse
+Cykelstien langs Strandvejen blev i 2023 anslået til et beløb på 3,9 mio. kr.
+Indstilling
+Administrationen indstiller, at projektet gennemføres som beskrevet i 2024.
+Beslutning
+Godkendt.
+""", encoding="utf-8")
+    services = services_factory(tmp_path / "db", hash_embedder)
+    services.ingestor.ingest([folder])
+    assistant = Assistant(Retriever(services.store, services.embedder))
+    answer = assistant.ask("Hvor stort et beløb blev cykelstien langs Strandvejen anslået til "
+                           "ifølge udvalgets beslutning?")
+    assert "3,9 mio. kr." in answer.answer and "Beslutning: Godkendt." in answer.answer
+    assert ("Den godkendte indstilling: Administrationen indstiller, at projektet "
+            "gennemføres som beskrevet i 2024. [1]") in answer.answer
+    # without asking for the decision the figure and the decision suffice
+    plain = assistant.ask("Hvor stort et beløb blev cykelstien langs Strandvejen anslået til?")
+    assert "3,9 mio. kr." in plain.answer and "Den godkendte indstilling" not in plain.answer
