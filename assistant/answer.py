@@ -32,6 +32,8 @@ from .tuning import TUNING
 
 FACT_KINDS = ("number", "amount", "date", "person")
 """Answer kinds that are one fact: the fact comes first even when a decision is asked about."""
+ITEM_SCAN_KINDS = (*FACT_KINDS, "reason", "frequency")
+"""Answer kinds looked for in the whole item, not only in its retrieved passages."""
 MAX_QUESTION_CHARS = 1000
 
 TEXTS = section("answer")
@@ -382,7 +384,7 @@ class Assistant:
         question's topic, while the figure often stands in another section ('Økonomiske
         konsekvenser', 'Driftstilskuddet: ... udgør årligt 9.777.800 kr.').  A sentence
         already in ``shown`` (the item's text as the answer has it) is not offered again."""
-        asked = [k for k in query.kinds if k in FACT_KINDS or k in ("reason", "frequency")]
+        asked = [k for k in query.kinds if k in ITEM_SCAN_KINDS]
         if not asked or hit.item.closed:
             return []
         said = _squash_text(shown)

@@ -212,14 +212,13 @@ class BodyIndex:
         return [p for p in places if re.search(rf"\b{re.escape(p)}\w*", low)]
 
 
-def _typed(bodies: Iterable[str], stems: Iterable[str]) -> list[str]:
+def _typed(bodies: Iterable[str], stems: tuple[str, ...]) -> list[str]:
     """The bodies of a Danish body type (its name stems): those whose name begins with it
-    ('Byråd 2022-2025', 'Økonomiudvalget, Greve Kommune') when there are any - not a body
+    ('Byråd 2022-2025', 'Økonomiudvalget, Hjortsø Kommune') when there are any - not a body
     merely named after it ('.Spørgsmål / Svar til Byrådet') -, else those that hold it
-    ('Greve Byråd')."""
+    ('Hjortsø Byråd')."""
     holding = [b for b in bodies if any(s in b.lower() for s in stems)]
-    heads = [b for b in holding
-             if any(w.startswith(s) for w in WORD_RE.findall(b.lower())[:1] for s in stems)]
+    heads = [b for b in holding if next(iter(WORD_RE.findall(b.lower())), "").startswith(stems)]
     return heads or holding
 
 

@@ -12,6 +12,7 @@ present.
 from __future__ import annotations
 
 import re
+from functools import cache
 from pathlib import Path
 
 from ingest.tables import load_table
@@ -38,16 +39,19 @@ def _key_pattern(key: str) -> str:
     return rf"\b{re.escape(key)}"
 
 
-_COMPILED = [(re.compile(_key_pattern(english)), danish.split()) for english, danish in _ENTRIES]
-"""The keys compiled once: a thousand patterns overflow ``re``'s own cache, and compiling
-them per question cost ~20 ms."""
+@cache
+def _compiled() -> list[tuple[re.Pattern[str], list[str]]]:
+    """The keys compiled once, on the first English question (a thousand patterns overflow
+    ``re``'s own cache - compiling them per question cost ~20 ms - and compiling them at
+    import cost every process ~40 ms, Danish-only ones too)."""
+    return [(re.compile(_key_pattern(english)), danish.split()) for english, danish in _ENTRIES]
 
 
 def translate_terms(question: str) -> list[str]:
     """Danish search words for the glossary terms an English question uses."""
     low = question.lower()
     found: list[str] = []
-    for pattern, danish in _COMPILED:
+    for pattern, danish in _compiled():
         if pattern.search(low):
             found.extend(danish)
     return found

@@ -45,12 +45,22 @@ Anlægsbevillingen på 4,2 mio. kr. blev givet.
 }
 
 
-def _archive(tmp_path: Path) -> Path:
+def _archive(tmp_path: Path, docs: dict[str, str] = DOCS) -> Path:
     folder = tmp_path / "arkiv"
     folder.mkdir()
-    for name, text in DOCS.items():
+    for name, text in docs.items():
         (folder / name).write_text(text, encoding="utf-8")
     return folder
+
+
+def _assistant(tmp_path: Path, hash_embedder, services_factory, docs: dict[str, str] = DOCS):
+    """An Assistant over ``docs`` ingested into a fresh index (the fast fake embedder)."""
+    from assistant.answer import Assistant
+    from assistant.search import Retriever
+
+    services = services_factory(tmp_path / "db", hash_embedder)
+    services.ingestor.ingest([_archive(tmp_path, docs)])
+    return Assistant(Retriever(services.store, services.embedder))
 
 
 def test_case_history_in_date_order_across_bodies(tmp_path, hash_embedder, capsys,
@@ -77,13 +87,9 @@ def test_case_history_in_date_order_across_bodies(tmp_path, hash_embedder, capsy
 
 
 def test_source_view_links_the_other_treatments(tmp_path, hash_embedder, services_factory):
-    from assistant.answer import Assistant
-    from assistant.search import Retriever
     from assistant.sourceview import render_item
 
-    services = services_factory(tmp_path / "db", hash_embedder)
-    services.ingestor.ingest([_archive(tmp_path)])
-    assistant = Assistant(Retriever(services.store, services.embedder))
+    assistant = _assistant(tmp_path, hash_embedder, services_factory)
     treatments = assistant.case("24/1234")
     middle = treatments[1]
     links = [(t.url(), t.label()) for t in treatments if t is not middle]
@@ -96,12 +102,7 @@ def test_source_view_links_the_other_treatments(tmp_path, hash_embedder, service
 def test_decision_answer_brings_the_other_treatments_of_the_case(
     tmp_path, hash_embedder, services_factory
 ):
-    from assistant.answer import Assistant
-    from assistant.search import Retriever
-
-    services = services_factory(tmp_path / "db", hash_embedder)
-    services.ingestor.ingest([_archive(tmp_path)])
-    assistant = Assistant(Retriever(services.store, services.embedder))
+    assistant = _assistant(tmp_path, hash_embedder, services_factory)
     answer = assistant.ask("Hvad besluttede Byrådet om den nye cykelsti langs Strandvejen?")
     bodies = {"Byrådet, Hjortsø Kommune", "Økonomiudvalget, Hjortsø Kommune",
               "Teknik- og Miljøudvalget, Hjortsø Kommune"}
@@ -115,12 +116,7 @@ def test_decision_answer_brings_the_other_treatments_of_the_case(
 def test_a_question_naming_several_bodies_gets_each_treatment_of_the_case(
     tmp_path, hash_embedder, services_factory
 ):
-    from assistant.answer import Assistant
-    from assistant.search import Retriever
-
-    services = services_factory(tmp_path / "db", hash_embedder)
-    services.ingestor.ingest([_archive(tmp_path)])
-    assistant = Assistant(Retriever(services.store, services.embedder))
+    assistant = _assistant(tmp_path, hash_embedder, services_factory)
     both = "Hvordan behandlede Økonomiudvalget og Byrådet cykelstien langs Strandvejen?"
     answer = assistant.ask(both)
     assert answer.answer.count("Samme sag:") >= 1
@@ -156,16 +152,7 @@ Udvalget afviste at udskifte belysningen i 2024.
 def test_a_terse_approval_is_answered_with_the_recommendation_it_approved(
     tmp_path, hash_embedder, services_factory
 ):
-    from assistant.answer import Assistant
-    from assistant.search import Retriever
-
-    folder = tmp_path / "arkiv"
-    folder.mkdir()
-    for name, text in TERSE.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    services = services_factory(tmp_path / "db", hash_embedder)
-    services.ingestor.ingest([folder])
-    assistant = Assistant(Retriever(services.store, services.embedder))
+    assistant = _assistant(tmp_path, hash_embedder, services_factory, TERSE)
     answer = assistant.ask("Hvad besluttede udvalget om cykelstien langs Strandvejen?")
     assert answer.results[0]["item"]["title"] == "Ny cykelsti langs Strandvejen"
     assert "Godkendt." in answer.answer
@@ -205,16 +192,8 @@ def test_the_best_item_s_other_treatments_follow_it_when_several_bodies_are_name
     assert _case_first(plain) == plain
 
 
-def test_a_figure_asked_for_by_the_decision_comes_with_the_recommendation_it_approved(
-    tmp_path, hash_embedder, services_factory
-):
-    from assistant.answer import Assistant
-    from assistant.search import Retriever
-
-    folder = tmp_path / "arkiv"
-    folder.mkdir()
-    (folder / "udvalg.txt").write_text(
-        """Teknik- og Miljøudvalget, Hjortsø Kommune
+FIGURE = {
+    "udvalg.txt": """Teknik- og Miljøudvalget, Hjortsø Kommune
 Referat
 Mødedato: 5. juni 2024
 
@@ -226,10 +205,14 @@ Indstilling
 Administrationen indstiller, at projektet gennemføres som beskrevet i 2024.
 Beslutning
 Godkendt.
-""", encoding="utf-8")
-    services = services_factory(tmp_path / "db", hash_embedder)
-    services.ingestor.ingest([folder])
-    assistant = Assistant(Retriever(services.store, services.embedder))
+""",
+}
+
+
+def test_a_figure_asked_for_by_the_decision_comes_with_the_recommendation_it_approved(
+    tmp_path, hash_embedder, services_factory
+):
+    assistant = _assistant(tmp_path, hash_embedder, services_factory, FIGURE)
     answer = assistant.ask("Hvor stort et beløb blev cykelstien langs Strandvejen anslået til "
                            "ifølge udvalgets beslutning?")
     assert "3,9 mio. kr." in answer.answer and "Beslutning: Godkendt." in answer.answer
