@@ -12,6 +12,8 @@ are compressed; measured again on our own question sets), so this checks what th
   and the rest date facts: "approved in April 2024 ... lived here on 1 January 2024");
 * an act it dates to a year after the archive's last meeting ("what price did the council
   accept in 2026") cannot be reported by any document of the archive, however many plan it;
+  one dated before the first meeting needs the best evidence to tell of it (in the past
+  tense), not merely to name the year;
 * a period it asks about ("Budget 2021-24") must be stated in the best evidence;
 * its own content words (all words of a Danish question; words written as documents write
   them in an English one - never a translation, an intent verb or a body's name) must occur
@@ -35,7 +37,7 @@ from ingest.danish import split_sentences
 from .access import PUBLIC, Viewer
 from .bodies import BODY_TYPES_EN
 from .messages import DEFAULT_LANGUAGE, message
-from .query import PERIOD_RE, DateConstraint, QueryAnalysis, is_intent_word
+from .query import PERIOD_RE, DateConstraint, QueryAnalysis, is_intent_word, tells_past
 from .tuning import TUNING
 
 if TYPE_CHECKING:
@@ -104,6 +106,7 @@ def assess_answerable(
             return Verdict(False, "no_meeting", {"date": date.label(), "nearest": held_dates},
                            lang)
     years = sorted({int(d[:4]) for _, d in held})
+    first = min((d for _, d in held), default="")
     last = max((d for _, d in held), default="")
     for year in query.act_years:
         # an act of a year after the last meeting: documents may plan it, none reports it
@@ -119,6 +122,13 @@ def assess_answerable(
             params = {"year": str(date.year), "first": str(years[0]), "last": str(years[-1]),
                       "title": hits[0].item.title}
             return Verdict(False, "year_not_held", params, lang)
+    for year in query.act_years:
+        # an act of a year before the first meeting: only a later document that tells of
+        # it answers ('I 2020 vedtog Byrådet ...'), not one that merely names the year
+        if first and year < int(first[:4]) and not _reports_act(hits[0], year):
+            params = {"year": str(year), "first": format_date(first),
+                      "title": hits[0].item.title}
+            return Verdict(False, "year_before_archive", params, lang)
     for period in query.periods:
         if not _states_period(period, hits[0]):
             params = {"period": period, "title": hits[0].item.title}
@@ -183,6 +193,18 @@ def _mentions_year(hit: ItemHit, year: int) -> bool:
                     + [p.text for p in hit.passages])
     return str(year) in text or any(
         first <= year <= last for first, last in map(period_years, PERIOD_RE.findall(text))
+    )
+
+
+def _reports_act(hit: ItemHit, year: int) -> bool:
+    """True when a sentence of the hit tells of something done in ``year``: it names the
+    year and is told in the past tense ('I 2020 blev ordningen ændret'), not merely
+    naming it ('underdækning ... på grund af indkøb af nye beholdere i 2020')."""
+    text = " ".join([hit.item.title, hit.decision or "", hit.proposal or ""]
+                    + [p.text for p in hit.passages])
+    named = re.compile(rf"(?<![\w-]){year}(?!\d)")  # not 'DK2020', a partnership's name
+    return any(
+        named.search(sentence) and tells_past(sentence) for sentence in split_sentences(text)
     )
 
 

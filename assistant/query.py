@@ -327,6 +327,11 @@ expected to have in 2030?', 'Hvor meget blev afsat i 2026?'): the year is then w
 foreseen or funded, not when something was done."""
 
 
+def tells_past(text: str) -> bool:
+    """True when ``text`` is told in the past tense ('besluttede', 'vedtog', 'did')."""
+    return bool(_PAST_RE.search(text))
+
+
 def act_years(text: str) -> tuple[int, ...]:
     """The years ``text`` dates a past act to: a year opened by 'in'/'i'/'during' in a
     question told in the past tense that does not look ahead ('What price did the council

@@ -254,6 +254,7 @@ REFUSAL_PARAMS = {
     "period_not_stated": {"period": "2031-34", "title": "Budget"},
     "year_not_held": {"year": "2019", "first": "2022", "last": "2025", "title": "Budget"},
     "year_after_archive": {"year": "2026", "last": "08.04.2025", "title": "Budget"},
+    "year_before_archive": {"year": "2021", "first": "04.11.2022", "title": "Budget"},
     "missing_terms": {"words": "zebra"},
     "no_role_evidence": {"role": "formand", "body": "KD-Net"},
 }
@@ -704,6 +705,32 @@ def test_an_act_dated_after_the_last_meeting_is_refused_though_documents_plan_it
     ahead = ("What was planned for the climate cooperation in 2026?" if lang == "en"
              else "Hvad var planlagt for klimasamarbejdet i 2026?")
     assert _verdict(retriever, ahead)[0].code != "year_after_archive"
+
+
+def test_an_act_dated_before_the_first_meeting_needs_evidence_that_tells_of_it(
+    retriever: Retriever,
+) -> None:
+    from dataclasses import replace
+
+    from assistant.noanswer import _reports_act
+
+    question = "Hvad besluttede KKR Midtjylland om praksisplanen for fysioterapi i 2021?"
+    verdict, hits = _verdict(retriever, question)
+    # other results name 2021 (figures 'fra 2021 til 2022'), so it is no year_not_held
+    assert any("2021" in p.text for h in hits[:3] for p in h.passages)
+    assert verdict.code == "year_before_archive"
+    assert verdict.params == {"year": "2021", "first": "04.11.2022",
+                              "title": hits[0].item.title}
+    assert "2021" in verdict.reason and "04.11.2022" in verdict.reason
+    # the best evidence telling of an act that year answers; naming the year does not
+    told = replace(hits[0].passages[0], text="I 2021 besluttede KKR Midtjylland en ny plan.")
+    named = replace(told, text="Andelen falder fra 8,66 % i 2021 til 8,35 % i 2022.")
+    assert _reports_act(replace(hits[0], passages=[told]), 2021)
+    assert not _reports_act(replace(hits[0], passages=[named]), 2021)
+    assert not _reports_act(replace(hits[0], passages=[replace(told, text=(
+        "Partnerskabet DK2021 blev etableret."))]), 2021)
+    # a year the archive holds meetings in is no such refusal
+    assert _verdict(retriever, question.replace("2021", "2023"))[0].code != "year_before_archive"
 
 
 def test_a_year_inside_a_period_the_evidence_states_is_spoken_of() -> None:
