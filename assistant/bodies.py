@@ -11,20 +11,23 @@ name the index's own model finds the same in meaning ("the Culture and Leisure C
 -> Kultur- og Fritidsudvalget; "the Harbour Committee" is then a body the archive lacks).  A body
 the question names in Danish document style (``ingest.bodies.canonical_body``) that the
 archive lacks is reported, so the assistant can say so instead of answering from another
-body.
+body.  So is a council of another municipality ("Roskilde Byråd", "the City Council of
+Roskilde"): a held council's municipality is in its name or, when its name does not say it
+("Byråd 2022-2025"), the one its own documents name most ("Greve Kommune").
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from ingest.bodies import BODY_ALIASES, canonical_body
-from ingest.danish import WORD_RE
+from ingest.danish import DANISH_MONTHS, ENGLISH_MONTHS, STOPWORDS, WORD_RE
 from vectorstore.embedder import embed_sentences
 
 from .tuning import TUNING
@@ -53,6 +56,38 @@ _ENGLISH_BODY_RE = re.compile(
 )
 """An English body name: capitalised words before a body type ('Culture and Leisure
 Committee', "Hjortsø's Harbour Committee")."""
+_PLACE = r"(?-i:[A-ZÆØÅ][a-zæøå]+(?:-[A-ZÆØÅ][a-zæøå]+)?)"
+_COUNCIL = r"(?:byråd\w*|kommunalbestyrelse\w*|(?:city|town|municipal|borough) council)"
+_PLACE_COUNCIL_RE = re.compile(
+    rf"(?<![\wæøå-])(?P<before>{_PLACE})(?:s|['’]s)?\s+(?:{_COUNCIL}"
+    r"|kommunes\s+\w*(?:udvalg|byråd|kommunalbestyrelse)\w*"
+    r"|municipality['’]s\s+(?:[\w-]+\s+){0,4}?(?:committee|council|board))(?![\wæøå])"
+    rf"|(?<![\wæøå]){_COUNCIL}\s+(?:i|in|of|for)\s+(?P<after>{_PLACE})(?:\s+(?:Kommune|Municipality))?",
+    re.I,
+)
+"""A council named with its municipality: 'Roskilde Byråd', 'Byrådet i Roskilde', 'Roskilde
+Kommunes Økonomiudvalg', 'the City Council of Roskilde', "Roskilde Municipality's Finance
+Committee"."""
+_NOT_PLACES = frozenset(
+    "the a an did does do what which who how when why has have had is was were in of for "
+    "and or by at to on monday tuesday wednesday thursday friday saturday sunday mandag "
+    "tirsdag onsdag torsdag fredag lørdag søndag".split()
+) | frozenset(DANISH_MONTHS) | frozenset(ENGLISH_MONTHS)
+"""Words that may stand capitalised beside a council's name ('What did the ...', 'the City
+Council in May')."""
+_MUNICIPALITY_RE = re.compile(r"\b([A-ZÆØÅ][a-zæøå]+(?:-[A-ZÆØÅ][a-zæøå]+)?)\s+Kommune\b")
+_COUNCIL_STEMS = ("byråd", "kommunalbestyrels")
+
+
+def home_municipality(body: str, texts: Iterable[str]) -> str | None:
+    """The municipality a council belongs to: the one its name says ('Hjortsø Byråd',
+    'Byrådet, Hjortsø Kommune'), else the one its documents name most ('Greve Kommune' on
+    every page of Greve's minutes); None when they name none."""
+    named = _MUNICIPALITY_RE.search(body) or re.match(rf"({_PLACE})\s+{_COUNCIL}", body, re.I)
+    if named:
+        return named.group(1).lower()
+    counts = Counter(m.group(1).lower() for text in texts for m in _MUNICIPALITY_RE.finditer(text))
+    return counts.most_common(1)[0][0] if counts else None
 
 
 @dataclass(frozen=True)
@@ -75,11 +110,16 @@ class BodyIndex:
         bodies: Iterable[str],
         aliases: Mapping[str, str] | None = None,
         embedder: Any = None,
+        texts: Callable[[str], Iterable[str]] | None = None,
     ) -> None:
         """``embedder`` (the index's model) lets an English name of a committee find the
-        held body with that Danish name, or tell that the archive holds no such body."""
+        held body with that Danish name, or tell that the archive holds no such body;
+        ``texts`` (a body's chunk texts) tells a held council's municipality when its name
+        does not."""
         self.bodies = tuple(sorted({b for b in bodies if b}))
         self.embedder = embedder
+        self._texts = texts
+        self._homes: frozenset[str] | None = None
         self._vectors: np.ndarray | None = None
         table = BODY_ALIASES if aliases is None else aliases
         self.name_words = frozenset(w for b in self.bodies for w in WORD_RE.findall(b.lower()))
@@ -133,7 +173,11 @@ class BodyIndex:
         is the one asked about)."""
         text = question
         unknown: list[str] = []
-        named = canonical_body(question)
+        for m in _PLACE_COUNCIL_RE.finditer(question):
+            if self._other_municipality(m.group("before") or m.group("after"), m.start()):
+                unknown.append(" ".join(m.group(0).split()))
+                text = text.replace(m.group(0), " ")
+        named = canonical_body(text)
         if named and not self._is_held(named):
             unknown.append(named)
             text = _remove(text, named)
@@ -154,6 +198,26 @@ class BodyIndex:
         if held:
             return BodyMention(tuple(held), (), tuple(names))
         return BodyMention((), tuple(unknown))
+
+    def _other_municipality(self, place: str, at: int) -> bool:
+        """True when ``place`` names a municipality whose council the archive does not
+        hold while it holds another's (a capitalised first or function word is no place)."""
+        low = place.lower()
+        if at == 0 or low in _NOT_PLACES or low in STOPWORDS or low in self.name_words:
+            return False
+        homes = self.council_homes()
+        # 'Greves byråd': the genitive of the held council's municipality
+        return bool(homes) and low not in homes and low.removesuffix("s") not in homes
+
+    def council_homes(self) -> frozenset[str]:
+        """The municipalities of the held councils (computed once, on first need: it reads
+        their documents)."""
+        if self._homes is None:
+            councils = [b for b in self.bodies if any(s in b.lower() for s in _COUNCIL_STEMS)]
+            texts = self._texts or (lambda body: ())
+            homes = (home_municipality(b, texts(b)) for b in councils)
+            self._homes = frozenset(h for h in homes if h)
+        return self._homes
 
     def _english_names(self, text: str) -> tuple[list[str], list[str], list[str]]:
         """Held bodies named in English ('the Culture and Leisure Committee' ->

@@ -150,11 +150,12 @@ def assess_answerable(
         )
         missing = [w for w in missing if retriever.lexical.analyzer.stem([w])[0] not in shown]
     stems = retriever.lexical.analyzer.stem
-    body_words = retriever.bodies.naming_words
+    # a body's name in another inflection ('Hjortsø Byråd' for the held 'Byrådet') is no topic
+    ignored = GENERIC_TERMS | set(stems(sorted(retriever.bodies.naming_words)))
     salient = sorted(
         {
             w for w in missing
-            if len(w) >= 4 and stems([w])[0] not in GENERIC_TERMS and w not in body_words
+            if len(w) >= 4 and stems([w])[0] not in ignored
             and not is_intent_word(w)
         }
     )
@@ -191,7 +192,7 @@ def _mentions_year(hit: ItemHit, year: int) -> bool:
     (also inside a period: 'Budget 2019-22' speaks of 2019)."""
     text = " ".join([hit.item.title, hit.decision or "", hit.proposal or ""]
                     + [p.text for p in hit.passages])
-    return str(year) in text or any(
+    return bool(re.search(rf"(?<![\w-]){year}(?!\d)", text)) or any(
         first <= year <= last for first, last in map(period_years, PERIOD_RE.findall(text))
     )
 

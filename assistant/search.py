@@ -174,10 +174,19 @@ class Retriever:
         self._columns: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.lexical = state.lexical
         self.bodies = BodyIndex(
-            (m.body for m in self.meetings.values() if m.body), embedder=self.embedder
+            (m.body for m in self.meetings.values() if m.body), embedder=self.embedder,
+            texts=self._body_texts,
         )
         with retriever_cache.gc_paused():  # a treatment per case item, all kept
             self.cases = case_index(self.meetings.values())
+
+    def _body_texts(self, body: str) -> Iterable[str]:
+        """The texts of ``body``'s open chunks (what the body index reads a council's
+        municipality from)."""
+        return (
+            self.chunk_text[cid] for cid, meta in self.chunk_meta.items()
+            if meta.get("body") == body and not is_closed_content(meta)
+        )
 
     def _load_state(self) -> retriever_cache.RetrieverState:
         """The saved state if the store's signature still matches it, else a fresh one."""

@@ -146,3 +146,43 @@ def test_an_english_body_name_is_no_topic_to_translate(real_embedder: object) ->
     words = query.lexical_text.split()
     assert "sikkerhed" in words  # 'security' is the topic
     assert "plan" not in words and "planlægning" not in words
+
+
+MINUTES = [
+    "Greve Kommune har modtaget en ansøgning fra Roskilde Kommune om et fælles projekt.",
+    "Administrationen indstiller, at Greve Kommune indgår aftalen.",
+    "Sagen er drøftet med Greve Kommunes Ældreråd og med Solrød Kommune.",
+]  # sentences like a council's minutes: its own municipality is named most
+
+
+def test_a_council_of_another_municipality_is_a_body_the_archive_lacks() -> None:
+    from assistant.bodies import home_municipality
+
+    council = "Byråd 2022-2025"  # its name does not say whose council it is
+    index = BodyIndex([council, "Økonomiudvalget"], aliases={},
+                      texts=lambda body: MINUTES if body == council else [])
+    assert index.council_homes() == {"greve"}
+    for question in (
+        "Hvad besluttede Roskilde Byråd om letbanen?",
+        "Hvad besluttede byrådet i Roskilde om letbanen?",
+        "What did the City Council of Roskilde decide about the light rail?",
+        "What did Roskilde City Council decide about the light rail?",
+        "Hvad besluttede Roskilde Kommunes økonomiudvalg om budgettet?",
+    ):
+        mention = index.mention(question)
+        assert mention.held == () and len(mention.unknown) == 1, question
+        assert "Roskilde" in mention.unknown[0], question
+    for question in (
+        "Hvad besluttede Greve Byråd om letbanen?",
+        "Hvad besluttede Greves byråd om letbanen?",
+        "Hvad besluttede Byrådet i Greve Kommune om letbanen?",
+        "What did the City Council decide in May about the light rail?",
+        "Byrådet i dag: hvad blev besluttet om letbanen?",
+    ):
+        assert index.mention(question) == BodyMention((council,)), question
+    # a council whose name carries its municipality needs no documents to tell it
+    assert home_municipality("Hjortsø Byråd", []) == "hjortsø"
+    assert home_municipality("Byrådet, Hjortsø Kommune", []) == "hjortsø"
+    named = BodyIndex(["Byrådet, Hjortsø Kommune"], aliases={})
+    assert named.mention("Hvad besluttede Hjortsø Byråd?").held == ("Byrådet, Hjortsø Kommune",)
+    assert named.mention("Hvad besluttede Roskilde Byråd?").unknown == ("Roskilde Byråd",)

@@ -221,3 +221,18 @@ def test_a_figure_asked_for_by_the_decision_comes_with_the_recommendation_it_app
     # without asking for the decision the figure and the decision suffice
     plain = assistant.ask("Hvor stort et beløb blev cykelstien langs Strandvejen anslået til?")
     assert "3,9 mio. kr." in plain.answer and "Den godkendte indstilling" not in plain.answer
+
+
+def test_a_council_of_another_municipality_is_refused_by_name(
+    tmp_path, hash_embedder, services_factory
+):
+    # the council's name does not say whose it is: its minutes do ('Hjortsø Kommune')
+    docs = {"byraad.txt": DOCS["byraad.txt"].replace("Byrådet, Hjortsø Kommune", "Byrådet")
+            .replace("blev givet.", "blev givet. Hjortsø Kommune orienterer Roskilde Kommune.")}
+    assistant = _assistant(tmp_path, hash_embedder, services_factory, docs)
+    assert assistant.retriever.bodies.bodies == ("Byrådet",)
+    answer = assistant.ask("Hvad besluttede Roskilde Byråd om cykelstien langs Strandvejen?")
+    assert answer.no_answer and "Roskilde Byråd" in answer.answer
+    own = assistant.ask("Hvad besluttede Hjortsø Byråd om cykelstien langs Strandvejen?")
+    assert not own.no_answer, own.answer
+    assert "4,2 mio. kr." in own.answer
