@@ -6,7 +6,8 @@ are compressed; measured again on our own question sets), so this checks what th
 
 * a body it names (in the archive's own terms, ``assistant/bodies.py``) must be held, unless
   the best evidence - another body's document - speaks of it;
-* a meeting date it names (day or month) must be a meeting in the archive, or - unless it
+* a meeting date it names (day or month) must be a meeting in the archive (of the body it
+  names, when it names one), or - unless it
   asks what was decided there - be mentioned in the best evidence; the refusal names the
   nearest meetings held (when another date it names is a meeting, that one is the meeting
   and the rest date facts: "approved in April 2024 ... lived here on 1 January 2024");
@@ -93,18 +94,23 @@ def assess_answerable(
         listed = ", ".join(bodies[:most]) + (" ..." if len(bodies) > most else "")
         return Verdict(False, "unknown_body", {"names": names, "listed": listed}, lang)
     named = [d for d in query.dates if d.month is not None]
-    meeting_named = any(d.matches(h) for d in named for _, h in held)
+    # a date of a named body's meeting must be one of its meetings, not another body's
+    own = {d for b, d in held if b in query.bodies} or {d for _, d in held}
+    meeting_named = any(d.matches(h) for d in named for h in own)
     for date in named:
-        if any(date.matches(d) for _, d in held):
+        if any(date.matches(d) for d in own):
             continue
         if meeting_named:
             continue  # another date names the meeting; this one dates a fact ('1 January')
-        held_dates = ", ".join(format_date(d) for d in _nearest(date, {d for _, d in held}))
+        held_dates = ", ".join(format_date(d) for d in _nearest(date, own))
         # A decision taken at a meeting needs that meeting's documents; other questions
         # may be answered by a document that mentions the date (e.g. a planned meeting).
         if query.wants_decision or not _mentions_date(hits[0], date):
-            return Verdict(False, "no_meeting", {"date": date.label(), "nearest": held_dates},
-                           lang)
+            params = {"date": date.label(), "nearest": held_dates}
+            if query.bodies:
+                params["body"] = ", ".join(query.bodies)
+                return Verdict(False, "no_body_meeting", params, lang)
+            return Verdict(False, "no_meeting", params, lang)
     years = sorted({int(d[:4]) for _, d in held})
     first = min((d for _, d in held), default="")
     last = max((d for _, d in held), default="")

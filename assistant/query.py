@@ -315,7 +315,9 @@ _ACT_YEAR_RE = re.compile(
 _PAST_RE = re.compile(
     # English past auxiliaries ('did', 'was'); Danish past and perfect ('besluttede',
     # 'vedtog', 'blev', 'har ... solgt')
-    r"\b(?:did|was|were|had|(?!allerede\b)[a-zæøå]{3,}ede|vedtog|blev|havde|har\s+(?:\w+\s+){0,3}?"
+    # strong Danish past forms too ('deltog', 'fik', 'gav', 'var')
+    r"\b(?:did|was|were|had|(?!allerede\b)[a-zæøå]{3,}ede|vedtog|blev|havde|deltog|tog|fik"
+    r"|gav|gik|kom|stod|fandt|var|har\s+(?:\w+\s+){0,3}?"
     r"[a-zæøå]{3,}(?:et|t))\b", re.I)
 
 _PROSPECT_RE = re.compile(

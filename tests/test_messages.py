@@ -182,10 +182,10 @@ REFUSALS = [
     ("What did the city council decide about the budget?", "unknown_body",
      "The archive holds no meetings of the city council; it holds meetings of KD-Net, "
      "KKR Midtjylland."),
-    ("Hvad besluttede KKR Midtjylland på mødet den 3. marts 2024?", "no_meeting",
+    ("Hvad blev besluttet på mødet den 3. marts 2024?", "no_meeting",
      "Arkivet har hverken dagsorden eller referat fra et møde 03.03.2024 (de nærmeste møder i "
      f"arkivet: {NEAREST})."),
-    ("What did KKR Midtjylland decide at the meeting on 3 March 2024?", "no_meeting",
+    ("What was decided at the meeting on 3 March 2024?", "no_meeting",
      "The archive holds no agenda or minutes of a meeting on 03.03.2024 (the nearest meetings "
      f"it holds: {NEAREST})."),
     ("Hvad koster zebrafodring i KKR Midtjylland?", "missing_terms",
@@ -239,7 +239,30 @@ def test_a_date_beside_a_held_meeting_dates_a_fact_not_a_meeting(retriever: Retr
     verdict, _ = _verdict(retriever, asked)
     assert verdict.code != "no_meeting"
     alone, _ = _verdict(retriever, "What did KKR Midtjylland decide on 1 January 2023?")
-    assert alone.code == "no_meeting"
+    assert alone.code == "no_body_meeting"
+
+
+@pytest.mark.parametrize(
+    ("question", "lang"),
+    [("Hvad besluttede KKR Midtjylland på mødet den 4. november 2022?", "da"),
+     ("What did KKR Midtjylland decide at its meeting on 4 November 2022?", "en")],
+)
+def test_a_named_body_s_meeting_date_must_be_one_of_its_own_meetings(
+    retriever: Retriever, question: str, lang: str
+) -> None:
+    """4 November 2022 is a KD-Net meeting, not one of KKR Midtjylland's."""
+    verdict, _ = _verdict(retriever, question)
+    assert verdict.code == "no_body_meeting" and verdict.language == lang
+    assert verdict.params == {"date": "04.11.2022", "body": "KKR Midtjylland",
+                              "nearest": "10.02.2023, 21.06.2023, 21.11.2023, 08.04.2025"}
+    assert "KKR Midtjylland" in verdict.reason and "04.11.2022" not in verdict.params["nearest"]
+    held = verdict.params["nearest"].split(", ")
+    assert _verdict(retriever, question.replace("KKR Midtjylland", "KD-Net"))[0].answerable
+    assert held and all(
+        _verdict(retriever, question.replace("4. november 2022", "10. februar 2023")
+                 .replace("4 November 2022", "10 February 2023"))[0].code != code
+        for code in ("no_meeting", "no_body_meeting")
+    )
 
 
 def test_answerable_verdict_has_no_reason(retriever: Retriever) -> None:
@@ -254,6 +277,7 @@ REFUSAL_PARAMS = {
     "period_not_stated": {"period": "2031-34", "title": "Budget"},
     "year_not_held": {"year": "2019", "first": "2022", "last": "2025", "title": "Budget"},
     "year_after_archive": {"year": "2026", "last": "08.04.2025", "title": "Budget"},
+    "no_body_meeting": {"date": "03.03.2024", "nearest": "10.02.2023", "body": "KD-Net"},
     "year_before_archive": {"year": "2021", "first": "04.11.2022", "title": "Budget"},
     "missing_terms": {"words": "zebra"},
     "no_role_evidence": {"role": "formand", "body": "KD-Net"},
