@@ -95,14 +95,14 @@ def assess_answerable(
         return Verdict(False, "unknown_body", {"names": names, "listed": listed}, lang)
     named = [d for d in query.dates if d.month is not None]
     # a date of a named body's meeting must be one of its meetings, not another body's
-    own = {d for b, d in held if b in query.bodies} or {d for _, d in held}
-    meeting_named = any(d.matches(h) for d in named for h in own)
+    body_dates = {d for b, d in held if b in query.bodies} or {d for _, d in held}
+    meeting_named = any(d.matches(h) for d in named for h in body_dates)
     for date in named:
-        if any(date.matches(d) for d in own):
+        if any(date.matches(d) for d in body_dates):
             continue
         if meeting_named:
             continue  # another date names the meeting; this one dates a fact ('1 January')
-        held_dates = ", ".join(format_date(d) for d in _nearest(date, own))
+        held_dates = ", ".join(format_date(d) for d in _nearest(date, body_dates))
         # A decision taken at a meeting needs that meeting's documents; other questions
         # may be answered by a document that mentions the date (e.g. a planned meeting).
         if query.wants_decision or not _mentions_date(hits[0], date):
