@@ -95,10 +95,16 @@ def assess_answerable(
         return Verdict(False, "unknown_body", {"names": names, "listed": listed}, lang)
     named = [d for d in query.dates if d.month is not None]
     # a date of a named body's meeting must be one of its meetings, not another body's
-    body_dates = {d for b, d in held if b in query.bodies} or {d for _, d in held}
-    meeting_named = any(d.matches(h) for d in named for h in body_dates)
+    # When the question speaks of the named body's meeting ('at its meeting on 10 October',
+    # 'på mødet den 28. august'), that date must be one of that body's meetings - unless
+    # the best evidence is another body's meeting that day.  Else a date beside a body
+    # may be another's meeting ('the recommendation to the City Council on 3 March').
+    spoken = bool(query.bodies) and bool(_MEETING_WORD_RE.search(query.text))
+    body_dates = {d for b, d in held if spoken and b in query.bodies} or {d for _, d in held}
+    found = {h.meeting.date for h in hits[:1] if h.meeting.date}
+    meeting_named = any(d.matches(h) for d in named for h in body_dates | found)
     for date in named:
-        if any(date.matches(d) for d in body_dates):
+        if any(date.matches(d) for d in body_dates | found):
             continue
         if meeting_named:
             continue  # another date names the meeting; this one dates a fact ('1 January')
@@ -107,7 +113,7 @@ def assess_answerable(
         # may be answered by a document that mentions the date (e.g. a planned meeting).
         if query.wants_decision or not _mentions_date(hits[0], date):
             params = {"date": date.label(), "nearest": held_dates}
-            if query.bodies:
+            if spoken:
                 params["body"] = ", ".join(query.bodies)
                 return Verdict(False, "no_body_meeting", params, lang)
             return Verdict(False, "no_meeting", params, lang)
@@ -168,6 +174,9 @@ def assess_answerable(
     if salient and hits[0].dense < TUNING.refusal.missing_term_dense_floor:
         return Verdict(False, "missing_terms", {"words": ", ".join(salient)}, lang)
     return Verdict(True)
+
+
+_MEETING_WORD_RE = re.compile(r"\b(?:møde\w*|meeting)\b", re.I)
 
 
 def _nearest(date: DateConstraint, held: set[str]) -> list[str]:
