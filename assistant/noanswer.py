@@ -6,8 +6,8 @@ are compressed; measured again on our own question sets), so this checks what th
 
 * a body it names (in the archive's own terms, ``assistant/bodies.py``) must be held, unless
   the best evidence - another body's document - speaks of it;
-* a meeting date it names (day or month) must be a meeting in the archive (of the body it
-  names, when it names one), or - unless it
+* a meeting date it names (day or month) must be a meeting in the archive (one of the named
+  body's, when it speaks of that body's meeting), or - unless it
   asks what was decided there - be mentioned in the best evidence; the refusal names the
   nearest meetings held (when another date it names is a meeting, that one is the meeting
   and the rest date facts: "approved in April 2024 ... lived here on 1 January 2024");
@@ -52,6 +52,8 @@ GENERIC_TERMS = {
 """Stems of Danish words a question about any council's archive may hold without the
 archive printing them (question words - 'hvor stort' -, 'meeting', 'decided', 'dealt with',
 'according to', 'the committee')."""
+_MEETING_WORD_RE = re.compile(r"\b(?:møde\w*|meeting)\b", re.I)
+"""A question that speaks of a meeting ('på mødet den ...', 'at its meeting on ...')."""
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,6 @@ def assess_answerable(
         listed = ", ".join(bodies[:most]) + (" ..." if len(bodies) > most else "")
         return Verdict(False, "unknown_body", {"names": names, "listed": listed}, lang)
     named = [d for d in query.dates if d.month is not None]
-    # a date of a named body's meeting must be one of its meetings, not another body's
     # When the question speaks of the named body's meeting ('at its meeting on 10 October',
     # 'på mødet den 28. august'), that date must be one of that body's meetings - unless
     # the best evidence is another body's meeting that day.  Else a date beside a body
@@ -176,9 +177,6 @@ def assess_answerable(
     return Verdict(True)
 
 
-_MEETING_WORD_RE = re.compile(r"\b(?:møde\w*|meeting)\b", re.I)
-
-
 def _nearest(date: DateConstraint, held: set[str]) -> list[str]:
     """The held meeting dates closest to the asked one, in date order."""
     want = (date.year, date.month or 6, date.day or 15)
@@ -205,8 +203,7 @@ def _states_period(period: str, hit: ItemHit) -> bool:
 def _mentions_year(hit: ItemHit, year: int) -> bool:
     """True when the hit's title, passages, decision or recommendation name ``year``
     (also inside a period: 'Budget 2019-22' speaks of 2019)."""
-    text = " ".join([hit.item.title, hit.decision or "", hit.proposal or ""]
-                    + [p.text for p in hit.passages])
+    text = _hit_text(hit)
     return bool(re.search(rf"(?<![\w-]){year}(?!\d)", text)) or any(
         first <= year <= last for first, last in map(period_years, PERIOD_RE.findall(text))
     )
@@ -216,12 +213,17 @@ def _reports_act(hit: ItemHit, year: int) -> bool:
     """True when a sentence of the hit tells of something done in ``year``: it names the
     year and is told in the past tense ('I 2020 blev ordningen ændret'), not merely
     naming it ('underdækning ... på grund af indkøb af nye beholdere i 2020')."""
-    text = " ".join([hit.item.title, hit.decision or "", hit.proposal or ""]
-                    + [p.text for p in hit.passages])
+    text = _hit_text(hit)
     named = re.compile(rf"(?<![\w-]){year}(?!\d)")  # not 'DK2020', a partnership's name
     return any(
         named.search(sentence) and tells_past(sentence) for sentence in split_sentences(text)
     )
+
+
+def _hit_text(hit: ItemHit) -> str:
+    """The hit's title, decision, recommendation and passages as one text."""
+    return " ".join([hit.item.title, hit.decision or "", hit.proposal or ""]
+                    + [p.text for p in hit.passages])
 
 
 def period_years(period: str) -> tuple[int, int]:
