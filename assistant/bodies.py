@@ -13,7 +13,7 @@ the question names in Danish document style (``ingest.bodies.canonical_body``) t
 archive lacks is reported, so the assistant can say so instead of answering from another
 body.  So is a council of another municipality ("Roskilde Byråd", "the City Council of
 Roskilde"): a held council's municipality is in its name or, when its name does not say it
-("Byråd 2022-2025"), the one its own documents name most ("Greve Kommune").
+("Byråd 2022-2025"), the one its own documents name most.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from ingest.bodies import BODY_ALIASES, canonical_body
-from ingest.danish import DANISH_MONTHS, ENGLISH_MONTHS, STOPWORDS, WORD_RE
+from ingest.danish import DANISH_MONTHS, ENGLISH_MONTHS, STOPWORDS, WORD_RE, stem_words
 from vectorstore.embedder import embed_sentences
 
 from .tuning import TUNING
@@ -81,8 +81,8 @@ _COUNCIL_STEMS = ("byråd", "kommunalbestyrels")
 
 def home_municipality(body: str, texts: Iterable[str]) -> str | None:
     """The municipality a council belongs to: the one its name says ('Hjortsø Byråd',
-    'Byrådet, Hjortsø Kommune'), else the one its documents name most ('Greve Kommune' on
-    every page of Greve's minutes); None when they name none."""
+    'Byrådet, Hjortsø Kommune'), else the one its documents name most ('Hjortsø Kommune' on
+    every page of its minutes); None when they name none."""
     named = _MUNICIPALITY_RE.search(body) or re.match(rf"({_PLACE})\s+{_COUNCIL}", body, re.I)
     if named:
         return named.group(1).lower()
@@ -128,6 +128,8 @@ class BodyIndex:
             w for name in [*table, *BODY_TYPES_EN] for w in WORD_RE.findall(name.lower())
         )
         """Every word that can name a body: names, aliases, English body types."""
+        self.naming_stems = frozenset(stem_words(sorted(self.naming_words)))
+        """Their stems: a body named in another inflection ('Hjortsø Byråd' for 'Byrådet')."""
         self._patterns: list[tuple[re.Pattern[str], str]] = []
         first_tokens: dict[str, list[str]] = {}
         for body in self.bodies:

@@ -164,7 +164,7 @@ def assess_answerable(
         missing = [w for w in missing if retriever.lexical.analyzer.stem([w])[0] not in shown]
     stems = retriever.lexical.analyzer.stem
     # a body's name in another inflection ('Hjortsø Byråd' for the held 'Byrådet') is no topic
-    ignored = GENERIC_TERMS | set(stems(sorted(retriever.bodies.naming_words)))
+    ignored = GENERIC_TERMS | retriever.bodies.naming_stems
     salient = sorted(
         {
             w for w in missing

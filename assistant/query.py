@@ -313,9 +313,8 @@ _ACT_YEAR_RE = re.compile(
 """A year an event happened in ('in 2026', 'i løbet af 2026'); not 'for 2026', 'til 2026'
 (what an act is about or aims at)."""
 _PAST_RE = re.compile(
-    # English past auxiliaries ('did', 'was'); Danish past and perfect ('besluttede',
-    # 'vedtog', 'blev', 'har ... solgt')
-    # strong Danish past forms too ('deltog', 'fik', 'gav', 'var')
+    # English past auxiliaries ('did', 'was'); Danish past, strong forms too, and perfect
+    # ('besluttede', 'vedtog', 'deltog', 'var', 'har ... solgt')
     r"\b(?:did|was|were|had|(?!allerede\b)[a-zæøå]{3,}ede|vedtog|blev|havde|deltog|tog|fik"
     r"|gav|gik|kom|stod|fandt|var|har\s+(?:\w+\s+){0,3}?"
     r"[a-zæøå]{3,}(?:et|t))\b", re.I)
@@ -338,7 +337,7 @@ def act_years(text: str) -> tuple[int, ...]:
     """The years ``text`` dates a past act to: a year opened by 'in'/'i'/'during' in a
     question told in the past tense that does not look ahead ('What price did the council
     accept in 2026 ...')."""
-    if not _PAST_RE.search(text) or _PROSPECT_RE.search(text):
+    if not tells_past(text) or _PROSPECT_RE.search(text):
         return ()
     return tuple(dict.fromkeys(int(m[1]) for m in _ACT_YEAR_RE.finditer(text)))
 
