@@ -67,8 +67,10 @@ a question about what was decided needs sentences that report a decision."""
 
 _TYPE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("number", re.compile(
-        r"\b(hvor (?:mange|meget|stor|store|høj|højt|dyr|dyrt|lang|langt)|hvilket beløb"
-        r"|hvad koster|how (?:many|much|large|big|high|expensive|long)"
+        # a measure is a number too ('how tall', 'hvor bred')
+        r"\b(hvor (?:mange|meget|stor|store|høj|højt|dyr|dyrt|lang|langt|bred|bredt|dyb|dybt"
+        r"|gammel|gamle|tung|tungt)|hvilket beløb"
+        r"|hvad koster|how (?:many|much|large|big|high|tall|wide|deep|old|heavy|expensive|long)"
         r"|what (?:amount|share|percentage)|antal(?:let)?\b|beløb"
         # 'what connection fee ... and what charge per cubic metre', 'hvilken takst'
         r"|what (?:\w+ ){0,3}(?:fee|charge|price|cost|rate|tax|sum)s?\b"

@@ -49,6 +49,9 @@ def test_a_question_in_two_parts_asks_for_two_kinds_in_its_order() -> None:
     assert answer_types("Hvornår blev det vedtaget, og hvor mange deltog?") == (
         "date", "number")
     assert answer_types("Hvad blev besluttet?") == ("statement",)
+    assert answer_types("How tall will the tower be, and who applied for it?") == (
+        "number", "person")
+    assert answer_types("Hvor bred bliver stien?") == ("number",)
     assert answer_types("Hvem blev nyt medlem, og hvorfor trådte det hidtidige medlem ud?") == (
         "person", "reason")
 
