@@ -79,7 +79,8 @@ class Hit:
         """The record of a search hit at ``rank``: its best passages, score rounded as
         shown (4 decimals), cited at its best passage's section and chunk."""
         m, it, best = hit.meeting, hit.item, hit.best
-        passages = hit.passages[:TUNING.answer.passages_per_item]
+        shown = TUNING.answer.top_passages if rank == 1 else TUNING.answer.passages_per_item
+        passages = hit.passages[:shown]
         citation = Citation(
             body=m.body, date=m.date, doc_type=m.doc_type, item_number=it.number,
             item_title=it.title, section=best.section, meeting_id=m.meeting_id,

@@ -12,7 +12,7 @@ import datetime as dt
 import logging
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -294,25 +294,16 @@ class Retriever:
         hidden = np.empty(0, dtype=np.intp) if viewer.sees_closed else self.closed_rows()
         if hidden.size:  # closed items' content: found only by the closed role
             dense = {c: s for c, s in dense.items() if viewer.may_read(self.chunk_meta[c])}
-        # English words cannot match Danish text: BM25 gets the lexical form of the text
-        lex_raw = self.lexical.scores(
-            query.lexical_text
-            if search_text is None
-            else analyze(search_text, self.bodies).lexical_text
-        )
-        if hidden.size:
-            lex_raw = lex_raw.copy()
-            lex_raw[hidden] = 0.0
-        lex_max = float(lex_raw.max()) if lex_raw.size else 0.0
+        scaled = self._lexical_scores(query, search_text, hidden)
         lexical: dict[str, float] = {}
-        if lex_max > 0:
+        top = np.flatnonzero(scaled > 0)
+        if top.size:
             # only the best lexical candidates are grouped: at archive scale most chunks
             # share some word with a question, and scoring them all costs a second
-            top = np.flatnonzero(lex_raw > 0)
             most = TUNING.ranking.lexical_candidates
             if top.size > most:
-                top = top[np.argpartition(-lex_raw[top], most)[:most]]
-            lexical = {self.chunk_ids[i]: float(lex_raw[i]) / lex_max for i in top}
+                top = top[np.argpartition(-scaled[top], most)[:most]]
+            lexical = {self.chunk_ids[i]: float(scaled[i]) for i in top}
         floor = min(dense.values()) if dense else 0.0
         tune = TUNING.ranking
         weight = tune.lexical_weight.get(query.language, tune.lexical_weight_other)
@@ -324,16 +315,77 @@ class Retriever:
             lx = lexical.get(cid, 0.0)
             score = d + weight * lx + self._section_bonus(query, meta)
             passages.append(
-                (str(meta["meeting_id"]) + "\x00" + str(meta["item_number"]),
+                (_item_key(meta["meeting_id"], meta["item_number"]),
                  Passage(cid, self.chunk_text[cid], str(meta["section"]), score, d, lx))
             )
         hits = self._group(passages, query)
         # equal scores in a fixed order (candidates come from sets: runs would differ)
         hits.sort(key=lambda h: (-h.score, h.meeting.meeting_id, h.item.order))
         named = {(d.year, d.month) for d in query.dates if d.month is not None}
-        if len(named) == 1 and not query.timeline:
-            return viewer.hits(hits[:limit])  # the question names one meeting: no cap
-        return viewer.hits(cap_per_meeting(hits, TUNING.ranking.max_items_per_meeting)[:limit])
+        if len(named) != 1 or query.timeline:  # a question naming one meeting: no cap
+            hits = cap_per_meeting(hits, TUNING.ranking.max_items_per_meeting)
+        found = [self._all_passages(h, vector, scaled, weight, query, filters, viewer)
+                 for h in hits[:limit]]
+        return viewer.hits(found)
+
+    def _lexical_scores(
+        self, query: QueryAnalysis, search_text: str | None, hidden: np.ndarray
+    ) -> np.ndarray:
+        """Every chunk's lexical (BM25) score scaled to 0..1 by the best; hidden rows 0."""
+        # English words cannot match Danish text: BM25 gets the lexical form of the text
+        raw = self.lexical.scores(
+            query.lexical_text
+            if search_text is None
+            else analyze(search_text, self.bodies).lexical_text
+        )
+        if hidden.size:
+            raw = raw.copy()
+            raw[hidden] = 0.0
+        best = float(raw.max()) if raw.size else 0.0
+        return raw / best if best > 0 else raw
+
+    def _all_passages(
+        self, hit: ItemHit, vector: np.ndarray, lexical: np.ndarray, weight: float,
+        query: QueryAnalysis, filters: Filters, viewer: Viewer,
+    ) -> ItemHit:
+        """``hit`` with its passages chosen from all of its item's chunks, not only those
+        among the archive-wide candidates: the passage that holds what was asked is often
+        not among an archive's best few hundred (an English question's words cannot meet
+        Danish text).  Its rank and score stay as they were."""
+        rows = self._item_rows().get(_item_key(hit.meeting.meeting_id, hit.item.number))
+        if rows is None or rows.size <= 1:
+            return hit
+        q = np.asarray(vector, dtype=np.float32).ravel()
+        q = q / (float(np.linalg.norm(q)) or 1.0)
+        sims = self.vectors[rows] @ q
+        passages: list[Passage] = []
+        for row, d in zip(rows.tolist(), sims.tolist(), strict=True):
+            cid = self.chunk_ids[row]
+            meta = self.chunk_meta[cid]
+            if not (self._has_vector[row] and filters.accepts(meta) and viewer.may_read(meta)):
+                continue
+            lx = float(lexical[row]) if lexical.size else 0.0
+            passages.append(Passage(cid, self.chunk_text[cid], str(meta["section"]),
+                                    d + weight * lx + self._section_bonus(query, meta), d, lx))
+        if not passages:
+            return hit
+        passages.sort(key=lambda p: (-p.score, p.chunk_id))
+        # the best passage is kept first: it is what the item was found (and is cited) by
+        best = hit.passages[0]
+        ordered = [best, *(p for p in passages if p.chunk_id != best.chunk_id)]
+        return replace(hit, passages=ordered)
+
+    def _item_rows(self) -> dict[str, np.ndarray]:
+        """Each item's chunk rows (in ``chunk_ids`` order), worked out once per load."""
+        cached = getattr(self, "_rows_by_item", None)
+        if cached is None or cached[0] is not self.chunk_ids:
+            rows: dict[str, list[int]] = {}
+            for k, cid in enumerate(self.chunk_ids):
+                meta = self.chunk_meta[cid]
+                rows.setdefault(_item_key(meta["meeting_id"], meta["item_number"]), []).append(k)
+            cached = (self.chunk_ids, {k: np.asarray(v, dtype=np.intp) for k, v in rows.items()})
+            self._rows_by_item = cached
+        return cached[1]
 
     def closed_rows(self) -> np.ndarray:
         """Rows (in ``chunk_ids`` order) of closed items' content chunks, which only the
@@ -415,6 +467,10 @@ def _title_year_bonus(query: QueryAnalysis, item: AgendaItem) -> float:
     if not titled:
         return 0.0
     return TUNING.ranking.title_year_bonus if titled & asked else -TUNING.ranking.title_year_bonus
+
+
+def _item_key(meeting_id: object, item_number: object) -> str:
+    return f"{meeting_id}\x00{item_number}"
 
 
 def cap_per_meeting(hits: list[ItemHit], cap: int) -> list[ItemHit]:

@@ -111,7 +111,11 @@ class Composition:
     """Sentences from outside an item's retrieved passages that may answer a figure, date
     or name question (those sharing most of its words)."""
     passages_per_item: int = 3
-    """An item's result text: its best passages, up to this many, in rank order."""
+    """An item's result text: its best passages, up to this many, in rank order (chosen
+    among all of the item's chunks: :meth:`assistant.search.Retriever.search`)."""
+    top_passages: int = 5
+    """The same for the first result, which the answer is mostly drawn from: its evidence
+    shown more fully."""
     same_case_depth: int = 5
     """Results searched for other treatments of the top result's case."""
     timeline_limit: int = 25

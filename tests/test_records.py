@@ -40,7 +40,9 @@ QUESTIONS = [
 def reference_result_dict(rank: int, hit: ItemHit) -> dict[str, Any]:
     """``answer.result_dict`` as it was written before the records (the contract)."""
     m, it = hit.meeting, hit.item
-    passages = hit.passages[:TUNING.answer.passages_per_item]
+    # the first result shows its evidence more fully (TUNING.answer.top_passages)
+    shown = TUNING.answer.top_passages if rank == 1 else TUNING.answer.passages_per_item
+    passages = hit.passages[:shown]
     return {
         "rank": rank,
         "score": round(hit.score, 4),
@@ -94,6 +96,10 @@ def test_hit_dicts_are_the_former_result_dicts(
         record = Hit.of(rank, hit)
         assert _json(record.as_dict()) == _json(reference_result_dict(rank, hit))
         assert Hit.from_dict(record.as_dict()) == record
+    longest = max(hits, key=lambda h: len(h.passages))
+    assert len(longest.passages) > TUNING.answer.passages_per_item
+    first, later = Hit.of(1, longest).text, Hit.of(2, longest).text
+    assert first.startswith(later) and len(first) > len(later)
     answer = assistant.ask(question, timeline=timeline)
     assert answer.results and len(answer.hits) == len(answer.results)
     assert _json([h.as_dict() for h in answer.hits]) == _json(answer.results)

@@ -359,3 +359,34 @@ def test_scale_bench_short_form(tmp_path):
     first = next(c for c in copies if Path(c.source).name == Path(seeds[0].source).name)
     assert first.texts != seeds[0].texts
     assert np.min(np.sum(first.vectors * seeds[0].vectors, axis=1)) > 0.9
+
+
+# --- an item's passages -------------------------------------------------------------------
+
+
+def test_a_results_passages_are_chosen_from_all_of_its_items_chunks(ingested, monkeypatch):
+    """With only a handful of archive-wide candidates, a result still shows its item's best
+    chunks (every one scored against the question), its best passage first and unchanged."""
+    from dataclasses import replace
+
+    from assistant import search
+
+    services, _ = ingested
+    retriever = Retriever(services.store, services.embedder)
+    question = analyze("Hvad blev besluttet om KlimaMidt?", retriever.bodies)
+    ranking = replace(TUNING.ranking, dense_candidates=2, lexical_candidates=2)
+    monkeypatch.setattr(search, "TUNING", replace(TUNING, ranking=ranking))
+    narrow = retriever.search(question, limit=3)
+    assert narrow
+    for hit in narrow:
+        own = [cid for cid, meta in retriever.chunk_meta.items()
+               if meta["meeting_id"] == hit.meeting.meeting_id
+               and meta["item_number"] == hit.item.number]
+        assert sorted(p.chunk_id for p in hit.passages) == sorted(own)
+        rest = hit.passages[1:]
+        assert [p.score for p in rest] == sorted((p.score for p in rest), reverse=True)
+    assert max(len(h.passages) for h in narrow) > 2  # more than the candidates held
+    # a result keeps the passage it was found (and is cited) by first: a candidate
+    dense = retriever._dense(services.embedder.embed_query(question.text), search.Filters())
+    assert len(dense) == 2
+    assert all(h.best.chunk_id in dense or h.best.lexical > 0 for h in narrow)
