@@ -90,11 +90,16 @@ def doc_type_word(text: str) -> str | None:
 
 
 def _doc_type(head: Sequence[Line]) -> tuple[str | None, str | None]:
-    for line in head:
-        kind = doc_type_word(line.clean)
-        if kind is not None:
+    """The type word of the header's title line: the first line that opens with one
+    ('Referat til mødet i ...'), else the first line that has one.  A word inside a line
+    ('Sbsys dagsorden preview' above 'Referat ...') names the system or a link, not the
+    document."""
+    typed = [(line, kind) for line in head if (kind := doc_type_word(line.clean)) is not None]
+    for line, kind in typed:
+        m = _DOC_TYPE_RE.search(line.clean)
+        if m is not None and not line.clean[: m.start()].strip(" *#-–:"):
             return kind, line.clean
-    return None, None
+    return (typed[0][1], typed[0][0].clean) if typed else (None, None)
 
 
 def _date_line(head: Sequence[Line]) -> tuple[Line, tuple[str, int]] | None:

@@ -326,7 +326,10 @@ def _assign_blocks(
     owners: dict[int, list[_Block]] = {}
     bounds = [(None, sk.body_start)] + [(i, h.line + 1) for i, h in anchors]
     for k, (anchor, start) in enumerate(bounds):
-        end = anchors[k][1].line if k < len(anchors) else len(lines)
+        end = len(lines)
+        if k < len(anchors):
+            above = _case_above(lines, anchors[k][1].line, start)
+            end = anchors[k][1].line if above is None else above
         previous = -1 if anchor is None else anchor
         following = anchors[k][0] if k < len(anchors) else len(sk.entries)
         unheaded = list(range(previous + 1, following))
@@ -368,6 +371,18 @@ def _split_bodies(
         body.end = following.start
     preamble = _Block(start, bodies[0].start if bodies else end, [])
     return preamble, bodies
+
+
+def _case_above(lines: Sequence[Line], heading: int, floor: int) -> int | None:
+    """The line just above an item heading when it holds nothing but a case number: some
+    systems print the journal number over the heading ('85.02.02-G01-5-17' / '132. Title')."""
+    k = heading - 1
+    while k > floor and is_noise(lines[k].clean):
+        k -= 1
+    if k < floor or k >= heading:
+        return None
+    found = case_number(lines, k, k + 1)
+    return k if found is not None and found[0] == lines[k].clean else None
 
 
 def _pull_case_line(lines: Sequence[Line], line: int, floor: int) -> int:
@@ -472,6 +487,9 @@ def _build_item(
     blocks = sorted(blocks, key=lambda b: b.start)
     markers = [m for b in blocks for m in b.markers]
     case = _case(lines, heading, blocks, markers)
+    if case is None and heading is not None:
+        above = _case_above(lines, heading.line, max(0, heading.line - 4))
+        case = None if above is None else case_number(lines, above, above + 1)
     if case is None and titled_case is not None:
         case = (titled_case, None, heading.line if heading else entry.line)
     end_line = max((b.end for b in blocks), default=heading.line + 1 if heading else entry.line)
@@ -523,6 +541,13 @@ def _case(
     return case_number(lines, first, stop)
 
 
+_FILE_LINKS_RE = re.compile(
+    r"^(?:\S+\s+){0,8}\S+\.(?:pdf|docx?|xlsx?|pptx?|odt|msg|jpe?g|png)$", re.IGNORECASE
+)
+"""A line that only lists attached files ('Arbejdsplan_2019.pdf Vision_2019-21.pdf',
+'application/pdf icon udkast.pdf'): a web page's attachment links, not case text."""
+
+
 def _preamble_markers(
     lines: Sequence[Line],
     heading: Heading,
@@ -541,9 +566,12 @@ def _preamble_markers(
         found.append(proposal)
     if found and found[0].line == heading.line:
         return found  # the proposal is inline in the heading; what follows continues it
-    first_text = heading.line + 1 if case is None else case[2] + 1
+    first_text = heading.line + 1 if case is None else max(heading.line, case[2]) + 1
     limit = found[0].line if found else stop
+    repeated = heading.title.casefold()
     for line in lines[first_text:limit]:
+        if line.clean.casefold() == repeated or _FILE_LINKS_RE.match(line.clean):
+            continue  # the title again under its heading, attached files' links (web pages)
         if not is_noise(line.clean):
             found.insert(
                 0, Marker("implicit", UNLABELLED_SECTION, line.index, line.start, "background")

@@ -48,6 +48,8 @@ LABEL_ROLES: dict[str, str] = {
     "politisk behandling": "background", "sagsgang": "background", "proces": "background",
     "handicappolitiske konsekvenser": "background", "klimamæssige konsekvenser": "background",
     "miljømæssige konsekvenser": "background", "bæredygtighed": "background",
+    "anledning": "background", "sagens kerne": "background", "forventet sagsgang": "background",
+    "personale": "background", "retsregler og andre forskrifter": "background",
     "beslutningskompetence": "other", "beslutningen træffes af": "other",
     "kompetence": "other", "afgørelseskompetence": "other",
     # proposal: what the body is asked to decide
@@ -56,6 +58,7 @@ LABEL_ROLES: dict[str, str] = {
     "forvaltningens indstilling": "proposal", "direktionens indstilling": "proposal",
     "direktørens indstilling": "proposal", "indstilling til beslutning": "proposal",
     "anbefaling": "proposal", "anbefalinger": "proposal", "forslag til indstilling": "proposal",
+    "administrativ indstilling": "proposal",
     # decision: what the body decided (resolution text)
     "beslutning": "decision", "beslutninger": "decision", "afgørelse": "decision",
     "referat": "decision", "protokoltilførsel": "decision",
@@ -85,6 +88,21 @@ _TAIL_RE = re.compile(
 )
 
 
+_FULL_DATE = (
+    r"(?:den\s+|d\.\s*)?(?:\d{1,2}\.\s*[a-zæøå]+\.?\s*\d{4}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4})"
+)
+_BODY_DATE_TAIL_RE = re.compile(rf"^[\wæøå][\wæøå.\- ]{{0,50}}?\s+{_FULL_DATE}$", re.IGNORECASE)
+"""A decision label's tail that names the body without 'i'/'på' but then must carry the
+date: 'Beslutning Teknik- og Miljøudvalget den 11-08-2021'."""
+_STAMP_RE = re.compile(
+    rf"^[\wæøå][\wæøå&.\- ]{{0,60}}?,\s*{_DATE_TAIL},\s*(?:pkt|punkt)\.?\s*\d{{1,4}}$",
+    re.IGNORECASE,
+)
+"""A body's treatment stamp that heads what that body decided on the item:
+'Kultur- og Idrætsudvalget, 03-04-2019, pkt. 42', 'Økonomiudvalget, 18. september 2019,
+pkt. 153:' (the decision of this meeting and of the bodies that treated the case before)."""
+
+
 def section_role(label: str) -> str | None:
     """The role of a printed section label, or None when it is not a known label.
 
@@ -101,8 +119,13 @@ def section_role(label: str) -> str | None:
         return role
     for pattern, word_role in _ROLE_WORDS:
         m = pattern.match(text)
-        if m and _TAIL_RE.match(text[m.end() :].strip()):
+        if m is None:
+            continue
+        tail = text[m.end() :].strip()
+        if _TAIL_RE.match(tail) or (word_role == "decision" and _BODY_DATE_TAIL_RE.match(tail)):
             return word_role
+    if _STAMP_RE.match(text):
+        return "decision"
     return None
 
 

@@ -36,8 +36,13 @@ _GLUED_PAGE_RE = re.compile(r"\s+\d{1,3}$")
 _TRAILING_PAGE_RE = re.compile(r"\s+(?:side|s\.)\s*\d{1,4}\s*$", re.IGNORECASE)
 _TABLE_HEAD_RE = re.compile(r"^\s*(?:punkt|pkt\.?|nr\.?|sag)\s*\t", re.IGNORECASE)
 _HEADING_RE = re.compile(
-    rf"^(?:[-•]\s*)?(?:(?:punkt|pkt\.?)\s*)?({NUMBER})[.:)]?(?:\s+(.*))?$", re.IGNORECASE
+    rf"^(?:indholdsfortegnelse(?=\d))?(?:[-•]\s*)?(?:(?:punkt|pkt\.?)\s*)?({NUMBER})[.:)]?"
+    r"(?:(?:\s+|(?<=[.)])(?=(?-i:[A-ZÆØÅ])))(.*))?$",
+    re.IGNORECASE,
 )
+"""'3. Title', 'Pkt. 3 Title', '3' alone; also '3.Title' where a web page's text lost the
+space between the number and a capitalised title, and 'Indholdsfortegnelse1. Title' where
+it glued a collapsed TOC's caption to the first heading."""
 _PRESENTER_RE = re.compile(r"\sv\.\s+(?P<name>[^*]+?)\s*(?=\*|\sDet indstilles|$)")
 _INLINE_PROPOSAL_RE = re.compile(r"\*?\s*(Det indstilles)\b", re.IGNORECASE)
 MIN_SIMILARITY = 0.34
