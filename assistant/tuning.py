@@ -76,13 +76,15 @@ class Composition:
     """Added to a sentence that holds the kind of answer the question expects (0..1 scale)."""
     rank_penalty: float = 0.12
     """Taken off per result rank below the first: lower results must be clearly better."""
-    keep_ratio: float = 0.5
-    """Further sentences are kept when they score at least this share of the best one."""
+    keep_ratio: float = 0.35
+    """Further sentences are kept when they score at least this share of the best one (0.5
+    kept only the sentence that restates a Danish question, not the next one that answers
+    it: docs/BENCHMARKS.md, eighth session)."""
     kind_keep_ratio: float = 0.25
     """A sentence holding a kind of answer the question asks for and no chosen sentence
     holds (the date of 'who ..., and until when?') joins when it scores this share of the
     best."""
-    fresh_keep_ratio: float = 0.4
+    fresh_keep_ratio: float = 0.3
     """The same for a sentence holding question words no chosen sentence holds."""
     covered_share: float = 0.5
     """Weight of question words an already chosen sentence holds, for the next choice."""

@@ -334,3 +334,21 @@ def test_meaning_is_asked_for_the_most_promising_sentences_only() -> None:
     assert len(asked) == 1 and len(asked[0]) == TUNING.answer.meaning_sentences
     assert figure in asked[0]
     assert [c.text for c in picked] == [figure]
+
+
+def test_the_sentence_after_one_that_restates_the_question_is_kept() -> None:
+    """A Danish question's best sentence by shared words often restates it ('om der fortsat
+    skal lægges moms'); the sentence that answers it shares fewer of its words and must
+    still be kept."""
+    analyzer = Analyzer()
+    picker = _picker({})
+    text = ("Forsyningen har anmodet Skattestyrelsen om et bindende svar om, hvorvidt der "
+            "fortsat skal lægges moms på renovationsydelserne til borgere og virksomheder. "
+            "Sagen har været drøftet med revisionen. "
+            "Det bindende svar betyder, at selskabet kan opkræve moms som hidtil.")
+    question = ("Skal selskabet fortsat lægge moms på renovationsydelserne ifølge det bindende "
+                "svar fra Skattestyrelsen?")
+    weights = picker.weights(analyzer.tokens(question))
+    picked = [c.text for c in picker.pick(weights, answer_types(question), [(1, text)], limit=4)]
+    restates, _, answers = split_sentences(text)
+    assert picked[0] == restates and answers in picked
