@@ -114,26 +114,44 @@ def _qualifier(text: str, end: int) -> str:
     return m.group(0).rstrip()
 
 
+_AREA = r"[\wæøåÆØÅ][\wæøåÆØÅ-]*"
+_FOR_AREAS_RE = re.compile(
+    rf"[ \t]+for[ \t]+((?!(?:den|de|det|at|mødet)\b){_AREA}"
+    rf"(?:(?:,[ \t]*|[ \t]+(?:og|&)[ \t]+){_AREA}){{0,4}})"
+    r"(?=[ \t]+(?:den|d\.|kl\.|i|på|afholdt)\b|[ \t]*(?:[\n,.:]|$))"
+)
+"""The areas a bare body word is named by: 'Udvalget for Teknik og Miljø', 'Udvalget for
+Social, Sundhed og Ældre' (up to a date, a time, a place or the line's end)."""
+
+
+def _named_committee(text: str) -> tuple[str, int] | None:
+    """The first committee name in ``text`` and where it ends: a capitalised body word
+    ('Økonomiudvalget'), or a bare one with the areas it is for ('Udvalget for teknik og
+    miljø'); a bare word alone is a label ('Udvalg:'), not a name."""
+    for m in _COMMITTEE_RE.finditer(text):
+        word = m.group(1)
+        if not word[:1].isupper():
+            continue
+        if word.lower() not in _BARE_WORDS:
+            return word, m.end()
+        areas = _FOR_AREAS_RE.match(text, m.end())
+        if areas is not None:
+            return f"{word} for {areas.group(1)}", areas.end()
+    return None
+
+
 def guess_committee(text: str) -> str | None:
     """Committee name from a header ('Økonomiudvalgets møde' -> 'Økonomiudvalget').
 
     When the header also names a municipality or region, it is appended
     ("Økonomiudvalget, Aarhus Kommune") so equally named committees stay apart.
     """
-    m = next(
-        (
-            m
-            for m in _COMMITTEE_RE.finditer(text)
-            if m.group(1)[:1].isupper() and m.group(1).lower() not in _BARE_WORDS
-        ),
-        None,
-    )
-    if m is None:
+    found = _named_committee(text)
+    if found is None:
         return None
-    committee = m.group(1)
-    if committee[:1].islower():
-        return None
-    committee += _qualifier(text, m.end())
+    committee, end = found
+    if " for " not in committee:
+        committee += _qualifier(text, end)
     if committee.isupper():
         committee = committee.capitalize()  # 'BYRÅDET' -> 'Byrådet'
 

@@ -470,6 +470,12 @@ def test_hints_override_what_the_document_says() -> None:
         ("Møde i KD-net", "KD-Net"),
         ("KKR NORDJYLLAND | 08-04-2025", "KKR Nordjylland"),
         ("Dagsorden til Byrådets møde, Horsens Kommune", "Byrådet, Horsens Kommune"),
+        # a bare body word is named by the areas it is for, up to a date or the line's end
+        ("Referat til mødet i Udvalget for Teknik og Miljø den 22. juni 2020 kl. 17:30",
+         "Udvalget for Teknik og Miljø"),
+        ("Udvalg: Udvalget for Social, Sundhed og Ældre\nMødedato: 18-02-2019",
+         "Udvalget for Social, Sundhed og Ældre"),
+        ("Udvalg:\tUdvalget\nDagsorden", None),
         ("Lorem ipsum dolor", None),
     ],
 )
