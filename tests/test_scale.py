@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ import numpy as np
 import pytest
 from conftest import load_bench
 
-from assistant import retriever_cache
+from assistant import retriever_cache, search
 from assistant.query import analyze
 from assistant.search import Filters, Retriever
 from assistant.tuning import TUNING
@@ -366,11 +367,7 @@ def test_scale_bench_short_form(tmp_path):
 
 def test_a_results_passages_are_chosen_from_all_of_its_items_chunks(ingested, monkeypatch):
     """With only a handful of archive-wide candidates, a result still shows its item's best
-    chunks (every one scored against the question), its best passage first and unchanged."""
-    from dataclasses import replace
-
-    from assistant import search
-
+    chunks (every one scored against the question), the candidate it was found by first."""
     services, _ = ingested
     retriever = Retriever(services.store, services.embedder)
     question = analyze("Hvad blev besluttet om KlimaMidt?", retriever.bodies)
@@ -387,6 +384,6 @@ def test_a_results_passages_are_chosen_from_all_of_its_items_chunks(ingested, mo
         assert [p.score for p in rest] == sorted((p.score for p in rest), reverse=True)
     assert max(len(h.passages) for h in narrow) > 2  # more than the candidates held
     # a result keeps the passage it was found (and is cited) by first: a candidate
-    dense = retriever._dense(services.embedder.embed_query(question.text), search.Filters())
+    dense = retriever._dense(services.embedder.embed_query(question.text), Filters())
     assert len(dense) == 2
     assert all(h.best.chunk_id in dense or h.best.lexical > 0 for h in narrow)
