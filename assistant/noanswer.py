@@ -204,7 +204,7 @@ def _mentions_year(hit: ItemHit, year: int) -> bool:
     """True when the hit's title, passages, decision or recommendation name ``year``
     (also inside a period: 'Budget 2019-22' speaks of 2019)."""
     text = _hit_text(hit)
-    return bool(re.search(rf"(?<![\w-]){year}(?!\d)", text)) or any(
+    return bool(_year_re(year).search(text)) or any(
         first <= year <= last for first, last in map(period_years, PERIOD_RE.findall(text))
     )
 
@@ -213,11 +213,16 @@ def _reports_act(hit: ItemHit, year: int) -> bool:
     """True when a sentence of the hit tells of something done in ``year``: it names the
     year and is told in the past tense ('I 2020 blev ordningen ændret'), not merely
     naming it ('underdækning ... på grund af indkøb af nye beholdere i 2020')."""
-    text = _hit_text(hit)
-    named = re.compile(rf"(?<![\w-]){year}(?!\d)")  # not 'DK2020', a partnership's name
+    named = _year_re(year)
     return any(
-        named.search(sentence) and tells_past(sentence) for sentence in split_sentences(text)
+        named.search(sentence) and tells_past(sentence)
+        for sentence in split_sentences(_hit_text(hit))
     )
+
+
+def _year_re(year: int) -> re.Pattern[str]:
+    """``year`` as a whole number: not inside 'DK2020' (a partnership's name) or '12020'."""
+    return re.compile(rf"(?<![\w-]){year}(?!\d)")
 
 
 def _hit_text(hit: ItemHit) -> str:

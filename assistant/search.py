@@ -249,8 +249,7 @@ class Retriever:
                                           with_payload=False, total=self.signature[0])
                 if h.chunk_id in self.chunk_meta
             }
-        q = np.asarray(vector, dtype=np.float32).ravel()
-        q = q / (float(np.linalg.norm(q)) or 1.0)
+        q = _unit(vector)
         if mask is None:
             rows = np.arange(n)
             sims = self.vectors @ q
@@ -311,22 +310,28 @@ class Retriever:
         passages: list[tuple[str, Passage]] = []
         for cid in candidates:
             meta = self.chunk_meta[cid]
-            d = dense.get(cid, floor)
-            lx = lexical.get(cid, 0.0)
-            score = d + weight * lx + self._section_bonus(query, meta)
-            passages.append(
-                (_item_key(meta["meeting_id"], meta["item_number"]),
-                 Passage(cid, self.chunk_text[cid], str(meta["section"]), score, d, lx))
-            )
+            passage = self._passage(cid, dense.get(cid, floor), lexical.get(cid, 0.0), weight,
+                                    query)
+            passages.append((_item_key(meta["meeting_id"], meta["item_number"]), passage))
         hits = self._group(passages, query)
         # equal scores in a fixed order (candidates come from sets: runs would differ)
         hits.sort(key=lambda h: (-h.score, h.meeting.meeting_id, h.item.order))
         named = {(d.year, d.month) for d in query.dates if d.month is not None}
         if len(named) != 1 or query.timeline:  # a question naming one meeting: no cap
             hits = cap_per_meeting(hits, TUNING.ranking.max_items_per_meeting)
-        found = [self._all_passages(h, vector, scaled, weight, query, filters, viewer)
+        unit = _unit(vector)
+        found = [self._all_passages(h, unit, scaled, weight, query, filters, viewer)
                  for h in hits[:limit]]
         return viewer.hits(found)
+
+    def _passage(
+        self, cid: str, dense: float, lexical: float, weight: float, query: QueryAnalysis
+    ) -> Passage:
+        """Chunk ``cid`` scored for ``query``: its closeness in meaning, its (scaled) lexical
+        score at the language's weight and the bonus its section earns."""
+        meta = self.chunk_meta[cid]
+        score = dense + weight * lexical + self._section_bonus(query, meta)
+        return Passage(cid, self.chunk_text[cid], str(meta["section"]), score, dense, lexical)
 
     def _lexical_scores(
         self, query: QueryAnalysis, search_text: str | None, hidden: np.ndarray
@@ -345,7 +350,7 @@ class Retriever:
         return raw / best if best > 0 else raw
 
     def _all_passages(
-        self, hit: ItemHit, vector: np.ndarray, lexical: np.ndarray, weight: float,
+        self, hit: ItemHit, unit: np.ndarray, lexical: np.ndarray, weight: float,
         query: QueryAnalysis, filters: Filters, viewer: Viewer,
     ) -> ItemHit:
         """``hit`` with its passages chosen from all of its item's chunks, not only those
@@ -355,9 +360,7 @@ class Retriever:
         rows = self._item_rows().get(_item_key(hit.meeting.meeting_id, hit.item.number))
         if rows is None or rows.size <= 1:
             return hit
-        q = np.asarray(vector, dtype=np.float32).ravel()
-        q = q / (float(np.linalg.norm(q)) or 1.0)
-        sims = self.vectors[rows] @ q
+        sims = self.vectors[rows] @ unit
         passages: list[Passage] = []
         for row, d in zip(rows.tolist(), sims.tolist(), strict=True):
             cid = self.chunk_ids[row]
@@ -365,8 +368,7 @@ class Retriever:
             if not (self._has_vector[row] and filters.accepts(meta) and viewer.may_read(meta)):
                 continue
             lx = float(lexical[row]) if lexical.size else 0.0
-            passages.append(Passage(cid, self.chunk_text[cid], str(meta["section"]),
-                                    d + weight * lx + self._section_bonus(query, meta), d, lx))
+            passages.append(self._passage(cid, d, lx, weight, query))
         if not passages:
             return hit
         passages.sort(key=lambda p: (-p.score, p.chunk_id))
@@ -467,6 +469,12 @@ def _title_year_bonus(query: QueryAnalysis, item: AgendaItem) -> float:
     if not titled:
         return 0.0
     return TUNING.ranking.title_year_bonus if titled & asked else -TUNING.ranking.title_year_bonus
+
+
+def _unit(vector: Any) -> np.ndarray:
+    """``vector`` as a flat float32 unit vector (a zero vector stays zero)."""
+    q = np.asarray(vector, dtype=np.float32).ravel()
+    return q / (float(np.linalg.norm(q)) or 1.0)
 
 
 def _item_key(meeting_id: object, item_number: object) -> str:

@@ -124,19 +124,20 @@ _FOR_AREAS_RE = re.compile(
 Social, Sundhed og Ældre' (up to a date, a time, a place or the line's end)."""
 
 
-def _named_committee(text: str) -> tuple[str, int] | None:
-    """The first committee name in ``text`` and where it ends: a capitalised body word
-    ('Økonomiudvalget'), or a bare one with the areas it is for ('Udvalget for teknik og
-    miljø'); a bare word alone is a label ('Udvalg:'), not a name."""
+def _named_committee(text: str) -> str | None:
+    """The first committee name in ``text``: a capitalised body word with the rest of its
+    line when that names it further ('Økonomiudvalget', 'Bestyrelsen for Kragsø Forsyning
+    A/S'), or a bare one with the areas it is for ('Udvalget for teknik og miljø'); a bare
+    word alone is a label ('Udvalg:'), not a name."""
     for m in _COMMITTEE_RE.finditer(text):
         word = m.group(1)
         if not word[:1].isupper():
             continue
         if word.lower() not in _BARE_WORDS:
-            return word, m.end()
+            return word + _qualifier(text, m.end())
         areas = _FOR_AREAS_RE.match(text, m.end())
         if areas is not None:
-            return f"{word} for {areas.group(1)}", areas.end()
+            return f"{word} for {areas.group(1)}"
     return None
 
 
@@ -146,12 +147,9 @@ def guess_committee(text: str) -> str | None:
     When the header also names a municipality or region, it is appended
     ("Økonomiudvalget, Aarhus Kommune") so equally named committees stay apart.
     """
-    found = _named_committee(text)
-    if found is None:
+    committee = _named_committee(text)
+    if committee is None:
         return None
-    committee, end = found
-    if " for " not in committee:
-        committee += _qualifier(text, end)
     if committee.isupper():
         committee = committee.capitalize()  # 'BYRÅDET' -> 'Byrådet'
 

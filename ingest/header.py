@@ -84,8 +84,10 @@ def parse_header(lines: Sequence[Line], end: int) -> Header:
 def doc_type_word(text: str) -> str | None:
     """'dagsorden' or 'referat' for the first document-type word in ``text``, else None."""
     m = _DOC_TYPE_RE.search(text)
-    if m is None:
-        return None
+    return None if m is None else _type_of(m)
+
+
+def _type_of(m: re.Match[str]) -> str:
     return "dagsorden" if m.group(1).lower().endswith("dagsorden") else "referat"
 
 
@@ -94,12 +96,16 @@ def _doc_type(head: Sequence[Line]) -> tuple[str | None, str | None]:
     ('Referat til mødet i ...'), else the first line that has one.  A word inside a line
     ('Sbsys dagsorden preview' above 'Referat ...') names the system or a link, not the
     document."""
-    typed = [(line, kind) for line in head if (kind := doc_type_word(line.clean)) is not None]
-    for line, kind in typed:
+    first: tuple[str | None, str | None] = (None, None)
+    for line in head:
         m = _DOC_TYPE_RE.search(line.clean)
-        if m is not None and not line.clean[: m.start()].strip(" *#-–:"):
-            return kind, line.clean
-    return (typed[0][1], typed[0][0].clean) if typed else (None, None)
+        if m is None:
+            continue
+        if not line.clean[: m.start()].strip(" *#-–:"):
+            return _type_of(m), line.clean
+        if first[0] is None:
+            first = (_type_of(m), line.clean)
+    return first
 
 
 def _date_line(head: Sequence[Line]) -> tuple[Line, tuple[str, int]] | None:

@@ -329,7 +329,7 @@ def _assign_blocks(
         end = len(lines)
         if k < len(anchors):
             above = _case_above(lines, anchors[k][1].line, start)
-            end = anchors[k][1].line if above is None else above
+            end = anchors[k][1].line if above is None else above[2]
         previous = -1 if anchor is None else anchor
         following = anchors[k][0] if k < len(anchors) else len(sk.entries)
         unheaded = list(range(previous + 1, following))
@@ -373,24 +373,32 @@ def _split_bodies(
     return preamble, bodies
 
 
-def _case_above(lines: Sequence[Line], heading: int, floor: int) -> int | None:
-    """The line just above an item heading when it holds nothing but a case number: some
-    systems print the journal number over the heading ('85.02.02-G01-5-17' / '132. Title')."""
-    k = heading - 1
+def _line_above(lines: Sequence[Line], line: int, floor: int) -> int | None:
+    """The nearest line above ``line``, down to ``floor``, that is not noise; None when
+    there is none."""
+    k = line - 1
     while k > floor and is_noise(lines[k].clean):
         k -= 1
-    if k < floor or k >= heading:
+    return k if floor <= k < line else None
+
+
+def _case_above(
+    lines: Sequence[Line], heading: int, floor: int
+) -> tuple[str, str | None, int] | None:
+    """The case number on the line just above an item heading when that line holds nothing
+    else: some systems print the journal number over the heading ('85.02.02-G01-5-17' /
+    '132. Title')."""
+    k = _line_above(lines, heading, floor)
+    if k is None:
         return None
     found = case_number(lines, k, k + 1)
-    return k if found is not None and found[0] == lines[k].clean else None
+    return found if found is not None and found[0] == lines[k].clean else None
 
 
 def _pull_case_line(lines: Sequence[Line], line: int, floor: int) -> int:
     """Start a body at the case number line that directly precedes its first label."""
-    k = line - 1
-    while k > floor and is_noise(lines[k].clean):
-        k -= 1
-    return k if k >= floor and k < line and is_case_line(lines[k]) else line
+    k = _line_above(lines, line, floor)
+    return k if k is not None and is_case_line(lines[k]) else line
 
 
 def _align(
@@ -488,8 +496,7 @@ def _build_item(
     markers = [m for b in blocks for m in b.markers]
     case = _case(lines, heading, blocks, markers)
     if case is None and heading is not None:
-        above = _case_above(lines, heading.line, max(0, heading.line - 4))
-        case = None if above is None else case_number(lines, above, above + 1)
+        case = _case_above(lines, heading.line, max(0, heading.line - 4))
     if case is None and titled_case is not None:
         case = (titled_case, None, heading.line if heading else entry.line)
     end_line = max((b.end for b in blocks), default=heading.line + 1 if heading else entry.line)
