@@ -178,14 +178,16 @@ def assess_answerable(
 
 
 def _nearest(date: DateConstraint, held: set[str]) -> list[str]:
-    """The held meeting dates closest to the asked one, in date order."""
+    """The held meeting dates closest to the asked one, in date order; of two equally
+    close, the earlier (the same list on every run, whatever the set's order)."""
     want = (date.year, date.month or 6, date.day or 15)
 
     def distance(iso: str) -> int:
         y, m, d = (int(x) for x in iso.split("-"))
         return abs((y - want[0]) * 372 + (m - want[1]) * 31 + (d - want[2]))
 
-    return sorted(sorted(held, key=distance)[:TUNING.refusal.nearest_meetings])
+    return sorted(sorted(held, key=lambda iso: (distance(iso), iso))
+                  [:TUNING.refusal.nearest_meetings])
 
 
 

@@ -766,3 +766,15 @@ def test_a_year_inside_a_period_the_evidence_states_is_spoken_of() -> None:
 
     spans = PERIOD_RE.findall("Budget 2019-22 og planen 2024–2030")
     assert [period_years(p) for p in spans] == [(2019, 2022), (2024, 2030)]
+
+
+def test_the_nearest_meetings_break_a_tie_by_the_earlier_date() -> None:
+    """Two meetings equally far from the asked day: the earlier is named, on every run."""
+    from assistant.noanswer import _nearest
+    from assistant.query import DateConstraint
+    from assistant.tuning import TUNING
+
+    n = TUNING.refusal.nearest_meetings
+    near = [f"2024-12-{15 + k:02d}" for k in range(1, n)]  # 16, 17, ... December
+    held = {*near, "2024-12-01", "2024-12-29"}  # both 14 days from the 15th
+    assert _nearest(DateConstraint(2024, 12, 15), held) == ["2024-12-01", *near]
