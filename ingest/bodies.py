@@ -37,8 +37,10 @@ _BODY_WORDS = (
     r"forsamlingen|forsamling|nævnet|nævn|panelet|panel)"
 )
 _COMMITTEE_RE = re.compile(
-    # 'Teknik- og Miljøudvalget', 'Social-, Sundheds- og Ældreudvalget', 'Byrådet'
-    r"(?<![\wæøåÆØÅ])((?:[A-ZÆØÅ][\wæøåÆØÅ]*-(?:,\s*[\wæøåÆØÅ]+-)*\s+og\s+)?"
+    # 'Teknik- og Miljøudvalget', 'Social-, Sundheds- og Ældreudvalget', 'Børn &
+    # Læringsudvalget', 'Byrådet'
+    r"(?<![\wæøåÆØÅ])((?:[A-ZÆØÅ][\wæøåÆØÅ]*-(?:,\s*[\wæøåÆØÅ]+-)*\s+og\s+|"
+    r"[A-ZÆØÅ][\wæøåÆØÅ]*\s+&\s+)?"
     r"[A-ZÆØÅa-zæøå]?[\wæøåÆØÅ-]*?" + _BODY_WORDS + r")"
     r"(?:s)?(?![\wæøå])"
 )
@@ -141,6 +143,15 @@ def _named_committee(text: str) -> str | None:
     return None
 
 
+_MEETING_OF_RE = re.compile(
+    r"^[ \t]*([A-ZÆØÅ][\wæøåÆØÅ]*(?:[ \t]+(?:og|&|[A-ZÆØÅa-zæøå][\wæøåÆØÅ-]*)){0,5}?)s[ \t]+møde"
+    r"[ \t]+(?:den|d\.)[ \t]+\d",
+    re.MULTILINE,
+)
+"""A header line '<Name>s møde den <date>': names a committee that carries no body word
+('Social og sundheds møde den 17. april 2023')."""
+
+
 def guess_committee(text: str) -> str | None:
     """Committee name from a header ('Økonomiudvalgets møde' -> 'Økonomiudvalget').
 
@@ -148,6 +159,8 @@ def guess_committee(text: str) -> str | None:
     ("Økonomiudvalget, Aarhus Kommune") so equally named committees stay apart.
     """
     committee = _named_committee(text)
+    if committee is None and (meeting_of := _MEETING_OF_RE.search(text)):
+        committee = meeting_of.group(1)
     if committee is None:
         return None
     if committee.isupper():

@@ -47,6 +47,7 @@ from .sections import (
     case_number,
     find_markers,
     is_case_line,
+    is_lone_case,
     is_primary_label,
     label_name,
     proposal_marker,
@@ -386,13 +387,13 @@ def _case_above(
     lines: Sequence[Line], heading: int, floor: int
 ) -> tuple[str, str | None, int] | None:
     """The case number on the line just above an item heading when that line holds nothing
-    else: some systems print the journal number over the heading ('85.02.02-G01-5-17' /
-    '132. Title')."""
+    else (but its label): some systems print the journal number over the heading
+    ('85.02.02-G01-5-17' / '132. Title', 'Sagnr.: 1-51-71-3321-08' / '1. Title')."""
     k = _line_above(lines, heading, floor)
     if k is None:
         return None
     found = case_number(lines, k, k + 1)
-    return found if found is not None and found[0] == lines[k].clean else None
+    return found if found is not None and is_lone_case(lines[k].clean) else None
 
 
 def _pull_case_line(lines: Sequence[Line], line: int, floor: int) -> int:
@@ -577,6 +578,8 @@ def _preamble_markers(
     limit = found[0].line if found else stop
     repeated = heading.title.casefold()
     for line in lines[first_text:limit]:
+        if line.index == heading.number_line:
+            continue  # 'Sag nr. 129' under its title
         if line.clean.casefold() == repeated or _FILE_LINKS_RE.match(line.clean):
             continue  # the title again under its heading, attached files' links (web pages)
         if not is_noise(line.clean):

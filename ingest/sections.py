@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from .danish import squash
 from .models import Section
 from .textlines import Line, clean_inline, clean_passage, is_noise
+from .toc import NUMBER_BELOW_RE
 
 LABEL_ROLES: dict[str, str] = {
     # background: what the case is about
@@ -50,7 +51,9 @@ LABEL_ROLES: dict[str, str] = {
     "miljømæssige konsekvenser": "background", "bæredygtighed": "background",
     "anledning": "background", "sagens kerne": "background", "forventet sagsgang": "background",
     "personale": "background", "retsregler og andre forskrifter": "background",
+    "sagsgang og sagstype": "background",
     "beslutningskompetence": "other", "beslutningen træffes af": "other",
+    "sagen afgøres af": "other",
     "kompetence": "other", "afgørelseskompetence": "other",
     # proposal: what the body is asked to decide
     "indstilling": "proposal", "indstillinger": "proposal", "forslag": "proposal",
@@ -246,6 +249,8 @@ def case_number(lines: Sequence[Line], start: int, end: int) -> tuple[str, str |
 
 
 def _line_case(clean: str) -> tuple[str, str | None] | None:
+    if NUMBER_BELOW_RE.match(clean):
+        return None  # 'Sag nr. 129' numbers the item (see toc.NUMBER_BELOW_RE)
     m = _SAG_RE.match(clean)
     if m:
         handler = squash(m.group(2)) or None
@@ -259,6 +264,18 @@ def _line_case(clean: str) -> tuple[str, str | None] | None:
     if m:
         return m.group(1), None
     return None
+
+
+def is_lone_case(clean: str) -> bool:
+    """True when the line holds a case number and nothing else but its label
+    ('85.02.02-G01-5-17', 'Sagnr.: 1-51-71-3321-08'): such a line may stand above the
+    heading of the item it belongs to, which a case number inside a sentence may not."""
+    found = _line_case(clean)
+    if found is None:
+        return False
+    m = _LABELLED_CASE_RE.search(clean)
+    labelled = m is not None and m.start() == 0 and not clean[m.end() :].strip(" ./-")
+    return found[0] == clean or labelled
 
 
 def is_case_line(line: Line) -> bool:

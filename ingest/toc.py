@@ -37,15 +37,20 @@ _TRAILING_PAGE_RE = re.compile(r"\s+(?:side|s\.)\s*\d{1,4}\s*$", re.IGNORECASE)
 _TABLE_HEAD_RE = re.compile(r"^\s*(?:punkt|pkt\.?|nr\.?|sag)\s*\t", re.IGNORECASE)
 _HEADING_RE = re.compile(
     rf"^(?:indholdsfortegnelse(?=\d))?(?:[-•]\s*)?(?:(?:punkt|pkt\.?)\s*)?({NUMBER})[.:)]?"
-    r"(?:(?:\s+|(?<=[.)])(?=(?-i:[A-ZÆØÅ])))(.*))?$",
+    r"(?:(?:\s+|(?<=[.)])(?=(?-i:[A-ZÆØÅ]))|(?<=\d)(?=(?-i:[A-ZÆØÅ][a-zæøå]{2})))(.*))?$",
     re.IGNORECASE,
 )
-"""'3. Title', 'Pkt. 3 Title', '3' alone; also '3.Title' where a web page's text lost the
-space between the number and a capitalised title, and 'Indholdsfortegnelse1. Title' where
-it glued a collapsed TOC's caption to the first heading."""
+"""'3. Title', 'Pkt. 3 Title', '3' alone; also '3.Title' and '38Title' where a web page's
+text lost the space (and the dot) between the number and a capitalised word ('38Godkendelse
+af dagsorden'; '5G-net' or '3D' are no word), and 'Indholdsfortegnelse1. Title' where it
+glued a collapsed TOC's caption to the first heading."""
 _PRESENTER_RE = re.compile(r"\sv\.\s+(?P<name>[^*]+?)\s*(?=\*|\sDet indstilles|$)")
 _INLINE_PROPOSAL_RE = re.compile(r"\*?\s*(Det indstilles)\b", re.IGNORECASE)
 MIN_SIMILARITY = 0.34
+NUMBER_BELOW_RE = re.compile(r"^sag\s+nr\.?\s*(\d{1,4})$", re.IGNORECASE)
+"""A line that is only 'Sag nr. 129': the running number of the item whose title stands
+on the line just above it (a web publication's layout), not a case number - case numbers
+are not bare small integers."""
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,8 @@ class Heading:
     strong: bool
     presenter: str | None = None
     proposal_offset: int | None = None
+    number_line: int | None = None
+    """The line that printed the number when it stands under the title ('Sag nr. 129')."""
 
 
 _SPACED_NUMBER_RE = re.compile(
@@ -288,7 +295,7 @@ def parse_heading(lines: Sequence[Line], index: int) -> Heading | None:
     line = lines[index]
     m = _HEADING_RE.match(dotted_numbers(line.clean))
     if not m:
-        return None
+        return _title_over_number(lines, index)
     number, rest = m.group(1), (m.group(2) or "").strip()
     if not rest:
         rest = _next_text(lines, index)
@@ -306,6 +313,18 @@ def parse_heading(lines: Sequence[Line], index: int) -> Heading | None:
     stripped = line.raw.lstrip()
     strong = stripped.startswith("#") or stripped.startswith(("**", "<b>"))
     return Heading(number, title, index, strong, presenter, offset)
+
+
+def _title_over_number(lines: Sequence[Line], index: int) -> Heading | None:
+    """'Spørgetid' directly over 'Sag nr. 129': the heading of item 129."""
+    below = index + 1
+    if below >= len(lines) or lines[index].blank:
+        return None
+    m = NUMBER_BELOW_RE.match(lines[below].clean)
+    if m is None or NUMBER_BELOW_RE.match(lines[index].clean):
+        return None
+    strong = lines[index].raw.lstrip().startswith(("#", "**", "<b>"))
+    return Heading(m.group(1), lines[index].clean, index, strong, number_line=below)
 
 
 def _after_number(raw: str) -> int:

@@ -18,7 +18,7 @@ from ingest.errors import ParseError
 from ingest.models import Document, Meeting
 from ingest.parser import MeetingHints, parse_meeting
 from ingest.readers import read_document
-from ingest.sections import is_primary_label
+from ingest.sections import is_primary_label, section_role
 
 ROOT = Path(__file__).parents[1]
 SAMPLES = ROOT / "data" / "samples" / "kkr-midtjylland"
@@ -477,10 +477,71 @@ def test_hints_override_what_the_document_says() -> None:
          "Udvalget for Social, Sundhed og Ældre"),
         ("Udvalg:\tUdvalget\nDagsorden", None),
         ("Lorem ipsum dolor", None),
+        # '&' joins the areas of a committee name; two areas alone name no body
+        ("Børn & Læringsudvalget - 08-09-2021\nReferat", "Børn & Læringsudvalget"),
+        ("Kultur & Fritid\nReferat", None),
+        # '<Name>s møde den <date>' names a committee without a body word
+        ("Social og sundheds møde den 17. april 2023\nReferat", "Social og sundhed"),
+        ("Social og sundheds møde\nReferat", None),
     ],
 )
 def test_canonical_body(header: str, body: str | None) -> None:
     assert canonical_body(header) == body
+
+
+def test_a_number_glued_to_a_capitalised_word_heads_an_item() -> None:
+    """'38Godkendelse af dagsorden' (a web page lost the number's dot and space) is item 38;
+    '5G-net ...' and '3D-print ...' inside the text are no headings."""
+    text = (
+        "Referat\n\nMødedato: 17-04-2023\n\n38Godkendelse af dagsorden\n\nBeslutning\n\n"
+        "Godkendt\n\n39Beslutning om 5G-net\n\nResume\n\n5G-net udbygges.\n\n"
+        "3D-print af skilte\n\nIndstilling\n\nAt sagen godkendes.\n"
+    )
+    meeting = parse_meeting(Document("/archive/udvalg/referat.txt", text))
+    assert [(i.number, i.title) for i in meeting.items] == [
+        ("38", "Godkendelse af dagsorden"), ("39", "Beslutning om 5G-net")]
+    assert [s.name for s in meeting.items[1].sections] == ["Resume", "Indstilling"]
+
+
+def test_a_labelled_case_number_above_the_heading_belongs_to_that_item() -> None:
+    """'Sagnr.: 1-51-71-3321-08' alone on the line over '1. Title' is item 1's case; a case
+    number inside a sentence of the item before stays that item's text."""
+    text = (
+        "Dagsorden\nDato: 01-02-2023\n\nSagnr.: 1-51-71-3321-08\n\n1. Afgørelse om påbud\n\n"
+        "Resume\n\nOm påbuddet, jf. sagsnr. 20/1234.\n\n2. Orientering\n\nResume\n\nTekst.\n"
+    )
+    items = parse_meeting(Document("/archive/udvalg/dagsorden.txt", text)).items
+    assert [(i.number, i.case_number) for i in items] == [("1", "1-51-71-3321-08"), ("2", None)]
+    assert items[0].sections[0].text == "Om påbuddet, jf. sagsnr. 20/1234."
+
+
+def test_a_title_over_sag_nr_is_an_item_heading() -> None:
+    """'Spørgetid' over 'Sag nr. 129' is item 129 (no case number); 'Sag nr. 23-010897'
+    under a numbered heading is a case number."""
+    text = (
+        "Kommunalbestyrelsen\n\n24-09-2019\n\nSpørgetid\nSag nr. 129\n\n"
+        "Beslutningskompetence: KB\n\nBeslutning\n\nTaget til efterretning.\n\n"
+        "Lokalplan 145 - endelig vedtagelse\nSag nr. 130\n\nIndstilling\n\nat planen vedtages.\n"
+    )
+    items = parse_meeting(Document("/archive/kb/referat.txt", text)).items
+    assert [(i.number, i.title, i.case_number) for i in items] == [
+        ("129", "Spørgetid", None), ("130", "Lokalplan 145 - endelig vedtagelse", None)]
+    assert [s.name for s in items[0].sections] == ["Beslutningskompetence", "Beslutning"]
+    other = "Referat\nDato: 01-02-2024\n\n1. Budget\nSag nr. 23-010897\n\nBeslutning\n\nOk.\n"
+    item = parse_meeting(Document("/archive/x/referat.txt", other)).items[0]
+    assert (item.number, item.title, item.case_number) == ("1", "Budget", "23-010897")
+
+
+@pytest.mark.parametrize(
+    ("label", "role"),
+    [
+        ("Sagsgang og sagstype", "background"),
+        ("Sagen afgøres af", "other"),
+        ("Sagen afgøres af Byrådet efter høring af parterne", None),
+    ],
+)
+def test_web_publication_labels(label: str, role: str | None) -> None:
+    assert section_role(label) == role
 
 
 # --------------------------------------------------------------------- garbage

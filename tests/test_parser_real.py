@@ -24,6 +24,10 @@ CORPUS = Path(__file__).parent / "general_real"
 EXPECTED: dict[str, Any] = json.loads((CORPUS / "expected.json").read_text(encoding="utf-8"))
 DOCS = sorted(name for name in EXPECTED if not name.startswith("_"))
 PARTS = ("header", "items")
+USES = ("tune", "check")
+"""'used_for' (README column 'used for'): 'tune' files were looked at while fixing the parser,
+'check' files were only scored at the end, so they measure layouts the fixes never saw;
+entries without it were all looked at."""
 
 
 def load(name: str) -> Document:
@@ -58,6 +62,7 @@ def test_corpus_is_complete_and_consistent() -> None:
         assert name in readme, f"{name}: no source in README.md"
         assert want["path"].startswith("/") and want["covers"], name
         assert set(want.get("xfail", {})) <= set(PARTS), name
+        assert want.get("used_for", "tune") in USES, (name, want.get("used_for"))
         text = (CORPUS / name).read_text(encoding="utf-8")
         for item in want["items"]:
             assert ITEM_NUMBER_RE.match(item["number"]), (name, item["number"])
@@ -94,7 +99,7 @@ def test_real_item_recall_and_precision() -> None:
                 found += 1
     recall, precision = found / expected_items, found / parsed_items
     print(f"real corpus: item recall {recall:.3f}, precision {precision:.3f}")
-    assert recall >= 0.85 and precision >= 0.85, (recall, precision)
+    assert recall >= 0.87 and precision >= 0.95, (recall, precision)
 
 
 def test_a_number_glued_to_lowercase_text_is_no_heading() -> None:
