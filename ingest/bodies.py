@@ -45,7 +45,7 @@ _COMMITTEE_RE = re.compile(
     r"(?:s)?(?![\wæøå])"
 )
 _MUNICIPALITY_RE = re.compile(
-    r"\b([A-ZÆØÅ][\wæøåÆØÅ-]+ (?:Kommune|Regionskommune)|Region [A-ZÆØÅ]\w+)"
+    r"\b([A-ZÆØÅ][\wæøåÆØÅ-]+ (?:Kommune|Regionskommune)|Region [A-ZÆØÅ][a-zæøå]+)"
 )
 _ANY_CASE_MUNICIPALITY_RE = re.compile(
     r"(?<![\wæøå])([A-ZÆØÅ][\wæøåÆØÅ-]+)\s+(KOMMUNE|Kommune|REGIONSKOMMUNE|Regionskommune)\b"
@@ -53,8 +53,11 @@ _ANY_CASE_MUNICIPALITY_RE = re.compile(
 
 
 def municipality_in(text: str) -> str | None:
-    """The first municipality named in ``text`` ('GLOSTRUP KOMMUNE' -> 'Glostrup Kommune')."""
-    m = _ANY_CASE_MUNICIPALITY_RE.search(text)
+    """The first municipality named in ``text`` ('GLOSTRUP KOMMUNE' -> 'Glostrup Kommune'),
+    not counting a meeting place ('i Herning Kommune, Torvet 5')."""
+    m = next(
+        (m for m in _ANY_CASE_MUNICIPALITY_RE.finditer(text) if not _meeting_place(text, m)), None
+    )
     if m is None:
         return None
     name = m.group(1)
@@ -105,9 +108,15 @@ _NOT_QUALIFIER = frozenset(
 )
 
 
+_PERIOD_RE = re.compile(r"[ \t]+(?:19|20)\d\d-(?:19|20)\d\d[ \t]*(?=\n|$)")
+"""An election period ending the body's line: systems that name a committee per term."""
+
+
 def _qualifier(text: str, end: int) -> str:
     """The rest of the body's line when it names the body further: 'Bestyrelsen for Kragsø
     Forsyning A/S', 'Beskæftigelsesnetværket Sydvest' (capitalised words up to line end)."""
+    if period := _PERIOD_RE.match(text, end):
+        return period.group(0).rstrip()  # 'Regionsrådet 2018-2021': the election period
     m = _QUALIFIER_RE.match(text, end)
     if m is None or m.group(1).split()[0].lower() in _NOT_QUALIFIER:
         return ""
@@ -119,11 +128,13 @@ def _qualifier(text: str, end: int) -> str:
 _AREA = r"[\wæøåÆØÅ][\wæøåÆØÅ-]*"
 _FOR_AREAS_RE = re.compile(
     rf"[ \t]+for[ \t]+((?!(?:den|de|det|at|mødet)\b){_AREA}"
+    rf"(?:[ \t]+(?!(?:og|den|d|kl|i|på|afholdt)\b)[a-zæøå][\wæøå-]*(?=[ \t]*\n))?"
     rf"(?:(?:,[ \t]*|[ \t]+(?:og|&)[ \t]+){_AREA}){{0,4}})"
     r"(?=[ \t]+(?:den|d\.|kl\.|i|på|afholdt)\b|[ \t]*(?:[\n,.:]|$))"
 )
 """The areas a bare body word is named by: 'Udvalget for Teknik og Miljø', 'Udvalget for
-Social, Sundhed og Ældre' (up to a date, a time, a place or the line's end)."""
+Social, Sundhed og Ældre' (up to a date, a time, a place or the line's end); an area of an
+adjective and a noun ends the line ('Udvalg for regional udvikling')."""
 
 
 def _named_committee(text: str) -> str | None:
@@ -166,7 +177,14 @@ def guess_committee(text: str) -> str | None:
     if committee.isupper():
         committee = committee.capitalize()  # 'BYRÅDET' -> 'Byrådet'
 
-    place = _MUNICIPALITY_RE.search(text)
+    place = next((m for m in _MUNICIPALITY_RE.finditer(text) if not _meeting_place(text, m)), None)
     if place and place.group(1) not in committee:
         return f"{committee}, {place.group(1)}"
     return committee
+
+
+def _meeting_place(text: str, m: re.Match[str]) -> bool:
+    """A municipality on a line that starts with 'i' is where the meeting was held ('i
+    Herning Kommune, Torvet 5' under a region's committee), not the body's own."""
+    line_start = text.rfind("\n", 0, m.start()) + 1
+    return text[line_start : m.start()].strip().lower() == "i"

@@ -230,7 +230,7 @@ def _close(item: AgendaItem, warnings: list[str], keep_closed: bool = False) -> 
     if not closed and _CLOSED_LINE_RE.match(first):
         closed = True  # a 'Lukket punkt' line right under the heading
     if not closed:
-        return item
+        return item if title == item.title else replace(item, title=title)  # '(Åben) Title'
     if keep_closed:
         return replace(item, title=title, closed=True)
     if item.sections:
@@ -576,6 +576,8 @@ def _preamble_markers(
         return found  # the proposal is inline in the heading; what follows continues it
     first_text = heading.line + 1 if case is None else max(heading.line, case[2]) + 1
     limit = found[0].line if found else stop
+    if markers and not found and _only_captions(lines, first_text, limit):
+        return found
     repeated = heading.title.casefold()
     for line in lines[first_text:limit]:
         if line.index == heading.number_line:
@@ -588,6 +590,14 @@ def _preamble_markers(
             )
             break
     return found
+
+
+def _only_captions(lines: Sequence[Line], start: int, stop: int) -> bool:
+    """True when the only line between a heading and its first label is a web page's link
+    word, not text: one or two words without sentence punctuation ('Udskriv').  Two such
+    lines may already be a field and its value ('Fraværende' / a name), which stay."""
+    texts = [line.clean for line in lines[start:stop] if not is_noise(line.clean)]
+    return len(texts) == 1 and len(texts[0].split()) <= 2 and texts[0][-1:] not in ".:!?;,"
 
 
 def _span(
@@ -744,7 +754,32 @@ def _path_text(path: str) -> str:
     """The file and folder names as words: 'Byraad_den_3._maj_2024.pdf' -> '... 3. maj 2024'."""
     parts = PurePath(path).parts[-3:]
     words = [PurePath(parts[-1]).stem] + list(reversed(parts[:-1])) if parts else []
-    return "\n".join(re.sub(r"[_+]+", " ", w) for w in words)
+    return "\n".join(_compact_date(_SLUG_DASH_RE.sub(" ", re.sub(r"[_+]+", " ", w))) for w in words)
+
+
+_SLUG_DASH_RE = re.compile(r"-{2,}|(?<=\d)-(?=[a-zæøå]{3})|(?<=[a-zæøå]{3})-(?=\d)")
+"""Dashes of a web address slug between a day, a month name and a year
+('23--marts-2015--referat' -> '23 marts 2015 referat'); '2019-03-12' keeps its dashes."""
+
+
+_COMPACT_DATE_RE = re.compile(r"(?<!\d)(\d{8})(?!\d)")
+
+
+def _compact_date(word: str) -> str:
+    """A folder named by an 8-digit date ('19042018', '20180419') as 'DD-MM-YYYY', the day
+    first or the year first, whichever is a valid date; any other number stays."""
+
+    def spelled(m: re.Match[str]) -> str:
+        digits = m.group(1)
+        for day, month, year in (
+            (digits[6:], digits[4:6], digits[:4]),
+            (digits[:2], digits[2:4], digits[4:]),
+        ):
+            if year[:2] in ("19", "20") and 1 <= int(month) <= 12 and 1 <= int(day) <= 31:
+                return f"{day}-{month}-{year}"
+        return digits
+
+    return _COMPACT_DATE_RE.sub(spelled, word)
 
 
 def _front_matter(lines: Sequence[Line], sk: _Skeleton, items: list[AgendaItem]) -> list[Line]:

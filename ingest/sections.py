@@ -51,7 +51,9 @@ LABEL_ROLES: dict[str, str] = {
     "miljømæssige konsekvenser": "background", "bæredygtighed": "background",
     "anledning": "background", "sagens kerne": "background", "forventet sagsgang": "background",
     "personale": "background", "retsregler og andre forskrifter": "background",
-    "sagsgang og sagstype": "background",
+    "sagsgang og sagstype": "background", "sagstema": "background", "redegørelse": "background",
+    "andre konsekvenser": "background", "høring og sagsgang": "background",
+    "bemærkninger til dagsordenen": "other", "hvem beslutter": "other",
     "beslutningskompetence": "other", "beslutningen træffes af": "other",
     "sagen afgøres af": "other",
     "kompetence": "other", "afgørelseskompetence": "other",
@@ -61,7 +63,7 @@ LABEL_ROLES: dict[str, str] = {
     "forvaltningens indstilling": "proposal", "direktionens indstilling": "proposal",
     "direktørens indstilling": "proposal", "indstilling til beslutning": "proposal",
     "anbefaling": "proposal", "anbefalinger": "proposal", "forslag til indstilling": "proposal",
-    "administrativ indstilling": "proposal",
+    "administrativ indstilling": "proposal", "indstilling og beslutning": "proposal",
     # decision: what the body decided (resolution text)
     "beslutning": "decision", "beslutninger": "decision", "afgørelse": "decision",
     "referat": "decision", "protokoltilførsel": "decision",
@@ -85,7 +87,7 @@ genitive ('Byrådets beslutning den 3. maj', 'Beslutning i Økonomiudvalget 19-1
 
 _DATE_TAIL = r"(?:den\s+|d\.\s*)?(?:\d{1,2}\.?\s*[a-zæøå]+\.?\s*\d{4}|\d[\d./-]*\d)"
 _TAIL_RE = re.compile(
-    rf"^(?:(?:i|på|fra)\s+(?:mødet\s+(?:i\s+)?)?[\wæøå][\wæøå.\- ]{{0,50}}?)?"
+    rf"^(?:(?:i|på|fra)\s+(?:mødet\s+(?:i\s+)?)?[\wæøå][\wæøå.,\- ]{{0,50}}?)?"
     rf"\s*(?:{_DATE_TAIL})?\s*$",
     re.IGNORECASE,
 )
@@ -94,7 +96,7 @@ _TAIL_RE = re.compile(
 _FULL_DATE = (
     r"(?:den\s+|d\.\s*)?(?:\d{1,2}\.\s*[a-zæøå]+\.?\s*\d{4}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4})"
 )
-_BODY_DATE_TAIL_RE = re.compile(rf"^[\wæøå][\wæøå.\- ]{{0,50}}?\s+{_FULL_DATE}$", re.IGNORECASE)
+_BODY_DATE_TAIL_RE = re.compile(rf"^[\wæøå][\wæøå.,\- ]{{0,50}}?\s+{_FULL_DATE}$", re.IGNORECASE)
 """A decision label's tail that names the body without 'i'/'på' but then must carry the
 date: 'Beslutning Teknik- og Miljøudvalget den 11-08-2021'."""
 _STAMP_RE = re.compile(
@@ -104,6 +106,18 @@ _STAMP_RE = re.compile(
 """A body's treatment stamp that heads what that body decided on the item:
 'Kultur- og Idrætsudvalget, 03-04-2019, pkt. 42', 'Økonomiudvalget, 18. september 2019,
 pkt. 153:' (the decision of this meeting and of the bodies that treated the case before)."""
+
+
+_BODY_STAMP_RE = re.compile(
+    rf"^[\wæøå][\wæøå&,\- ]{{0,60}}?(?:udvalget|udvalg|rådet|bestyrelsen|"
+    rf"kommunalbestyrelsen|byrådet|regionsrådet|repræsentantskabet|forsamlingen|nævnet)"
+    rf"\s+{_FULL_DATE}$",
+    re.IGNORECASE,
+)
+"""A body's dated stamp over what it decided, standing alone as a label that ends in ':'
+('Børne- og Skoleudvalget den 6. november 2018:'): the body word ends the name and a full
+date follows.  Without the colon the line is a schedule entry ('Social- og
+Sundhedsudvalget den 2. september 2020' under 'Høring og sagsgang')."""
 
 
 def section_role(label: str) -> str | None:
@@ -127,7 +141,7 @@ def section_role(label: str) -> str | None:
         tail = text[m.end() :].strip()
         if _TAIL_RE.match(tail) or (word_role == "decision" and _BODY_DATE_TAIL_RE.match(tail)):
             return word_role
-    if _STAMP_RE.match(text):
+    if _STAMP_RE.match(text) or (label.rstrip().endswith(":") and _BODY_STAMP_RE.match(text)):
         return "decision"
     return None
 
@@ -175,8 +189,9 @@ _LABELLED_CASE_RE = re.compile(
 )
 """A labelled case number ('Sagsnr.: 13/1234', 'J.nr. 27.00.00-A00-1-17',
 'Sagsnr. i ESDH:<TAB>25/23642') in any shape that contains a digit."""
-_KLE_RE = re.compile(r"^(\d{2}\.\d{2}\.\d{2}-[A-ZÆØÅ]\d{2}-\d+-\d{2})\b")
-"""A bare KLE journal number at the start of a line ('27.00.00-A00-1-17')."""
+_KLE_RE = re.compile(r"^(\d{2}\.\d{2}\.\d{2}(?:-[A-ZÆØÅ]\d{2}-\d+-\d{2}|[A-ZÆØÅ]\d{2}-\d{2,6}))\b")
+"""A bare KLE journal number at the start of a line: subject number, facet and serial as
+'27.00.00-A00-1-17' or '00.01.00P35-0104' (the facet glued to the subject number)."""
 
 
 @dataclass(frozen=True)
@@ -218,7 +233,7 @@ def find_markers(lines: Sequence[Line], start: int, end: int) -> list[Marker]:
             continue
         name = label_name(line.clean)
         if name is not None:
-            role = section_role(name) or "other"
+            role = section_role(line.clean) or "other"
             markers.append(Marker("label", name, line.index, line.end, role))
         elif line.clean.rstrip(":.").lower() in BOILERPLATE_LABELS:
             markers.append(Marker("stop", "", line.index, line.start))

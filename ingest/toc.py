@@ -36,14 +36,15 @@ _GLUED_PAGE_RE = re.compile(r"\s+\d{1,3}$")
 _TRAILING_PAGE_RE = re.compile(r"\s+(?:side|s\.)\s*\d{1,4}\s*$", re.IGNORECASE)
 _TABLE_HEAD_RE = re.compile(r"^\s*(?:punkt|pkt\.?|nr\.?|sag)\s*\t", re.IGNORECASE)
 _HEADING_RE = re.compile(
-    rf"^(?:indholdsfortegnelse(?=\d))?(?:[-•]\s*)?(?:(?:punkt|pkt\.?)\s*)?({NUMBER})[.:)]?"
-    r"(?:(?:\s+|(?<=[.)])(?=(?-i:[A-ZÆØÅ]))|(?<=\d)(?=(?-i:[A-ZÆØÅ][a-zæøå]{2})))(.*))?$",
+    rf"^(?:indholdsfortegnelse(?=\d))?(?:[-•]\s*)?(?:(?:punkt|pkt\.?|nr\.)\s*)?({NUMBER})[.:)]?"
+    r"(?:(?:\s+[-–](?=\s)|)(?:\s+|(?<=[.)])(?=(?-i:[A-ZÆØÅ]))|(?<=\d)(?=(?-i:[A-ZÆØÅ][a-zæøå]{2})))(.*))?$",
     re.IGNORECASE,
 )
 """'3. Title', 'Pkt. 3 Title', '3' alone; also '3.Title' and '38Title' where a web page's
 text lost the space (and the dot) between the number and a capitalised word ('38Godkendelse
 af dagsorden'; '5G-net' or '3D' are no word), and 'Indholdsfortegnelse1. Title' where it
-glued a collapsed TOC's caption to the first heading."""
+glued a collapsed TOC's caption to the first heading; 'Nr.60 - Title' (a number mark and a
+dash between number and title)."""
 _PRESENTER_RE = re.compile(r"\sv\.\s+(?P<name>[^*]+?)\s*(?=\*|\sDet indstilles|$)")
 _INLINE_PROPOSAL_RE = re.compile(r"\*?\s*(Det indstilles)\b", re.IGNORECASE)
 MIN_SIMILARITY = 0.34
@@ -116,7 +117,8 @@ class _TocLine:
 
 def _parse_toc_line(raw: str) -> _TocLine | None:
     """Parse one candidate TOC line; None when it is not entry-shaped."""
-    cells = [c.strip() for c in dotted_numbers(strip_markup(raw).lstrip()).split("\t")]
+    line = _status_after(dotted_numbers(strip_markup(raw).lstrip()))
+    cells = [c.strip() for c in line.split("\t")]
     cells = [c for c in cells if c]
     if not cells:
         return None
@@ -140,6 +142,20 @@ def _parse_toc_line(raw: str) -> _TocLine | None:
     if not any(ch.isalpha() for ch in title) or len(title) > 250:
         return None
     return _TocLine(number, title, signal=page or bool(dots) or table)
+
+
+_STATUS_FIRST_RE = re.compile(r"^(åbent?|lukket)\s+(\d{1,3})\s+(?=\S)", re.IGNORECASE)
+
+
+def _status_after(text: str) -> str:
+    """'åbent 3 Title' -> '3 Title', 'lukket 9 Title' -> '9 Lukket: Title': a list that
+    prints each item's open/closed status before its number (the closed mark is kept
+    where ``closed_title`` reads it)."""
+    m = _STATUS_FIRST_RE.match(text)
+    if m is None:
+        return text
+    mark = "Lukket: " if m.group(1).lower() == "lukket" else ""
+    return f"{m.group(2)} {mark}{text[m.end() :]}"
 
 
 def find_toc(lines: Sequence[Line], before: int) -> Toc | None:
@@ -191,6 +207,9 @@ def _toc_run(lines: Sequence[Line], start: int) -> Toc | None:
     if len(entries) < 2:
         return None
     entries = _strip_glued_pages(entries, lines)
+    paged = _page_column(entries)
+    if paged is not None:
+        entries, signals = paged, len(paged)
     signalled = table_head or signals * 2 >= len(entries)
     compact = not any(line.blank for line in lines[start:end])
     titled = all(e.title[:1].isupper() and not e.title.endswith((",", ";")) for e in entries)
@@ -233,6 +252,25 @@ def _strip_glued_pages(entries: list[TocEntry], lines: Sequence[Line]) -> list[T
         if not has_page else e
         for e, has_page in zip(entries, paged, strict=True)
     ]
+
+
+def _page_column(entries: list[TocEntry]) -> list[TocEntry] | None:
+    """Entries without their page numbers when EVERY title of a list of three or more ends
+    in a number after a space and those numbers never decrease ('1 (Åben) Godkendelse af
+    dagsorden 4', '2 (Åben) Forslag til plan 5'): a TOC whose page column lost its TAB.
+    A title ending in a year or a plan number ('Budget 2025', 'Lokalplan 12') is not
+    paged unless the whole list is."""
+    if len(entries) < 3:
+        return None
+    pages: list[int] = []
+    for entry in entries:
+        m = _GLUED_PAGE_RE.search(entry.title)
+        if m is None or not entry.title[: m.start()].strip():
+            return None
+        pages.append(int(m.group(0)))
+    if any(b < a for a, b in zip(pages, pages[1:], strict=False)) or pages[-1] == pages[0]:
+        return None
+    return [TocEntry(e.number, _GLUED_PAGE_RE.sub("", e.title), e.line) for e in entries]
 
 
 def _headed_later(lines: Sequence[Line], entries: list[TocEntry], end: int) -> bool:

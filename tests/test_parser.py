@@ -538,10 +538,111 @@ def test_a_title_over_sag_nr_is_an_item_heading() -> None:
         ("Sagsgang og sagstype", "background"),
         ("Sagen afgøres af", "other"),
         ("Sagen afgøres af Byrådet efter høring af parterne", None),
+        ("Hvem beslutter", "other"),
+        ("Indstilling og beslutning", "proposal"),
+        ("Sagstema", "background"),
+        ("Høring og sagsgang", "background"),
+        ("Børne- og Skoleudvalget den 6. november 2018:", "decision"),
+        ("Social- og Sundhedsudvalget den 2. september 2020", None),
+        ("Beslutning i Klima-, Teknik- og Miljøudvalget den 14. august 2025", "decision"),
+        ("Beslutning, men ikke her den 3. maj 2024 blev det", None),
     ],
 )
 def test_web_publication_labels(label: str, role: str | None) -> None:
     assert section_role(label) == role
+
+
+def test_a_list_with_the_status_before_the_number_is_a_toc() -> None:
+    """'åbent 3 Title' / 'lukket 4 Title' lines list the items (4 closed); a KLE journal
+    number with its facet glued on ('00.01.00P35-0104') is the item's case number, while a
+    date with dots ('06.11.2018') never is."""
+    text = (
+        "Referat\nBørne- og Skoleudvalget\n06-11-2018 kl. 13:00\nDagsordenspunkter\n\n"
+        "  åbent 1 Godkendelse af dagsorden\n  åbent 2 Budget 2019\n  åbent 3 Orientering\n"
+        "  lukket 4 Personalesag\n\n 1  Godkendelse af dagsorden\n\n00.01.00P35-0104\n\n"
+        "Beslutning\n\nGodkendt.\n\n 2  Budget 2019\n\n06.11.2018\n\nBeslutning\n\nOk.\n"
+    )
+    items = parse_meeting(Document("/archive/bsu/referat.txt", text)).items
+    assert [(i.number, i.title, i.closed) for i in items] == [
+        ("1", "Godkendelse af dagsorden", False), ("2", "Budget 2019", False),
+        ("3", "Orientering", False), ("4", "Personalesag", True)]
+    assert [i.case_number for i in items[:2]] == ["00.01.00P35-0104", None]
+
+
+def test_page_numbers_glued_to_toc_titles_are_dropped_only_when_all_rise() -> None:
+    """'1 (Åben) Title 4' lines spaced by blank lines are a TOC: the rising last numbers are
+    pages and '(Åben)' no part of the title; titles ending in plan numbers that do not rise
+    keep them."""
+    paged = (
+        "Referat\n\nReferat - Regionsrådet 2018-2021\n\n08-03-2021 16:00\n\nIndholdsfortegnelse\n\n"
+        "1 (Åben) Godkendelse af dagsorden 4\n\n2 (Åben) Optagelse af lån 5\n\n"
+        "3 (Åben) Lokalplan 12 9\n\n4 (Lukket) Salg af grund 14\n"
+    )
+    meeting = parse_meeting(Document("/archive/rr/agenda.txt", paged))
+    assert [(i.number, i.title, i.closed) for i in meeting.items] == [
+        ("1", "Godkendelse af dagsorden", False), ("2", "Optagelse af lån", False),
+        ("3", "Lokalplan 12", False), ("4", "Salg af grund", True)]
+    assert meeting.body == "Regionsrådet 2018-2021"
+    unpaged = "Referat\nDato: 08-03-2021\n\n1 Lokalplan 12\n2 Lokalplan 3\n3 Lokalplan 7\n"
+    titles = [i.title for i in parse_meeting(Document("/archive/x/r.txt", unpaged)).items]
+    assert titles == ["Lokalplan 12", "Lokalplan 3", "Lokalplan 7"]
+
+
+def test_nr_dash_heading_and_date_in_a_slug() -> None:
+    """'Nr.60 - Title' heads item 60 of a one-item page; its date comes from the address
+    slug '23--marts-2015--referat' (the decision stamp inside the item is not the header)."""
+    text = (
+        "Nr.60 - Godkendelse af dagsordenen\n\nBeslutning i Økonomiudvalget den 23-03-2015\n\n"
+        "Dagsordenen blev godkendt.\n"
+    )
+    path = "/archive/oekonomiudvalget/2015/marts/23--marts-2015--referat/60.txt"
+    meeting = parse_meeting(Document(path, text))
+    assert [(i.number, i.title) for i in meeting.items] == [("60", "Godkendelse af dagsordenen")]
+    assert (meeting.date, meeting.doc_type, meeting.body) == ("2015-03-23", "referat", None)
+
+
+@pytest.mark.parametrize(
+    ("folder", "date"),
+    [("19042018", "2018-04-19"), ("20180419", "2018-04-19"), ("12345678", None)],
+)
+def test_an_eight_digit_folder_dates_the_meeting_when_it_is_a_date(
+    folder: str, date: str | None
+) -> None:
+    text = "2. Godkendelse af dagsorden\n\nIndstilling\n\nat dagsordenen godkendes.\n"
+    meeting = parse_meeting(Document(f"/archive/kk/{folder}/edoc-agenda/82088cb9.txt", text))
+    assert meeting.date == date
+
+
+@pytest.mark.parametrize(
+    ("header", "body"),
+    [
+        ("Dagsorden\ntil\nmødet i Udvalg for regional udvikling\nden 1. februar 2023 kl. 09:00\n"
+         "i Herning Kommune, Torvet 5, 7400 Herning\n", "Udvalg for regional udvikling"),
+        ("Dagsorden for Økonomiudvalget i Aarhus Kommune\nden 1. februar 2023\n",
+         "Økonomiudvalget, Aarhus Kommune"),
+        ("Region SyddanmarkTil forsiden\n\nSundhedsudvalget - Referat - 25. oktober 2016\n",
+         "Sundhedsudvalget, Region Syddanmark"),
+    ],
+)  # fmt: skip
+def test_committee_names_and_their_municipality(header: str, body: str) -> None:
+    """A two-word area ends the committee's line; a municipality on a line that starts
+    with 'i' is the meeting place, one inside the header's sentence names the body's; a
+    region's name glued to a link word is cut at the capital."""
+    assert canonical_body(header) == body
+
+
+def test_a_lone_link_word_under_a_heading_is_no_section() -> None:
+    """'Udskriv' (a print link) between heading and first label is page furniture; a field
+    and its value there ('Fraværende' / a name) stay the item's text."""
+    text = (
+        "02. sep 2020\n\n148. Godkendelse af dagsorden\n\nUdskriv\n\nSagstema\n\nDagsorden.\n\n"
+        "Beslutning\n\nGodkendt.\n\n149. Eventuelt\n\nFraværende\n\nLinda Kofoed Persson\n\n"
+        "Beslutning\n\nIntet.\n"
+    )
+    items = parse_meeting(Document("/archive/ssu/140-1240.txt", text)).items
+    assert [s.name for s in items[0].sections] == ["Sagstema", "Beslutning"]
+    assert [s.name for s in items[1].sections] == ["Sagsfremstilling", "Beslutning"]
+    assert "Linda Kofoed Persson" in items[1].sections[0].text
 
 
 # --------------------------------------------------------------------- garbage

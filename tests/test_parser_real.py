@@ -85,11 +85,16 @@ def test_real_document(name: str, part: str) -> None:
         pytest.fail(f"{name} ({want['covers']})\n{outline_diff(expected, got)}")
 
 
-def test_real_item_recall_and_precision() -> None:
-    """Items (number + title) found over the real corpus, xfails included: the floor moves
-    up as layouts are fixed, never down."""
+FLOORS = {"tune": (0.95, 0.95), "check": (0.05, 0.06)}
+"""(recall, precision) floors per 'used_for': the files looked at while fixing meet the
+product's 0.95; the check files (layouts no fix was made for: one-line-per-page PDF
+transcripts, an item page whose decision lists the members by number) hold at what they
+scored when added.  A floor moves up as layouts are fixed, never down."""
+
+
+def _item_scores(names: list[str]) -> tuple[float, float]:
     found = expected_items = parsed_items = 0
-    for name in DOCS:
+    for name in names:
         got = [(i.number, _norm(i.title)) for i in parsed(name).items]
         parsed_items += len(got)
         for item in EXPECTED[name]["items"]:
@@ -97,9 +102,17 @@ def test_real_item_recall_and_precision() -> None:
             if (key := (item["number"], _norm(item["title"]))) in got:
                 got.remove(key)
                 found += 1
-    recall, precision = found / expected_items, found / parsed_items
-    print(f"real corpus: item recall {recall:.3f}, precision {precision:.3f}")
-    assert recall >= 0.87 and precision >= 0.95, (recall, precision)
+    return found / expected_items, found / max(parsed_items, 1)
+
+
+@pytest.mark.parametrize("use", USES)
+def test_real_item_recall_and_precision(use: str) -> None:
+    """Items (number + title) found over the real corpus, xfails included, per 'used_for'."""
+    names = [n for n in DOCS if EXPECTED[n].get("used_for", "tune") == use]
+    recall, precision = _item_scores(names)
+    print(f"real corpus ({use}, {len(names)} files): recall {recall:.3f}, prec. {precision:.3f}")
+    floor_recall, floor_precision = FLOORS[use]
+    assert recall >= floor_recall and precision >= floor_precision, (recall, precision)
 
 
 def test_a_number_glued_to_lowercase_text_is_no_heading() -> None:
