@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .danish import find_dates
+from .danish import MONTHS, find_dates
 from .textlines import Line
 
 _CLOCK = r"(?:kl\.?\s*\d{1,2}(?:[.:]\d{2})?|\d{1,2}[.:]\d{2})"
@@ -45,8 +45,16 @@ class Header:
     title: str | None
 
 
+_MONTH_WORDS = "|".join(sorted(MONTHS, key=len, reverse=True))
+_DASHED_MONTH_RE = re.compile(rf"\b(\d{{1,2}})-({_MONTH_WORDS})-(\d{{4}})\b", re.I)
+"""'15-maj-2002': a written month between dashes (a case system's date field)."""
+
+
 def find_date(text: str) -> tuple[str, int] | None:
-    """Earliest whole, real calendar date in ``text`` as (ISO date, end offset of it)."""
+    """Earliest whole, real calendar date in ``text`` as (ISO date, end offset of it).
+
+    '15-maj-2002' is read as '15 maj 2002' (spaces for the dashes keep every offset)."""
+    text = _DASHED_MONTH_RE.sub(r"\1 \2 \3", text)
     found = next((d for d in find_dates(text) if d.iso), None)
     return None if found is None or found.iso is None else (found.iso, found.end)
 
@@ -101,11 +109,21 @@ def _doc_type(head: Sequence[Line]) -> tuple[str | None, str | None]:
         m = _DOC_TYPE_RE.search(line.clean)
         if m is None:
             continue
-        if not line.clean[: m.start()].strip(" *#-–:"):
+        if not line.clean[: m.start()].strip(" *#-–:") or _dated(line.clean[m.end() :]):
             return _type_of(m), line.clean
         if first[0] is None:
             first = (_type_of(m), line.clean)
     return first
+
+
+def _dated(rest: str) -> bool:
+    """True when a date follows the type word at once ('Regionsrådet - referat 26-01-2009'):
+    the page's title line names its document, unlike a link ('Dagsorden - dagsorden som
+    PDF-fil') that merely opens with the word."""
+    dates = find_dates(rest)
+    if not dates or dates[0].iso is None:
+        return False
+    return rest[: dates[0].start].strip(" -–,:").lower() in ("", "den")
 
 
 def _date_line(head: Sequence[Line]) -> tuple[Line, tuple[str, int]] | None:

@@ -51,6 +51,7 @@ from .sections import (
     is_primary_label,
     label_name,
     proposal_marker,
+    split_run_on_text,
 )
 from .textlines import (
     Line,
@@ -130,10 +131,11 @@ def parse_meeting(
     by default a closed item keeps only its title."""
     if not doc.text.strip():
         raise ParseError(doc.path, "the document contains no text")
+    source = split_run_on_text(doc.text)  # flattened PDF pages; same length and offsets
     lines = blank_running_lines(
-        split_lines(doc.text), keep=lambda ln: is_case_line(ln) or label_name(ln.clean) is not None
+        split_lines(source), keep=lambda ln: is_case_line(ln) or label_name(ln.clean) is not None
     )
-    text = blank_spans(doc.text, lines)  # running page headers never reach a passage
+    text = blank_spans(source, lines)  # running page headers never reach a passage
     markers = find_markers(lines, 0, len(lines))
     skeleton = _skeleton(lines, markers)
     warnings: list[str] = []
@@ -190,7 +192,7 @@ def _whole_document_item(text: str, lines: Sequence[Line], doc: Document) -> Age
 
 
 _CLOSED_RE = re.compile(
-    r"^\s*(?:lukket(?:\s+punkt)?\s*[:.\-–]\s*|\(?lukket\)?\s+)|"
+    r"^\s*(?:lukket(?:\s+(?:punkt|sag))?\s*[:.\-–]\s*|\(?lukket\)?\s+)|"
     r"\s*[-–]?\s*\((?:for\s+)?lukkede\s+døre\)\s*$|\s*[-–]\s*lukket(?:\s+punkt)?\s*$",
     re.IGNORECASE,
 )

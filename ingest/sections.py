@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from .danish import squash
 from .models import Section
-from .textlines import Line, clean_inline, clean_passage, is_noise
+from .textlines import Line, clean_inline, clean_passage, is_noise, split_run_on_lines
 from .toc import NUMBER_BELOW_RE
 
 LABEL_ROLES: dict[str, str] = {
@@ -175,6 +175,38 @@ _INLINE_RE = re.compile(
     + r")\s*(?:\*\*|</b>)?\s*:\s*(?:\*\*|</b>)?\s*(?=\S)",
     re.IGNORECASE,
 )
+_DOC_TYPE_WORD_RE = re.compile(r"referat|dagsorden|beslutningsprotokol|protokol")
+"""Labels that are also document-type words: in a flattened page they are the page
+header's type ('Kommunalbestyrelsen Referat Dato: ...', 'Referat Byrådet 12.03.2024 Side
+3'), so the re-flow never breaks at them."""
+_RUN_ON_BREAK_RE = re.compile(
+    r"^(?P<erase>\d{1,4})(?= \D)"  # the page's number, which a transcript puts first
+    r"|(?P<heading>\s)(?=\d{1,3}\.\s+[A-ZÆØÅ])"  # an item heading or TOC entry '89. Title'
+    r"|(?P<page_header>\s)(?=(?i:side\s+\d{1,4}\s+af\s+\d))"  # 'Side 3 af 12'
+    r"|(?P<case>\s)(?=(?i:sags?\.?\s*nr\.?\s*:?\s*\d))"  # a case line 'Sagsnr. 13/1234'
+    r"|(?P<contents>\s)(?=(?i:indholdsfortegnelse\b))"
+    r"|(?<=\.\.)(?:\d{1,4}|[ivxlc]{1,6})(?P<toc_page>\s)"  # after a TOC row's '...12'
+    r"|(?P<label>\s)(?=[A-ZÆØÅ])(?i:"
+    + "|".join(re.escape(w) for w in _LABEL_WORDS if not _DOC_TYPE_WORD_RE.fullmatch(w))
+    + r"):?(?P<label_text>\s)(?=[A-ZÆØÅ])"  # 'Sagsfremstilling' between title and text
+)
+"""Where a flattened page line ('89. Title Sagsfremstilling Text ... Side 3 af 12') holds
+the starts of the lines it lost: the parser's own structural signals (each named group is
+a kind), never prose words."""
+RUN_ON_MIN_LENGTH = 300
+"""A line this long is prose or a flattened page: no heading, label or TOC row of the
+samples, the Greve archive or the test corpora reaches it (the longest is 296)."""
+RUN_ON_MIN_KINDS = 2
+"""Kinds of signal a long line must hold to count as a flattened page.  Prose paragraphs
+of the corpora (up to 3,400 characters) hold one kind at most: a numbered list
+('partnerskaber: 1. Alsidig træning ... 2. Motionshold'), never a label as well."""
+
+
+def split_run_on_text(text: str) -> str:
+    """Same-length ``text`` whose flattened page lines are split before their signals."""
+    return split_run_on_lines(text, _RUN_ON_BREAK_RE, RUN_ON_MIN_LENGTH, RUN_ON_MIN_KINDS)
+
+
 _PROPOSAL_RE = re.compile(r"^[-*\s]*(Det indstilles|[A-ZÆØÅ][\wæøå]+ indstiller)\b")
 _SAG_RE = re.compile(r"^([A-ZÆØÅ]{2,5}-\d{4}-\d{3,7})\b[\s:]*(.*)$")
 """An unlabelled case number line ('SAG-2023-04402 chbn/jhp', 'EMN-2024-004711')."""
@@ -222,7 +254,19 @@ def label_name(clean: str) -> str | None:
     """Printed section name when the cleaned line is a bare section label."""
     if not clean or len(clean) > 90 or "\t" in clean:
         return None
-    return printed_label(clean) if section_role(clean) is not None else None
+    if section_role(clean) is not None:
+        return printed_label(clean)
+    m = _CAPTIONED_LABEL_RE.match(clean)
+    if m is not None and (role := section_role(m.group(1))) is not None:
+        if is_primary_label(printed_label(m.group(1)), role):
+            return printed_label(m.group(1))
+    return None
+
+
+_CAPTIONED_LABEL_RE = re.compile(r"^(?:[a-zæøå]+ ){1,5}([A-ZÆØÅ][\wæøå ]{2,40})$")
+"""A label behind a web page's link text in lower case ('fold dette punkt ind Resume'):
+only an opening label (Resume, Sagsfremstilling, Indstilling, Beslutning) counts, so a
+sentence that ends in a subheading word ('se vedlagte Bilag') stays text."""
 
 
 def find_markers(lines: Sequence[Line], start: int, end: int) -> list[Marker]:
@@ -233,7 +277,7 @@ def find_markers(lines: Sequence[Line], start: int, end: int) -> list[Marker]:
             continue
         name = label_name(line.clean)
         if name is not None:
-            role = section_role(line.clean) or "other"
+            role = section_role(line.clean) or section_role(name) or "other"
             markers.append(Marker("label", name, line.index, line.end, role))
         elif line.clean.rstrip(":.").lower() in BOILERPLATE_LABELS:
             markers.append(Marker("stop", "", line.index, line.start))
@@ -260,7 +304,22 @@ def case_number(lines: Sequence[Line], start: int, end: int) -> tuple[str, str |
         found = _line_case(line.clean)
         if found is not None:
             return found[0], found[1], line.index
+        if _BARE_CASE_LABEL_RE.match(line.clean) and (below := _value_below(lines, line, end)):
+            return below.clean, None, below.index
     return None
+
+
+_BARE_CASE_LABEL_RE = re.compile(rf"^{_CASE_LABEL}\s*:?$", re.IGNORECASE)
+"""A case label on a line of its own ('Sagsnr:'): a web layout prints the number in a cell
+below it."""
+_CASE_VALUE_RE = re.compile(r"^(?=[\w./-]*\d)[A-ZÆØÅa-zæøå0-9][\w./-]{0,38}[\w]$")
+
+
+def _value_below(lines: Sequence[Line], label: Line, end: int) -> Line | None:
+    """The first non-blank line under a bare case label when it is one token with a digit
+    (the case number '09/141'); None otherwise."""
+    below = next((ln for ln in lines[label.index + 1 : end] if not ln.blank), None)
+    return below if below is not None and _CASE_VALUE_RE.match(below.clean) else None
 
 
 def _line_case(clean: str) -> tuple[str, str | None] | None:
@@ -295,6 +354,8 @@ def is_lone_case(clean: str) -> bool:
 
 def is_case_line(line: Line) -> bool:
     """True when the line states a case number ('SAG-2023-04402 chbn/jhp', 'Sagsnr.: 13/1234')."""
+    if _BARE_CASE_LABEL_RE.match(line.clean):
+        return True  # 'Sagsnr:' over its number ('09/141') in the cell below
     return len(line.clean) <= 160 and _line_case(line.clean) is not None
 
 

@@ -207,3 +207,46 @@ def blank_spans(text: str, lines: list[Line]) -> str:
             pos = line.end
     pieces.append(text[pos:])
     return "".join(pieces)
+
+
+ERASE_GROUP = "erase"
+"""Name of the ``split_run_on_lines`` pattern group whose characters become spaces."""
+
+
+def split_run_on_lines(
+    text: str, breaks: re.Pattern[str], min_length: int, min_kinds: int
+) -> str:
+    """``text`` with its run-on lines split where ``breaks`` finds a boundary.
+
+    Text converters and document sites flatten a PDF page to ONE line, so no heading or
+    label starts a line.  A line longer than ``min_length`` in which ``breaks`` matches
+    with at least ``min_kinds`` different named groups (kinds of boundary) is such a page:
+    every single whitespace character that a named group covers becomes a newline, and
+    the characters of a group named ``ERASE_GROUP`` (a page number, which is no kind)
+    become spaces.  The result has the same length, so every offset into ``text`` still
+    holds; every other line stays as it was.
+    """
+    chars: list[str] | None = None
+    pos = 0
+    for raw in text.split("\n"):
+        if len(raw) > min_length:
+            cuts: list[int] = []
+            erased: list[tuple[int, int]] = []
+            kinds: set[str] = set()
+            for match in breaks.finditer(raw):
+                for group, value in match.groupdict().items():
+                    if value is None:
+                        continue
+                    if group == ERASE_GROUP:
+                        erased.append((pos + match.start(group), pos + match.end(group)))
+                    elif value.isspace() and len(value) == 1:
+                        cuts.append(pos + match.start(group))
+                        kinds.add(next(g for g, v in match.groupdict().items() if v))
+            if len(kinds) >= min_kinds:
+                chars = chars if chars is not None else list(text)
+                for cut in cuts:
+                    chars[cut] = "\n"
+                for start, end in erased:
+                    chars[start:end] = " " * (end - start)
+        pos += len(raw) + 1
+    return text if chars is None else "".join(chars)

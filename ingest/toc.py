@@ -29,10 +29,13 @@ _NUMBER_CELL_RE = re.compile(rf"^(?:(?:punkt|pkt\.?)\s*)?({NUMBER})[.:)]?$", re.
 _NUMBER_TITLE_RE = re.compile(
     rf"^(?:(?:punkt|pkt\.?)\s*)?({NUMBER})(?:[.)]|(?<=\d):)?\s+(.+)$", re.IGNORECASE
 )
-_DOTS_RE = re.compile(r"\s*\.{2,}\s*(\d{1,4})?\s*$")
+_ROMAN_PAGE = r"[ivxlc]{1,6}"
+"""A front-matter page number in lower-case roman numerals ('...iii'), as PDF TOCs print."""
+_DOTS_RE = re.compile(rf"\s*\.{{2,}}\s*(\d{{1,4}}|{_ROMAN_PAGE})?\s*$")
 _PAGE_RE = re.compile(r"^(?:(?:side|s\.)\s*)?\d{1,4}$", re.IGNORECASE)
-_PAGE_CELL_RE = re.compile(r"(?:\t|\.{2,})\s*\d{1,4}\s*$")
+_PAGE_CELL_RE = re.compile(rf"(?:\t|\.{{2,}})\s*(?:\d{{1,4}}|{_ROMAN_PAGE})\s*$")
 _GLUED_PAGE_RE = re.compile(r"\s+\d{1,3}$")
+_GLUED_ANY_PAGE_RE = re.compile(rf"\s+(?:\d{{1,3}}|{_ROMAN_PAGE})$")
 _TRAILING_PAGE_RE = re.compile(r"\s+(?:side|s\.)\s*\d{1,4}\s*$", re.IGNORECASE)
 _TABLE_HEAD_RE = re.compile(r"^\s*(?:punkt|pkt\.?|nr\.?|sag)\s*\t", re.IGNORECASE)
 _HEADING_RE = re.compile(
@@ -248,7 +251,7 @@ def _strip_glued_pages(entries: list[TocEntry], lines: Sequence[Line]) -> list[T
     if sum(paged) * 2 < len(entries):
         return entries
     return [
-        TocEntry(e.number, _GLUED_PAGE_RE.sub("", e.title) or e.title, e.line)
+        TocEntry(e.number, _GLUED_ANY_PAGE_RE.sub("", e.title) or e.title, e.line)
         if not has_page else e
         for e, has_page in zip(entries, paged, strict=True)
     ]
@@ -445,6 +448,7 @@ def headings_without_toc(
     candidates = [h for i in range(start, len(lines)) if (h := _plain_heading(lines, i))]
     styles = {(h.number, heading_style(lines[h.line])) for h in candidates}
     chain: list[Heading] = []
+    inner: tuple[int, ...] | None = None  # the last number of a list restarted inside an item
     for k, heading in enumerate(candidates):
         if chain and _off_style(lines, heading, chain[0], styles):
             continue  # '3. Bevaring ...' in a list while the items read '# Punkt 3: ...'
@@ -454,13 +458,22 @@ def headings_without_toc(
             heading.number + "."
         )
         backed = heading.strong or child_follows or supported(heading.line, until)
+        key = number_key(heading.number)
         if not chain:
             if backed:
                 chain.append(heading)
             continue
-        if number_key(heading.number) not in _next_numbers(number_key(chain[-1].number)):
+        continues_inner = inner is not None and key == (inner[0] + 1,)
+        if key not in _next_numbers(number_key(chain[-1].number)):
+            if key == (1,) or continues_inner:
+                inner = key  # '1. Overborgmester ...' restarts a numbered list in the item
             continue
-        if backed or _stands_alone(lines, heading):
+        if backed:
+            chain.append(heading)
+            inner = None
+        elif continues_inner:
+            inner = key  # '2. Lars Weiss (A)' goes on with that list, not with the outline
+        elif _stands_alone(lines, heading):
             chain.append(heading)
     return chain
 

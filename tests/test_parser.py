@@ -15,10 +15,18 @@ from hypothesis import strategies as st
 
 from ingest.bodies import canonical_body
 from ingest.errors import ParseError
+from ingest.header import find_date
 from ingest.models import Document, Meeting
-from ingest.parser import MeetingHints, parse_meeting
+from ingest.parser import MeetingHints, closed_title, parse_meeting
 from ingest.readers import read_document
-from ingest.sections import is_primary_label, section_role
+from ingest.sections import (
+    case_number,
+    is_primary_label,
+    label_name,
+    section_role,
+    split_run_on_text,
+)
+from ingest.textlines import split_lines
 
 ROOT = Path(__file__).parents[1]
 SAMPLES = ROOT / "data" / "samples" / "kkr-midtjylland"
@@ -683,3 +691,130 @@ def _check_never_crashes(text: str) -> None:
     for item in meeting.items:
         for section in item.sections:
             assert 0 <= section.start <= section.end <= len(text)
+
+
+# ----------------------------------------------------- flattened pages and web layouts
+
+_PROSE = (
+    "Udvalget har søgt om fem partnerskaber: 1. Alsidig træning for dig der står udenfor "
+    "arbejdsmarkedet 2. Motions- og bevægelseshold for kvinder 3. Samarbejde og træning med "
+    "daginstitutioner i kommunen 4. Tilbud til sårbare unge 5. Spring og bevægelse for unge "
+    "fra 18-25 år udenfor arbejdsmarkedet og uddannelsessystemet i hele kommunen."
+)
+_FLAT_PAGES = (
+    "1 Kommunalbestyrelsen Referat Dato: Starttidspunkt for møde: Kl Mødested: Afbud fra: "
+    "Onsdag den 15-maj-2002 Rådhusets mødelokaler Fraværende: Ingen. Mødedeltagere: Anne "
+    "Andersen, Bent Berg, Carl Clausen, Dorte Dahl, Erik Eriksen, Finn Friis, Gitte Gram, "
+    "Hans Holm, Inge Iversen, Jens Jensen, Karen Krogh, Lars Lund, Mette Mortensen åben\n\n"
+    "2 Indholdsfortegnelse Til behandling - for åbne døre...i 6. Meddelelser fra "
+    "borgmesteren...i 7. Budgetopfølgning for første kvartal...i 8. Salg af grund ved "
+    "havnen...ii Til behandling - for lukkede døre...iii 9. Lukket sag: Køb af ejendom i "
+    "bymidten...iii 10. Lukket sag: Personalesag vedrørende ansættelse...iv\n\n"
+    "3 Side 1 af 3 7. Budgetopfølgning for første kvartal Sagsnr. 02/1234 Sagsfremstilling "
+    "Økonomiafdelingen fremlægger budgetopfølgningen for første kvartal, som viser et "
+    "mindreforbrug på driften. Beslutning Taget til efterretning. 8. Salg af grund ved "
+    "havnen Sagsnr. 02/2345 Sagsfremstilling Der er kommet et bud på grunden ved havnen "
+    "fra en lokal virksomhed. Beslutning Godkendt.\n"
+)
+
+
+def test_flattened_pdf_pages_are_reflowed_into_their_structure() -> None:
+    """One line per PDF page (a document site's transcript): the TOC with roman page
+    numbers, the headings, case lines and labels are found inside the page lines."""
+    meeting = parse_meeting(Document(path="/archive/kb/referat.txt", text=_FLAT_PAGES))
+    assert meeting.date == "2002-05-15" and meeting.doc_type == "referat"
+    got = [(i.number, i.title, i.case_number, i.closed) for i in meeting.items]
+    assert got == [
+        ("6", "Meddelelser fra borgmesteren", None, False),
+        ("7", "Budgetopfølgning for første kvartal", "02/1234", False),
+        ("8", "Salg af grund ved havnen", "02/2345", False),
+        ("9", "Køb af ejendom i bymidten", None, True),
+        ("10", "Personalesag vedrørende ansættelse", None, True),
+    ]
+    assert [s.name for s in meeting.items[1].sections] == ["Sagsfremstilling", "Beslutning"]
+    assert meeting.items[2].sections[-1].text == "Godkendt."
+
+
+def test_reflow_keeps_offsets_and_leaves_normal_lines_alone() -> None:
+    """Only spaces become newlines (and a page's leading number spaces), so offsets hold;
+    a long prose paragraph with a numbered list (one kind of signal) is not touched, nor is
+    a header line whose only signal is the type word 'Referat'."""
+    flat = split_run_on_text(_FLAT_PAGES)
+    assert len(flat) == len(_FLAT_PAGES) and flat != _FLAT_PAGES
+    assert flat.split("\n")[0] == _FLAT_PAGES.split("\n")[0]  # 'Referat Dato:' stays one line
+    assert split_run_on_text(_PROSE) == _PROSE
+    assert "\n \nIndholdsfortegnelse" in flat and "\n7. Budgetopfølgning" in flat  # 2 erased
+    assert "\nTil behandling - for lukkede døre...iii\n" in flat
+
+
+def test_a_numbered_list_restarting_inside_an_item_is_no_items() -> None:
+    """'1. Name (A)' ... '13. Name (O)' in a decision continue a list that restarted at 1,
+    not the outline; a later heading backed by labels is still the next item."""
+    members = "".join(f"{n}. Medlem nummer {n} (A)\n\n" for n in range(1, 6))
+    text = (
+        "1. Godkendelse af dagsorden\n\nSagsfremstilling\n\nIngen.\n\nBeslutning\n\n"
+        f"Deltagerne var:\n\n{members}Godkendt.\n\n"
+    )
+    meeting = parse_meeting(Document(path="/archive/ou/punkt.txt", text=text))
+    assert [i.number for i in meeting.items] == ["1"]
+    backed = text + "2. Salg af grund\n\nSagsfremstilling\n\nEt bud.\n"
+    meeting = parse_meeting(Document(path="/archive/ou/punkt.txt", text=backed))
+    assert [(i.number, i.title) for i in meeting.items] == [
+        ("1", "Godkendelse af dagsorden"), ("2", "Salg af grund")]
+
+
+def test_a_bare_case_label_takes_the_number_below_it() -> None:
+    """'Sagsnr:' on its own line with '09/141' in the cell below is the item's case number
+    (and supports its padded heading); a sentence below the label is no case number."""
+    text = "Referat 26-01-2009\n\n1.      Fusion af trafikselskaber\n\nSagsnr:\n\n09/141\n"
+    meeting = parse_meeting(Document(path="/archive/rr/referat.txt", text=text))
+    assert [(i.number, i.case_number, i.sections) for i in meeting.items] == [
+        ("1", "09/141", ())]
+    near = text.replace("09/141", "Sagen er ny i år.")
+    lines = split_lines(near)
+    assert case_number(lines, 0, len(lines)) is None
+
+
+def test_a_type_word_followed_by_a_date_names_the_document() -> None:
+    """'Regionsrådet - referat 26-01-2009' is the page's title; a later link that opens
+    with 'Dagsorden' ('Dagsorden - dagsorden som PDF-fil') does not make it an agenda.
+    Without the date the line that opens with the word still wins."""
+    head = "Regionsrådet - {} 26-01-2009\n\nDagsorden - dagsorden som PDF-fil\n\n"
+    body = "1. Fusion\n\nSagsfremstilling\n\nTekst.\n"
+    got = parse_meeting(Document(path="/a/x.txt", text=head.format("referat") + body))
+    assert got.doc_type == "referat"
+    near = "Regionsrådet - referat\n\nDagsorden - dagsorden som PDF-fil\n\n" + body
+    assert parse_meeting(Document(path="/a/x.txt", text=near)).doc_type == "dagsorden"
+
+
+def test_dates_with_a_month_name_between_dashes() -> None:
+    """'15-maj-2002' (a case system's date field) is a date; dashes around a word that is
+    no month name make none ('15-mål-2002' has only the year)."""
+    assert find_date("Onsdag den 15-maj-2002 kl. 17") == ("2002-05-15", 22)
+    assert find_date("Onsdag den 15-mål-2002") is None
+
+
+def test_a_label_behind_lower_case_link_text() -> None:
+    """'fold dette punkt ind Resume' (a web page's collapse link) is the label 'Resume';
+    'se vedlagte Bilag' (a sentence ending in a subheading word) stays text."""
+    assert label_name("fold dette punkt ind Resume") == "Resume"
+    assert label_name("fold dette punkt ind Beslutning") == "Beslutning"
+    assert label_name("se vedlagte Bilag") is None
+    assert label_name("og derfor Økonomi") is None
+
+
+def test_toc_rows_with_roman_page_numbers() -> None:
+    """'89. Title...iv' and a glued 'Budget xiii' lose their front-matter page numbers."""
+    text = (
+        "Indholdsfortegnelse\n89. Kvartalsrapport...i\n90. Dallund Slot...ii\n"
+        "91. Budget xiii\n92. Spørgetid...xv\n\n89. Kvartalsrapport\n\nSagsfremstilling\n\nT.\n"
+    )
+    meeting = parse_meeting(Document(path="/a/referat.txt", text=text))
+    assert [(i.number, i.title) for i in meeting.items] == [
+        ("89", "Kvartalsrapport"), ("90", "Dallund Slot"), ("91", "Budget"),
+        ("92", "Spørgetid")]
+
+
+def test_a_lukket_sag_prefix_closes_the_item() -> None:
+    assert closed_title("Lukket sag: Tandpleje for børn") == ("Tandpleje for børn", True)
+    assert closed_title("Sag om lukket vej") == ("Sag om lukket vej", False)

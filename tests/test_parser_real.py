@@ -65,7 +65,8 @@ def test_corpus_is_complete_and_consistent() -> None:
         assert want.get("used_for", "tune") in USES, (name, want.get("used_for"))
         text = (CORPUS / name).read_text(encoding="utf-8")
         for item in want["items"]:
-            assert ITEM_NUMBER_RE.match(item["number"]), (name, item["number"])
+            unnumbered = item["number"] == "" and len(want["items"]) == 1  # rules: 'items'
+            assert unnumbered or ITEM_NUMBER_RE.match(item["number"]), (name, item["number"])
             assert item["title"].strip() == item["title"] and item["title"], name
             assert _norm(item["title"]) in _norm(text), (name, item["title"])
             if item["case_number"]:
@@ -85,11 +86,12 @@ def test_real_document(name: str, part: str) -> None:
         pytest.fail(f"{name} ({want['covers']})\n{outline_diff(expected, got)}")
 
 
-FLOORS = {"tune": (0.95, 0.95), "check": (0.05, 0.06)}
+FLOORS = {"tune": (0.95, 0.95), "check": (0.33, 0.33)}
 """(recall, precision) floors per 'used_for': the files looked at while fixing meet the
-product's 0.95; the check files (layouts no fix was made for: one-line-per-page PDF
-transcripts, an item page whose decision lists the members by number) hold at what they
-scored when added.  A floor moves up as layouts are fixed, never down."""
+product's 0.95; the check files (layouts no fix was made for: a PolWeb item page, an item
+page without its number, bulleted headings) hold at what they scored when added (third
+round: 1 of 3 items, before and after that round's changes).  A floor moves up as layouts
+are fixed, never down."""
 
 
 def _item_scores(names: list[str]) -> tuple[float, float]:
