@@ -36,6 +36,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 
 from .bodies import canonical_body, is_known_body, municipality_in
+from .casenumbers import case_number, is_case_line, is_lone_case
 from .danish import number_key, squash
 from .errors import ParseError
 from .header import doc_type_word, find_date, parse_header, parse_participants
@@ -44,10 +45,7 @@ from .sections import (
     UNLABELLED_SECTION,
     Marker,
     build_sections,
-    case_number,
     find_markers,
-    is_case_line,
-    is_lone_case,
     is_primary_label,
     label_name,
     proposal_marker,

@@ -216,8 +216,12 @@ def _toc_run(lines: Sequence[Line], start: int) -> Toc | None:
     signalled = table_head or signals * 2 >= len(entries)
     compact = not any(line.blank for line in lines[start:end])
     titled = all(e.title[:1].isupper() and not e.title.endswith((",", ";")) for e in entries)
+    # a bare numbered list is a TOC only when its entries read as titles: most of them
+    # capitalised ('1. Godkendelse af dagsorden'), not prose ('0 kommunen har ...')
+    capitalised = sum(e.title[:1].isupper() or e.title[:1].isdigit() for e in entries)
     plain_list = compact and (
-        len(entries) >= 3 or (titled and _headed_later(lines, entries, end))
+        (len(entries) >= 3 and capitalised * 2 > len(entries))
+        or (titled and _headed_later(lines, entries, end))
     )
     if not (signalled or plain_list):
         return None

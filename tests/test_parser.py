@@ -14,13 +14,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ingest.bodies import canonical_body
+from ingest.casenumbers import case_number
 from ingest.errors import ParseError
 from ingest.header import find_date
 from ingest.models import Document, Meeting
 from ingest.parser import MeetingHints, closed_title, parse_meeting
 from ingest.readers import read_document
 from ingest.sections import (
-    case_number,
     is_primary_label,
     label_name,
     section_role,

@@ -1,0 +1,94 @@
+"""Case numbers of agenda items, as systems print them.
+
+Unlabelled ('SAG-2023-04402 chbn/jhp'), labelled in any shape that holds a digit
+('Sagsnr.: 13/1234', 'J.nr. 27.00.00-A00-1-17'), a bare KLE journal number at the start of
+a line, or a bare label over its number in the cell below ('Sagsnr:' / '09/141').  A line
+'Sag nr. 129' numbers the item, not the case (:data:`ingest.toc.NUMBER_BELOW_RE`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .danish import squash
+from .textlines import Line
+from .toc import NUMBER_BELOW_RE
+
+_SAG_RE = re.compile(r"^([A-ZÆØÅ]{2,5}-\d{4}-\d{3,7})\b[\s:]*(.*)$")
+"""An unlabelled case number line ('SAG-2023-04402 chbn/jhp', 'EMN-2024-004711')."""
+_CASE_LABEL = (
+    r"(?:sags?\.?\s*nr\.?|sags?\s+nr\.?|sagsnummer|sags-?id|j\.?\s*nr\.?|"
+    r"journal\s*nr\.?|journalnummer|acadre\s+sagsnr\.?|esdh\s*-?\s*nr\.?)"
+)
+_LABELLED_CASE_RE = re.compile(
+    rf"(?<![\wæøå]){_CASE_LABEL}(?:\s+i\s+[\wæøåÆØÅ-]+)?\s*[:.]?\s*\t?\s*"
+    r"((?=[\w./-]*\d)[A-ZÆØÅa-zæøå0-9][\w./-]*[\w])",
+    re.IGNORECASE,
+)
+"""A labelled case number ('Sagsnr.: 13/1234', 'J.nr. 27.00.00-A00-1-17',
+'Sagsnr. i ESDH:<TAB>25/23642') in any shape that contains a digit."""
+_KLE_RE = re.compile(r"^(\d{2}\.\d{2}\.\d{2}(?:-[A-ZÆØÅ]\d{2}-\d+-\d{2}|[A-ZÆØÅ]\d{2}-\d{2,6}))\b")
+"""A bare KLE journal number at the start of a line: subject number, facet and serial as
+'27.00.00-A00-1-17' or '00.01.00P35-0104' (the facet glued to the subject number)."""
+
+
+def case_number(lines: Sequence[Line], start: int, end: int) -> tuple[str, str | None, int] | None:
+    """(case number as printed, handler initials, line index) of the first case line."""
+    for line in lines[start:end]:
+        found = _line_case(line.clean)
+        if found is not None:
+            return found[0], found[1], line.index
+        if _BARE_CASE_LABEL_RE.match(line.clean) and (below := _value_below(lines, line, end)):
+            return below.clean, None, below.index
+    return None
+
+
+_BARE_CASE_LABEL_RE = re.compile(rf"^{_CASE_LABEL}\s*:?$", re.IGNORECASE)
+"""A case label on a line of its own ('Sagsnr:'): a web layout prints the number in a cell
+below it."""
+_CASE_VALUE_RE = re.compile(r"^(?=[\w./-]*\d)[A-ZÆØÅa-zæøå0-9][\w./-]{0,38}[\w]$")
+
+
+def _value_below(lines: Sequence[Line], label: Line, end: int) -> Line | None:
+    """The first non-blank line under a bare case label when it is one token with a digit
+    (the case number '09/141'); None otherwise."""
+    below = next((ln for ln in lines[label.index + 1 : end] if not ln.blank), None)
+    return below if below is not None and _CASE_VALUE_RE.match(below.clean) else None
+
+
+def _line_case(clean: str) -> tuple[str, str | None] | None:
+    if NUMBER_BELOW_RE.match(clean):
+        return None  # 'Sag nr. 129' numbers the item (see toc.NUMBER_BELOW_RE)
+    m = _SAG_RE.match(clean)
+    if m:
+        handler = squash(m.group(2)) or None
+        if handler is not None and (len(handler) > 40 or _LABELLED_CASE_RE.search(handler)):
+            handler = None
+        return m.group(1), handler
+    m = _LABELLED_CASE_RE.search(clean)
+    if m and m.start() <= 40:
+        return m.group(1).rstrip("./-"), None
+    m = _KLE_RE.match(clean)
+    if m:
+        return m.group(1), None
+    return None
+
+
+def is_lone_case(clean: str) -> bool:
+    """True when the line holds a case number and nothing else but its label
+    ('85.02.02-G01-5-17', 'Sagnr.: 1-51-71-3321-08'): such a line may stand above the
+    heading of the item it belongs to, which a case number inside a sentence may not."""
+    found = _line_case(clean)
+    if found is None:
+        return False
+    m = _LABELLED_CASE_RE.search(clean)
+    labelled = m is not None and m.start() == 0 and not clean[m.end() :].strip(" ./-")
+    return found[0] == clean or labelled
+
+
+def is_case_line(line: Line) -> bool:
+    """True when the line states a case number ('SAG-2023-04402 chbn/jhp', 'Sagsnr.: 13/1234')."""
+    if _BARE_CASE_LABEL_RE.match(line.clean):
+        return True  # 'Sagsnr:' over its number ('09/141') in the cell below
+    return len(line.clean) <= 160 and _line_case(line.clean) is not None
