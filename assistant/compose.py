@@ -199,12 +199,16 @@ class SentencePicker:
 
     def _holds(self, kind: str, sentence: str, weights: dict[str, float]) -> bool:
         """:func:`holds`, where a person must be one the question does not name (who
-        stepped in for Ronni Mark Nielsen is not Ronni Mark Nielsen)."""
+        stepped in for Ronni Mark Nielsen is not Ronni Mark Nielsen), and a name whose
+        words fill the archive is a place or a body, not a person."""
         if kind != "person":
             return holds(kind, sentence)
-        return any(
-            not set(self.tokens(m.group())) <= weights.keys() for m in _NAME_RE.finditer(sentence)
-        )
+        floor = TUNING.answer.person_word_idf
+        for m in _NAME_RE.finditer(sentence):
+            words = set(self.tokens(m.group()))
+            if not words <= weights.keys() and all(self.idf(w) >= floor for w in words):
+                return True
+        return False
 
     def pick(
         self,

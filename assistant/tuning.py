@@ -74,6 +74,10 @@ class Composition:
 
     type_bonus: float = 0.35
     """Added to a sentence that holds the kind of answer the question expects (0..1 scale)."""
+    person_word_idf: float = 3.0
+    """A name holds a person only when each of its words is in at most ~5 % of the archive's
+    passages (idf >= this): 'Greve Nord', 'Region Midtjylland' name places and bodies that
+    fill the archive, 'Bente Lis Clausen' a person."""
     rank_penalty: float = 0.12
     """Taken off per result rank below the first: lower results must be clearly better."""
     keep_ratio: float = 0.35

@@ -273,6 +273,22 @@ def test_a_sentence_opening_with_a_full_name_holds_a_person() -> None:
     assert not holds("person", "Orienteringen blev taget til efterretning.")
 
 
+def test_a_name_whose_words_fill_the_archive_is_no_person() -> None:
+    analyzer = Analyzer()
+    greve = analyzer.tokens("Greve")[0]
+    picker = _picker({greve: 60})  # the municipality's name is in most passages
+    text = ("Tunnelerne i Greve Nord er udpeget som indsatsområde. "
+            "Fra Seniorrådet er Anna Winnifred udpeget.")
+    question = "Hvem blev udpeget?"
+    weights = picker.weights(analyzer.tokens(question))
+    candidates = {c.text: c for c in picker.candidates(weights, "person", [(1, text)])}
+    place, person = split_sentences(text)
+    assert "person" not in candidates[place].kinds  # 'Greve Nord' is a place of the archive
+    assert "person" in candidates[person].kinds
+    # without the archive's counts both read as names: the floor is what tells them apart
+    assert holds("person", place) and holds("person", person)
+
+
 def test_attachment_lines_are_never_quoted() -> None:
     picker = SentencePicker(Analyzer().tokens, lambda t: 1.0)
     text = (
