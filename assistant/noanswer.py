@@ -143,7 +143,7 @@ def assess_answerable(
                       "title": hits[0].item.title}
             return Verdict(False, "year_before_archive", params, lang)
     for period in query.periods:
-        if not _states_period(period, hits[0]):
+        if not _states_period(period, hits[0]) or _titled_otherwise(query.periods, hits[0]):
             params = {"period": period, "title": hits[0].item.title}
             return Verdict(False, "period_not_stated", params, lang)
     role_verdict = _check_role_question(query, hits, evidence)
@@ -200,6 +200,14 @@ def _states_period(period: str, hit: ItemHit) -> bool:
     pattern = rf"{first}\s*[-–/]\s*(?:{first[:2]})?{tail}(?!\d)"
     text = " ".join([hit.item.title] + [p.text for p in hit.passages])
     return bool(re.search(pattern, text))
+
+
+def _titled_otherwise(periods: tuple[str, ...], hit: ItemHit) -> bool:
+    """True when the hit's title names a period and none the question names: the item is
+    another year's round of a recurring matter ('Budget 2024-27' for 'Budget 2021-24'),
+    whatever its text says of earlier periods."""
+    titled = {period_years(p) for p in PERIOD_RE.findall(hit.item.title)}
+    return bool(titled) and not titled & {period_years(p) for p in periods}
 
 
 def _mentions_year(hit: ItemHit, year: int) -> bool:

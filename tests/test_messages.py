@@ -778,3 +778,20 @@ def test_the_nearest_meetings_break_a_tie_by_the_earlier_date() -> None:
     near = [f"2024-12-{15 + k:02d}" for k in range(1, n)]  # 16, 17, ... December
     held = {*near, "2024-12-01", "2024-12-29"}  # both 14 days from the 15th
     assert _nearest(DateConstraint(2024, 12, 15), held) == ["2024-12-01", *near]
+
+
+def test_an_item_titled_with_another_period_does_not_answer_for_the_asked_one() -> None:
+    """'Budget 2021-24' asked, 'Budget 2024-27' found (whose text recalls the earlier
+    budget): another year's round of a recurring matter; the same period in another
+    writing ('2024-2027') is the same round, and a title naming no period says nothing."""
+    from types import SimpleNamespace
+
+    from assistant.noanswer import _titled_otherwise
+
+    def hit(title: str) -> Any:
+        return SimpleNamespace(item=SimpleNamespace(title=title))
+
+    assert _titled_otherwise(("2021-24",), hit("2. behandling af Budget 2024-27"))
+    assert not _titled_otherwise(("2024-2027",), hit("2. behandling af Budget 2024-27"))
+    assert not _titled_otherwise(("2021-24", "2024-27"), hit("Budget 2024-27"))
+    assert not _titled_otherwise(("2021-24",), hit("Budgetopfølgning 2"))
