@@ -102,7 +102,7 @@ class Assistant:
         self.analyzer = Analyzer()
         # the word weights of the retriever's current index (it is rebuilt on refresh)
         self.picker = SentencePicker(self.analyzer.tokens, lambda t: retriever.lexical.idf(t))
-        self.sentences = SentenceVectors(retriever.embedder)
+        self.sentences = SentenceVectors(retriever.embedder, retriever.store.sentences)
 
     def ask(
         self,

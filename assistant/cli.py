@@ -45,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--include-closed", action="store_true",
                    help="also store the content of closed items (Lukket punkt); shown only "
                    "to users with the closed role")
+    p.add_argument("--no-sentences", action="store_true",
+                   help="do not embed each sentence for English answers (ingest ~45%% "
+                   "faster; English questions then embed their answer sentences when asked)")
     _add_hint_args(p)
     _add_scale_args(p)
 
@@ -269,6 +272,7 @@ def cmd_ingest(args: argparse.Namespace, services: Services) -> int:
             f"items: {report.items}  chunks: {report.chunks}  removed: {report.removed}  "
             f"duplicates: {report.duplicates}  moved: {report.moved}  "
             + (f"failed: {len(report.errors)}  workers: {len(workers)}  " if workers else "")
+            + (f"sentences: {report.sentences}  " if report.sentences else "")
             + f"({report.seconds:.1f} s"
             + (f", passages in {report.precision} on {report.device})" if report.chunks else ")")
         )
@@ -328,6 +332,7 @@ def _run_ingest(
         )
     if args.device:
         use_device(services.embedder, args.device)
+    services.ingestor.keep_sentences = not args.no_sentences
     files = shard_files(paths, shard) if shard is not None else paths
     report = services.ingestor.ingest(
         files, prune=args.prune, progress=progress, hints=_hints(args),

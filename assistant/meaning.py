@@ -4,8 +4,10 @@ Word overlap cannot tell which Danish sentence answers an English question ("how
 grant" / "lokaletilskud på 87.500 kr."), and within Danish it favours the sentence that
 repeats the question over the one that answers it.  The embedding model that ranked the
 passages also scores their sentences: each candidate sentence is embedded as a passage and
-compared with the question's query vector.  Sentence vectors are remembered (a bounded LRU),
-so a follow-up or a repeated question embeds nothing new.
+compared with the question's query vector.  Ingest stores the vector of every sentence of
+the index (:mod:`vectorstore.sentences`), so a question reads them instead of embedding
+them (150-400 ms of an English ask); a sentence not stored there is embedded now.  Vectors
+are remembered (a bounded LRU), so a follow-up or a repeated question reads nothing again.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from vectorstore.embedder import embed_sentences
+from vectorstore.sentences import SentenceStore, sentence_key
 
 from .compose import Meaning
 from .tuning import TUNING
@@ -29,8 +32,13 @@ CACHE_SIZE = 20_000
 class SentenceVectors:
     """Embeds sentences once and scores them against a question."""
 
-    def __init__(self, embedder: Any, cache_size: int = CACHE_SIZE) -> None:
+    def __init__(
+        self, embedder: Any, stored: SentenceStore | None = None, cache_size: int = CACHE_SIZE
+    ) -> None:
         self.embedder = embedder
+        self.stored = stored
+        self.embedded = 0
+        """Sentences embedded at question time (not found in the LRU or the store)."""
         self.cache_size = cache_size
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
@@ -45,16 +53,24 @@ class SentenceVectors:
                     self._cache.move_to_end(s)
                     found[s] = vector
         missing = [s for s in dict.fromkeys(sentences) if s not in found]
+        if missing and self.stored is not None:
+            kept = self.stored.get(missing)
+            self._remember(kept, found)
+            missing = [s for s in missing if s not in kept]
         if missing:
+            self.embedded += len(missing)
             fresh = embed_sentences(self.embedder, missing)
-            with self._lock:
-                for text, vector in zip(missing, fresh, strict=True):
-                    found[text] = self._cache[text] = np.asarray(vector)
-                while len(self._cache) > self.cache_size:
-                    self._cache.popitem(last=False)
+            self._remember(dict(zip(missing, map(np.asarray, fresh), strict=True)), found)
         if not sentences:
             return np.empty((0, 0), dtype=np.float32)
         return np.vstack([found[s] for s in sentences])
+
+    def _remember(self, vectors: dict[str, np.ndarray], found: dict[str, np.ndarray]) -> None:
+        with self._lock:
+            for text, vector in vectors.items():
+                found[text] = self._cache[text] = vector
+            while len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
 
     def meaning(self, question: str) -> Meaning:
         """A scorer of sentences against ``question`` (cosine similarity)."""
@@ -62,8 +78,7 @@ class SentenceVectors:
         def score(sentences: Sequence[str]) -> np.ndarray:
             if not sentences:
                 return np.zeros(0, dtype=np.float32)
-            tune = TUNING.answer
-            head = [s[: tune.meaning_chars] for s in sentences[: tune.meaning_sentences]]
+            head = [sentence_key(s) for s in sentences[: TUNING.answer.meaning_sentences]]
             query = np.asarray(self.embedder.embed_query(question), dtype=np.float32)
             sims = self.vectors(head) @ query
             out = np.full(len(sentences), float(sims.min()), dtype=np.float32)

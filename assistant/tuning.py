@@ -141,8 +141,8 @@ class Composition:
     reading order, or better; 12 lost some: docs/BENCHMARKS.md)."""
     timeline_meaning_sentences: int = 4
     """The same for each item of a timeline (one sentence per item, up to six items)."""
-    meaning_chars: int = 200
-    """A sentence is judged by its first characters (long ones cost time, add little)."""
+    # A sentence is judged by its first 200 characters: vectorstore.sentences.SENTENCE_CHARS,
+    # where ingest stores the vectors of those prefixes (long ones cost time, add little).
 
 
 @dataclass(frozen=True)

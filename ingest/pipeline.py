@@ -1,9 +1,8 @@
-"""Files -> text -> Meeting -> chunks -> vectors -> Chroma, with a per-file report.
-
-A bad file never stops the batch: its error (file + reason) goes into the report and the
-rest still ingests.  An unchanged file (same content hash as stored) is skipped without
-embedding anything.  A changed file replaces its old version crash-safely (see
-``vectorstore.store``).
+"""Files -> text -> Meeting -> chunks -> vectors (and sentence vectors) -> Chroma, with a
+per-file report.  A bad file never stops the batch: its error (file + reason) goes into the
+report and the rest still ingests.  An unchanged file (same content hash as stored) is
+skipped without embedding anything; a changed one replaces its old version crash-safely
+(see ``vectorstore.store``).
 """
 
 from __future__ import annotations
@@ -25,9 +24,10 @@ from vectorstore.store import EMBED_HASH, DocumentRecord
 
 from .chunker import Chunker
 from .errors import IngestError, ReadError
-from .models import Document, Meeting
+from .models import Chunk, Document, Meeting
 from .parser import MeetingHints, parse_meeting
 from .readers import check_size, iter_source_files, read_document
+from .sentences import document_key, embed_new_sentences
 from .serialize import meeting_to_dict
 
 log = logging.getLogger(__name__)
@@ -79,6 +79,9 @@ class IngestReport:
     """Where passages were embedded (cpu or cuda; ``--device``)."""
     settled: list[str] = field(default_factory=list)
     """What ``ingest.shards.settle`` changed after shards ran at the same time."""
+    sentences: int = 0
+    """Sentences embedded (:mod:`ingest.sentences`), in ``sentence_seconds`` of ``seconds``."""
+    sentence_seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -110,10 +113,12 @@ class Ingestor:
         self.embedder = embedder
         self.chunker = chunker or Chunker(embedder.count_tokens, max_tokens=embedder.max_tokens)
         self.hints = hints
-        self.reused_vectors = 0
-        """Passages whose stored vector was reused instead of embedding them (running count)."""
-        self.embedded_passages = 0
-        """Passages embedded (running count)."""
+        # running counts: passages whose stored vector was reused instead of embedding
+        # them, passages embedded, sentences embedded for Store.sentences (and their time)
+        self.reused_vectors = self.embedded_passages = self.embedded_sentences = 0
+        self.sentence_seconds = 0.0
+        self.keep_sentences = True
+        """Embed new sentences for :attr:`Store.sentences` (off: ``ingest --no-sentences``)."""
 
     def ingest(
         self,
@@ -136,12 +141,15 @@ class Ingestor:
         report.documents = len(files)
         report.precision = str(getattr(self.embedder, "precision", "fp32"))
         embedded, reused = self.embedded_passages, self.reused_vectors
+        sentences, sentence_seconds = self.embedded_sentences, self.sentence_seconds
         for path in progress(files) if progress else files:
             self._ingest_one(path, report, hints or self.hints, include_closed)
         if prune:
             report.removed = self.prune(files)
         report.embedded = self.embedded_passages - embedded
         report.reused = self.reused_vectors - reused
+        report.sentences = self.embedded_sentences - sentences
+        report.sentence_seconds = round(self.sentence_seconds - sentence_seconds, 3)
         report.device = str(getattr(self.embedder, "device", "cpu"))
         report.seconds = round(time.perf_counter() - started, 3)
         return report
@@ -180,6 +188,8 @@ class Ingestor:
         if stored is not None and stored.doc_hash == meeting.doc_hash and not switched:
             # Finish a clean-up an interrupted earlier run may have left behind.
             self.store.delete_stale_chunks(source, keep_hash=meeting.doc_hash)
+            # sentence vectors of a document stored before they were kept
+            self._store_sentences(meeting, lambda: self.chunker.chunk_meeting(meeting, doc.text))
             report.skipped_unchanged += 1
             return
         report.warnings.extend(FileWarning(str(path), w) for w in meeting.warnings)
@@ -242,6 +252,7 @@ class Ingestor:
         ``drop_unlisted`` also deletes this source's chunks that are not written now (a
         rewrite of the same content without its closed items' chunks)."""
         chunks = self.chunker.chunk_meeting(meeting, text)
+        self._store_sentences(meeting, lambda: chunks)  # first: a crash then re-embeds none
         if chunks:
             hashes = [embed_hash(c.embed_text) for c in chunks]
             vectors = self._passage_vectors([c.embed_text for c in chunks], hashes)
@@ -274,6 +285,16 @@ class Ingestor:
         if drop_unlisted:
             self.store.delete_unlisted_chunks(meeting.source, {c.chunk_id for c in chunks})
         return len(chunks)
+
+    def _store_sentences(self, meeting: Meeting, chunks: Callable[[], Sequence[Chunk]]) -> None:
+        """:func:`ingest.sentences.embed_new_sentences` for a document not done before."""
+        store = self.store.sentences
+        key = document_key(meeting.doc_hash, holds_closed_content(meeting))
+        if store is not None and self.keep_sentences and not store.has_document(key):
+            started = time.perf_counter()
+            self.embedded_sentences += embed_new_sentences(
+                store, self.embedder.embed_passages, key, chunks())
+            self.sentence_seconds += time.perf_counter() - started
 
     def _passage_vectors(self, texts: list[str], hashes: list[str]) -> np.ndarray:
         """Vectors of ``texts``: a text embedded before (its hash is on a stored chunk)

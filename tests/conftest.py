@@ -133,13 +133,19 @@ def chroma_url(tmp_path: Path) -> Iterator[str]:
 
 
 def clone_index(source: Any, target: Any) -> None:
-    """Copy every chunk and document record (with vectors) from one VectorStore to another."""
+    """Copy every chunk and document record (with vectors) from one VectorStore to another,
+    and the sentence vectors beside it (as copying the index folder would)."""
     for name in ("chunks", "documents"):
         src, dst = getattr(source, name), getattr(target, name)
         got = src.get(include=["embeddings", "documents", "metadatas"])
         if got["ids"]:
             dst.upsert(ids=got["ids"], embeddings=got["embeddings"],
                        documents=got["documents"], metadatas=got["metadatas"])
+    kept, into = source.sentences, target.sentences
+    if kept is not None and into is not None and kept.path.exists():
+        kept.close()  # the last connection's close folds the write-ahead log into the file
+        into.close()
+        shutil.copyfile(kept.path, into.path)
 
 
 def serve_in_thread(app: Any, name: str = "uvicorn") -> tuple[str, Any, Any]:

@@ -18,6 +18,8 @@ def test_ingest_and_reingest_through_a_chroma_server(chroma_url, corpus_copy, ha
                         embedder=hash_embedder)
     report = services.ingestor.ingest([corpus_copy])
     assert report.ingested == 5 and services.store.chunk_count() == report.chunks
+    # no folder of ours beside a server: answers embed their sentences when asked
+    assert services.store.sentences is None and report.sentences == 0
     again = services.ingestor.ingest([corpus_copy])
     assert again.skipped_unchanged == 5
     session = services.store.client._server._session

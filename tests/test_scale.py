@@ -323,7 +323,9 @@ def test_editing_one_item_embeds_only_that_items_chunks(ingested):
     counting.passages = 0
     report = ingestor.ingest([corpus])
     assert (report.ingested, report.skipped_unchanged) == (1, 4)
-    assert counting.passages == len(changed) + 1  # + the document record's title
+    # the edit's one new sentence is embedded for the sentence vectors; no other sentence
+    assert report.sentences == 1
+    assert counting.passages == len(changed) + 1 + 1  # + the record's title + the sentence
     assert (report.embedded, report.reused) == (len(changed), len(new_chunks) - len(changed))
     # every stored vector is the one the embedder gives for that chunk's text
     got = store.chunks.get(where={"source": source_key(target)}, include=["embeddings"])

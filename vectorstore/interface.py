@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from .filters import MetadataFilter
+    from .sentences import SentenceStore
     from .store import (
         ChunkHit,
         DocumentRecord,
@@ -51,6 +52,12 @@ class Store(Protocol):
     @property
     def local_path(self) -> Path | None:
         """The embedded index's folder (derived state is kept beside it); None for a server."""
+        ...
+
+    @property
+    def sentences(self) -> SentenceStore | None:
+        """Sentence vectors kept beside an embedded index (None: none kept, a question
+        embeds the sentences it needs)."""
         ...
 
     # --- chunks ---------------------------------------------------------------------------

@@ -36,6 +36,8 @@ import numpy as np
 from .crashpoint import crashpoint
 from .errors import IndexMismatchError, StoreUnavailableError
 from .filters import Between, Equals, MetadataFilter
+from .sentences import FILE_NAME as SENTENCE_FILE
+from .sentences import SentenceStore
 
 log = logging.getLogger(__name__)
 
@@ -356,6 +358,11 @@ class VectorStore:
         self.identity = identity
         self._collections: dict[str, Any] = {}
         self._max_batch: int | None = None
+        self.sentences: SentenceStore | None = (
+            SentenceStore(client.path / SENTENCE_FILE, identity.model, identity.dimension)
+            if isinstance(client, LocalClient) else None)
+        """Sentence vectors beside an embedded index (:mod:`vectorstore.sentences`); None
+        for a Chroma server, whose answers embed their sentences when asked."""
         stored = self._from_file(ChromaFile.identities)
         if stored is None:  # a new index, a server, or Chroma already open: open it now
             self._opened_collections()
