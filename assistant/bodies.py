@@ -77,6 +77,8 @@ _NOT_PLACES = frozenset(
 Council in May')."""
 _MUNICIPALITY_RE = re.compile(r"\b([A-ZÆØÅ][a-zæøå]+(?:-[A-ZÆØÅ][a-zæøå]+)?)\s+Kommune\b")
 _COUNCIL_STEMS = ("byråd", "kommunalbestyrels")
+_BODY_KINDS = ((*_COUNCIL_STEMS, "regionsråd", "council"), ("udvalg", "committee"))
+"""Kinds of body as a name says them, in Danish and English: councils and committees."""
 
 
 def home_municipality(body: str, texts: Iterable[str]) -> str | None:
@@ -120,6 +122,7 @@ class BodyIndex:
         self.embedder = embedder
         self._texts = texts
         self._homes: frozenset[str] | None = None
+        self._body_homes: dict[str, str | None] = {}
         self._vectors: np.ndarray | None = None
         table = BODY_ALIASES if aliases is None else aliases
         self.name_words = frozenset(w for b in self.bodies for w in WORD_RE.findall(b.lower()))
@@ -210,6 +213,28 @@ class BodyIndex:
         homes = self.council_homes()
         # 'Greves byråd': the genitive of the held council's municipality
         return bool(homes) and low not in homes and low.removesuffix("s") not in homes
+
+    def may_be(self, name: str, body: str | None) -> bool:
+        """True when ``name``, a body of a municipality the archive names nowhere ('Kommunal-
+        bestyrelsen i Rødovre', 'Mariagerfjord Kommunes Udvalg'), may be the held ``body``:
+        one of the same kind (council or committee) whose documents never say which
+        municipality they belong to.  Else a page that names no municipality could never
+        answer a question that does."""
+        if not body:
+            return False
+        kinds = [kind for kind in _BODY_KINDS if any(k in name.lower() for k in kind)]
+        if not any(k in body.lower() for kind in kinds for k in kind):
+            return False
+        return self.placed_nowhere(body)
+
+    def placed_nowhere(self, body: str | None) -> bool:
+        """True when neither ``body``'s name nor its documents say which municipality it
+        belongs to (so a municipality the archive names nowhere may be its own)."""
+        if not body or self._texts is None:
+            return False
+        if body not in self._body_homes:
+            self._body_homes[body] = home_municipality(body, self._texts(body))
+        return self._body_homes[body] is None
 
     def council_homes(self) -> frozenset[str]:
         """The municipalities of the held councils (computed once, on first need: it reads

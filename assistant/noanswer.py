@@ -88,7 +88,8 @@ def assess_answerable(
         return Verdict(False)
     lang = query.language
     held = {(m.body, m.date) for m in retriever.meetings.values() if m.date}
-    unknown = [b for b in query.unknown_bodies if not _mentioned(b, hits[:3])]
+    unknown = [b for b in query.unknown_bodies if not _mentioned(b, hits[:3])
+               and not retriever.bodies.may_be(b, hits[0].meeting.body)]
     if unknown:
         names = ", ".join(unknown)
         bodies = retriever.bodies.bodies
@@ -154,27 +155,41 @@ def assess_answerable(
     # in them, not merely somewhere in the archive
     _, missing = retriever.lexical.known_terms(own, query.bodies,
                                                restricted=viewer.sees_closed)
-    if query.bodies and missing:
-        # ... unless the best evidence (another body's document reporting on it) has them
-        shown = set(
-            retriever.lexical.analyzer.tokens(
-                " ".join(h.item.title + " " + p.text for h in hits[:3] for p in h.passages)
-            )
-        )
+    if missing:
+        # ... unless the best evidence has them: its meeting's header (the place it met,
+        # 'Tapperiet, Sdr. Badevej 1, 4600 Køge', which no passage holds) or, for a named
+        # body, another body's document reporting on it
+        said = [f"{h.meeting.location or ''} {h.meeting.title or ''}" for h in hits[:3]]
+        if query.bodies:
+            said += [h.item.title + " " + p.text for h in hits[:3] for p in h.passages]
+        shown = set(retriever.lexical.analyzer.tokens(" ".join(said)))
         missing = [w for w in missing if retriever.lexical.analyzer.stem([w])[0] not in shown]
     stems = retriever.lexical.analyzer.stem
     # a body's name in another inflection ('Hjortsø Byråd' for the held 'Byrådet') is no topic
     ignored = GENERIC_TERMS | retriever.bodies.naming_stems
+    # a place the archive names nowhere ("Holbæk's committee", 'did Rødovre receive') may
+    # be the municipality of the best evidence when its pages never say their own
+    unplaced = retriever.bodies.placed_nowhere(hits[0].meeting.body)
+    proper = _proper_nouns(query.text) if unplaced else set()
     salient = sorted(
         {
             w for w in missing
             if len(w) >= 4 and stems([w])[0] not in ignored
-            and not is_intent_word(w)
+            and not is_intent_word(w) and w.lower() not in proper
         }
     )
     if salient and hits[0].dense < TUNING.refusal.missing_term_dense_floor:
         return Verdict(False, "missing_terms", {"words": ", ".join(salient)}, lang)
     return Verdict(True)
+
+
+_PROPER_RE = re.compile(r"(?<![.!?]\s)(?<!^)(?<![\wæøåÆØÅ])([A-ZÆØÅ][a-zæøå]+)(?:['’]s?)?\b")
+
+
+def _proper_nouns(text: str) -> set[str]:
+    """Lower-case forms of the capitalised words of ``text`` that do not open a sentence
+    (names of places, people, bodies: 'Holbæk' in "What did Holbæk's committee ...")."""
+    return {m.group(1).lower() for m in _PROPER_RE.finditer(text.strip())}
 
 
 def _nearest(date: DateConstraint, held: set[str]) -> list[str]:

@@ -208,9 +208,12 @@ class QueryAnalysis:
 
 
 def detect_language(text: str) -> str:
-    """'da' or 'en', by function words and Danish letters (Danish by default)."""
+    """'da' or 'en', by function words and Danish letters (Danish by default).  Letters
+    of capitalised words do not count: an English question names Danish bodies and places
+    ('Faxe's Children and Learning Committee (Børn & Læringsudvalget)', 'Køge')."""
     words = re.findall(r"[a-zæøåé]+", text.lower())
-    da = sum(w in DA_MARKERS for w in words) + 2 * len(re.findall(r"[æøå]", text.lower()))
+    common = " ".join(re.findall(r"(?<![\wæøåÆØÅ])[a-zæøåé][\wæøå]*", text))
+    da = sum(w in DA_MARKERS for w in words) + 2 * len(re.findall(r"[æøå]", common))
     en = sum(w in EN_MARKERS for w in words)
     return "en" if en > da else "da"
 

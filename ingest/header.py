@@ -21,6 +21,9 @@ _DATE_LABEL_RE = re.compile(
 )
 _PLACE_LABEL_RE = re.compile(r"^(?:sted|mødested|mødelokale|lokale|adresse)\s*:\s*(.+)$", re.I)
 _TIME_PLACE_RE = re.compile(r"^tid og sted\s*:", re.I)
+_AT_PLACE_RE = re.compile(r"^\s*,?\s*(?:i|på)\s+([A-ZÆØÅ][^\t]{1,118})$")
+"""The place after the meeting's time on its date line: '... den 22. juni 2020 kl. 17:30 i
+Arden Rådhus, Øst', 'Den 09.01.2020 kl. 13:00 i Tapperiet, Sdr. Badevej 1, 4600 Køge'."""
 _DOC_TYPE_RE = re.compile(
     r"(?<![\wæøå])(dagsorden|tillægsdagsorden|mødereferat|referat|beslutningsprotokol|protokol"
     r"|beslutningsreferat)(?![\wæøå])",
@@ -83,6 +86,8 @@ def parse_header(lines: Sequence[Line], end: int) -> Header:
             rest = rest[time_end:]
         if _TIME_PLACE_RE.match(line.clean):
             location = rest.strip(" .,;:–-") or None
+        elif clock is not None and (at := _AT_PLACE_RE.match(rest)):
+            location = at.group(1).strip(" .,;:–-") or None
     if meeting_time is None:
         meeting_time = _labelled_time(head)
     location = _labelled_place(head) or location

@@ -186,3 +186,22 @@ def test_a_council_of_another_municipality_is_a_body_the_archive_lacks() -> None
     named = BodyIndex(["Byrådet, Hjortsø Kommune"], aliases={})
     assert named.mention("Hvad besluttede Hjortsø Byråd?").held == ("Byrådet, Hjortsø Kommune",)
     assert named.mention("Hvad besluttede Roskilde Byråd?").unknown == ("Roskilde Byråd",)
+
+
+def test_a_body_whose_documents_name_no_municipality_may_be_the_one_asked_about() -> None:
+    """'Kommunalbestyrelsen i Rødovre' is unknown to an archive whose only other council is
+    Greve's; when the best evidence is a council whose pages never say their municipality,
+    it may be Rødovre's, and that is no reason to refuse.  A council the archive places
+    elsewhere, or a body of another kind, is."""
+    greve, nameless, committee = "Byråd 2022-2025", "Kommunalbestyrelsen", "Udvalget for Miljø"
+    texts = {greve: MINUTES, nameless: ["Lokalplan 145 blev vedtaget."], committee: []}
+    index = BodyIndex([greve, nameless, committee], aliases={}, texts=lambda b: texts[b])
+    asked = index.mention("Hvad besluttede Kommunalbestyrelsen i Rødovre om lokalplanen?")
+    assert asked.unknown == ("Kommunalbestyrelsen i Rødovre",)
+    name = asked.unknown[0]
+    assert index.may_be(name, nameless)
+    assert not index.may_be(name, greve)  # Greve's own council
+    assert not index.may_be(name, committee)  # not a council
+    assert index.may_be("Rødovre Kommunes økonomiudvalg", committee)
+    assert index.may_be("the City Council of Rødovre", nameless)
+    assert not index.may_be(name, None)

@@ -795,3 +795,40 @@ def test_an_item_titled_with_another_period_does_not_answer_for_the_asked_one() 
     assert not _titled_otherwise(("2024-2027",), hit("2. behandling af Budget 2024-27"))
     assert not _titled_otherwise(("2021-24", "2024-27"), hit("Budget 2024-27"))
     assert not _titled_otherwise(("2021-24",), hit("Budgetopfølgning 2"))
+
+
+COUNCIL_PAGE = """Kommunalbestyrelsen
+
+Referat
+
+Mødedato: 24-09-2019
+
+1. Tillæg 1 til Lokalplan 145 - endelig vedtagelse
+
+Sagsfremstilling
+Forslaget har været i offentlig høring i 4 uger. Der er modtaget to høringssvar.{home}
+
+Beslutning
+Godkendt.
+"""
+
+
+@pytest.mark.parametrize(("home", "answered"), [("", True), (" Greve Kommune svarer.", False)])
+def test_a_place_the_archive_names_nowhere_may_be_the_home_of_pages_that_name_none(
+    tmp_path: Path, services_factory: Any, home: str, answered: bool
+) -> None:
+    """Pages that never say their municipality ('Kommunalbestyrelsen', a web page's text)
+    may be Rødovre's: 'did Rødovre receive' is no missing topic then.  Once the council's
+    pages name their own municipality (Greve), Rødovre is missing again."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "kb-2019-09-24.txt").write_text(COUNCIL_PAGE.format(home=home), encoding="utf-8")
+    services = services_factory(tmp_path / "index", HashEmbedder())
+    assert services.ingestor.ingest([folder]).ingested == 1
+    retriever = Retriever(services.store, services.embedder)
+    question = "How many consultation responses did Rødovre receive on Lokalplan 145?"
+    verdict, hits = _verdict(retriever, question)
+    assert hits[0].item.title.startswith("Tillæg 1 til Lokalplan 145")
+    assert verdict.answerable is answered, verdict.reason
+    if not answered:
+        assert verdict.code == "missing_terms" and verdict.params["words"] == "rødovre"

@@ -24,6 +24,10 @@ from assistant.query import (
         ("Hvor mange studiepladser på pædagoguddannelsen?", "da"),
         ("Who chairs the municipal directors' network?", "en"),
         ("KlimaMidt", "da"),  # Danish is the default
+        # Danish letters in the names an English question uses are no Danish
+        ("Who took chairman Mikkel Dam's place at Faxe's Children and Learning Committee "
+         "(Børn & Læringsudvalget) on 8 September 2021?", "en"),
+        ("Hvem afløste Mikkel Dam i Børn & Læringsudvalget?", "da"),
     ],
 )
 def test_language(question: str, lang: str) -> None:
