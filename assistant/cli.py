@@ -46,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also store the content of closed items (Lukket punkt); shown only "
                    "to users with the closed role")
     p.add_argument("--no-sentences", action="store_true",
-                   help="do not embed each sentence for English answers (ingest ~45%% "
+                   help="do not embed each sentence for English answers (ingest 25-30%% "
                    "faster; English questions then embed their answer sentences when asked)")
     _add_hint_args(p)
     _add_scale_args(p)

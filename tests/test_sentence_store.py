@@ -124,3 +124,21 @@ def test_a_copied_index_folder_brings_its_sentence_vectors(hash_services, corpus
     shutil.copytree(source, copy)
     other = services_factory(copy, hash_embedder)
     assert other.store.sentences.count() == hash_services.store.sentences.count() > 100
+
+
+def test_cli_ingest_no_sentences_and_the_report(tmp_path, corpus_copy, hash_embedder, capsys,
+                                                services_factory) -> None:
+    import json
+
+    from assistant.cli import main
+
+    services = services_factory(tmp_path / "db", hash_embedder)
+    db = str(tmp_path / "db")
+    assert main(["--db", db, "ingest", "--json", "--no-sentences", str(corpus_copy)],
+                services) == 0
+    skipped = json.loads(capsys.readouterr().out)
+    assert skipped["ingested"] == 5 and skipped["sentences"] == 0
+    assert main(["--db", db, "ingest", str(corpus_copy)], services) == 0
+    line = capsys.readouterr().out.splitlines()[0]
+    filled = services.store.sentences.count()
+    assert filled > 100 and f"sentences: {filled}  " in line, line
