@@ -157,6 +157,10 @@ class Assistant:
             text = self._refusal(lang, verdict.reason, hits)
         else:
             text = self._summary(query, lang, hits, evidence, viewer)
+            if verdict.unplaced:  # answered from pages that never say their municipality
+                body = hits[0].meeting.body or UNKNOWN_BODY
+                places = ", ".join(verdict.unplaced)
+                text += " " + TEXTS[lang]["unplaced"].format(body=body, places=places)
         written = Written(text)
         if self.generator is not None and hits and verdict.answerable and not query.timeline:
             written = self.generator.generate(question, results, lang, text)

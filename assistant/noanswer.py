@@ -65,6 +65,10 @@ class Verdict:
     code: str = ""
     params: Mapping[str, str] = field(default_factory=dict, hash=False)
     language: str = DEFAULT_LANGUAGE
+    unplaced: tuple[str, ...] = ()
+    """Of an answerable question: the places it names that the archive names nowhere and
+    that the best evidence's body, whose documents never say their municipality, may be
+    of ('Kommunalbestyrelsen i Rødovre'): the answer says so."""
 
     @property
     def reason(self) -> str:
@@ -88,8 +92,9 @@ def assess_answerable(
         return Verdict(False)
     lang = query.language
     held = {(m.body, m.date) for m in retriever.meetings.values() if m.date}
-    unknown = [b for b in query.unknown_bodies if not _mentioned(b, hits[:3])
-               and not retriever.bodies.may_be(b, hits[0].meeting.body)]
+    placed = [b for b in query.unknown_bodies if not _mentioned(b, hits[:3])]
+    unplaced = [b for b in placed if retriever.bodies.may_be(b, hits[0].meeting.body)]
+    unknown = [b for b in placed if b not in unplaced]
     if unknown:
         names = ", ".join(unknown)
         bodies = retriever.bodies.bodies
@@ -169,27 +174,29 @@ def assess_answerable(
     ignored = GENERIC_TERMS | retriever.bodies.naming_stems
     # a place the archive names nowhere ("Holbæk's committee", 'did Rødovre receive') may
     # be the municipality of the best evidence when its pages never say their own
-    unplaced = retriever.bodies.placed_nowhere(hits[0].meeting.body)
-    proper = _proper_nouns(query.text) if unplaced else set()
+    nowhere = retriever.bodies.placed_nowhere(hits[0].meeting.body)
+    proper = _proper_nouns(query.text) if nowhere else {}
     salient = sorted(
         {
             w for w in missing
-            if len(w) >= 4 and stems([w])[0] not in ignored
-            and not is_intent_word(w) and w.lower() not in proper
+            if len(w) >= 4 and stems([w])[0] not in ignored and not is_intent_word(w)
         }
     )
+    unplaced += [proper[w.lower()] for w in salient if w.lower() in proper
+                 and not any(proper[w.lower()] in name for name in unplaced)]
+    salient = [w for w in salient if w.lower() not in proper]
     if salient and hits[0].dense < TUNING.refusal.missing_term_dense_floor:
         return Verdict(False, "missing_terms", {"words": ", ".join(salient)}, lang)
-    return Verdict(True)
+    return Verdict(True, language=lang, unplaced=tuple(dict.fromkeys(unplaced)))
 
 
 _PROPER_RE = re.compile(r"(?<![.!?]\s)(?<!^)(?<![\wæøåÆØÅ])([A-ZÆØÅ][a-zæøå]+)(?:['’]s?)?\b")
 
 
-def _proper_nouns(text: str) -> set[str]:
-    """Lower-case forms of the capitalised words of ``text`` that do not open a sentence
-    (names of places, people, bodies: 'Holbæk' in "What did Holbæk's committee ...")."""
-    return {m.group(1).lower() for m in _PROPER_RE.finditer(text.strip())}
+def _proper_nouns(text: str) -> dict[str, str]:
+    """The capitalised words of ``text`` that do not open a sentence, by their lower-case
+    form (names of places, people, bodies: 'Holbæk' in "What did Holbæk's committee ...")."""
+    return {m.group(1).lower(): m.group(1) for m in _PROPER_RE.finditer(text.strip())}
 
 
 def _nearest(date: DateConstraint, held: set[str]) -> list[str]:

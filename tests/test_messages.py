@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from assistant.answer import Assistant
 from assistant.messages import (
     CATALOG,
     DEFAULT_LANGUAGE,
@@ -832,3 +833,14 @@ def test_a_place_the_archive_names_nowhere_may_be_the_home_of_pages_that_name_no
     assert verdict.answerable is answered, verdict.reason
     if not answered:
         assert verdict.code == "missing_terms" and verdict.params["words"] == "rødovre"
+        return
+    assert verdict.unplaced == ("Rødovre",)  # the answer says the pages do not place it
+    answer = Assistant(retriever).ask(question)
+    assert not answer.no_answer
+    assert answer.answer.endswith(
+        "(The documents of Kommunalbestyrelsen do not say which municipality they belong to; "
+        "the archive names Rødovre nowhere.)")
+    danish = Assistant(retriever).ask("Hvad besluttede Kommunalbestyrelsen i Rødovre om "
+                                      "Lokalplan 145?")
+    assert not danish.no_answer
+    assert danish.answer.endswith("arkivet nævner ikke Rødovre.)")
