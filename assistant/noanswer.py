@@ -172,10 +172,11 @@ def assess_answerable(
     stems = retriever.lexical.analyzer.stem
     # a body's name in another inflection ('Hjortsø Byråd' for the held 'Byrådet') is no topic
     ignored = GENERIC_TERMS | retriever.bodies.naming_stems
-    # a place the archive names nowhere ("Holbæk's committee", 'did Rødovre receive') may
-    # be the municipality of the best evidence when its pages never say their own
+    # a place the archive names nowhere as the owner or actor ("Holbæk's committee", 'did
+    # Rødovre receive') may be the municipality of the best evidence when its pages never
+    # say their own
     nowhere = retriever.bodies.placed_nowhere(hits[0].meeting.body)
-    proper = _proper_nouns(query.text) if nowhere else {}
+    proper = _owner_names(query.text) if nowhere else {}
     salient = sorted(
         {
             w for w in missing
@@ -190,13 +191,23 @@ def assess_answerable(
     return Verdict(True, language=lang, unplaced=tuple(dict.fromkeys(unplaced)))
 
 
-_PROPER_RE = re.compile(r"(?<![.!?]\s)(?<!^)(?<![\wæøåÆØÅ])([A-ZÆØÅ][a-zæøå]+)(?:['’]s?)?\b")
+_BODY_WORD = r"(?i:\w*(?:udvalg|bestyrelse|råd)\w*|council|committee|board)"
+_OWNER_RE = re.compile(
+    r"(?<![\wæøåÆØÅ])([A-ZÆØÅ][a-zæøå]+)['’]s?(?![\wæøå])"
+    r"|\b(?:did|does|do|has|have|had|will|would)\s+([A-ZÆØÅ][a-zæøå]+)(?![\wæøå])"
+    rf"|\b{_BODY_WORD}\s+(?:i|in|of|for)\s+([A-ZÆØÅ][a-zæøå]+)(?![\wæøå])"
+    rf"|(?<![\wæøåÆØÅ])([A-ZÆØÅ][a-zæøå]+)s\s+{_BODY_WORD}"
+)
+"""A name as the owner or the actor of what is asked about ("Holbæk's Committee", "Køge's
+administration", 'did Rødovre receive', 'Kommunalbestyrelsen i Rødovre', 'Rødovres
+kommunalbestyrelse'): a municipality, if anything; not a name that is the topic ('Hvad
+ved vi om Kornblomstvej?')."""
 
 
-def _proper_nouns(text: str) -> dict[str, str]:
-    """The capitalised words of ``text`` that do not open a sentence, by their lower-case
-    form (names of places, people, bodies: 'Holbæk' in "What did Holbæk's committee ...")."""
-    return {m.group(1).lower(): m.group(1) for m in _PROPER_RE.finditer(text.strip())}
+def _owner_names(text: str) -> dict[str, str]:
+    """The names of ``text`` that own or act (:data:`_OWNER_RE`), by their lower-case form."""
+    names = (next(g for g in m.groups() if g) for m in _OWNER_RE.finditer(text))
+    return {name.lower(): name for name in names}
 
 
 def _nearest(date: DateConstraint, held: set[str]) -> list[str]:

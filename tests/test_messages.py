@@ -844,3 +844,19 @@ def test_a_place_the_archive_names_nowhere_may_be_the_home_of_pages_that_name_no
                                       "Lokalplan 145?")
     assert not danish.no_answer
     assert danish.answer.endswith("arkivet nævner ikke Rødovre.)")
+
+
+def test_only_a_name_that_owns_or_acts_may_be_an_unnamed_municipality() -> None:
+    """The owner or actor of what is asked may be a municipality the pages never name; a
+    name that is the topic itself ('Kornblomstvej') stays a word the archive lacks."""
+    from assistant.noanswer import _owner_names
+
+    assert _owner_names("What did Holbæk's Committee for the Elderly decide?") == {
+        "holbæk": "Holbæk"}
+    assert _owner_names("How many responses did Rødovre receive?") == {"rødovre": "Rødovre"}
+    assert _owner_names("Hvad besluttede Kommunalbestyrelsen i Rødovre?") == {
+        "rødovre": "Rødovre"}
+    assert _owner_names("Hvad besluttede Rødovres kommunalbestyrelse?") == {
+        "rødovre": "Rødovre"}
+    assert _owner_names("Hvad ved vi om Kornblomstvej?") == {}
+    assert _owner_names("What was decided about Strandvejen in Greve?") == {}
