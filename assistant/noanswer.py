@@ -92,9 +92,9 @@ def assess_answerable(
         return Verdict(False)
     lang = query.language
     held = {(m.body, m.date) for m in retriever.meetings.values() if m.date}
-    placed = [b for b in query.unknown_bodies if not _mentioned(b, hits[:3])]
-    unplaced = [b for b in placed if retriever.bodies.may_be(b, hits[0].meeting.body)]
-    unknown = [b for b in placed if b not in unplaced]
+    unmentioned = [b for b in query.unknown_bodies if not _mentioned(b, hits[:3])]
+    unplaced = [b for b in unmentioned if retriever.bodies.may_be(b, hits[0].meeting.body)]
+    unknown = [b for b in unmentioned if b not in unplaced]
     if unknown:
         names = ", ".join(unknown)
         bodies = retriever.bodies.bodies
@@ -148,8 +148,9 @@ def assess_answerable(
             params = {"year": str(year), "first": format_date(first),
                       "title": hits[0].item.title}
             return Verdict(False, "year_before_archive", params, lang)
+    other_round = bool(query.periods) and _titled_otherwise(query.periods, hits[0])
     for period in query.periods:
-        if not _states_period(period, hits[0]) or _titled_otherwise(query.periods, hits[0]):
+        if other_round or not _states_period(period, hits[0]):
             params = {"period": period, "title": hits[0].item.title}
             return Verdict(False, "period_not_stated", params, lang)
     role_verdict = _check_role_question(query, hits, evidence)

@@ -76,8 +76,8 @@ class Composition:
     """Added to a sentence that holds the kind of answer the question expects (0..1 scale)."""
     person_word_idf: float = 3.0
     """A name holds a person only when each of its words is in at most ~5 % of the archive's
-    passages (idf >= this): 'Greve Nord', 'Region Midtjylland' name places and bodies that
-    fill the archive, 'Bente Lis Clausen' a person."""
+    passages (idf >= this): a district of the archive's own town or its region's name fill
+    the archive's passages, a person's name does not."""
     rank_penalty: float = 0.12
     """Taken off per result rank below the first: lower results must be clearly better."""
     keep_ratio: float = 0.35

@@ -22,6 +22,7 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -87,30 +88,19 @@ class SentenceStore:
 
     def get(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
         """The stored vector (float32) of each of ``texts`` that has one."""
-        with self._lock:
-            conn = self._connection(write=False)
-            if conn is None or not texts:
-                return {}
-            by_digest = {_digest(t): t for t in texts}
-            found: dict[str, np.ndarray] = {}
-            try:
-                for part in _parts(list(by_digest)):
-                    rows = conn.execute(
-                        f"SELECT key, vec FROM vectors WHERE key IN ({_marks(part)})", part
-                    ).fetchall()
-                    for key, blob in rows:
-                        found[by_digest[key]] = np.frombuffer(blob, dtype=np.float16).astype(
-                            np.float32)
-            except sqlite3.Error as exc:
-                log.warning("reading sentence vectors from %s failed: %s", self.path, exc)
-                return {}
-            return {t: found[t] for t in texts if t in found}
+        by_digest = {_digest(t): t for t in texts}
+        found = {
+            by_digest[key]: np.frombuffer(blob, dtype=np.float16).astype(np.float32)
+            for key, blob in self._vector_rows(list(by_digest), "key, vec")
+        }
+        return {t: found[t] for t in texts if t in found}
 
     def missing(self, texts: Iterable[str]) -> list[str]:
-        """Those of ``texts`` (distinct, in order) with no stored vector."""
-        distinct = list(dict.fromkeys(sentence_key(t) for t in texts))
-        stored = self.get(distinct)
-        return [t for t in distinct if t not in stored]
+        """Those of ``texts`` (distinct, in order) with no stored vector (only the keys are
+        read: an ingest asks this of every sentence of every new document)."""
+        digests = {key: _digest(key) for key in dict.fromkeys(sentence_key(t) for t in texts)}
+        stored = {key for (key,) in self._vector_rows(list(digests.values()), "key")}
+        return [t for t, digest in digests.items() if digest not in stored]
 
     def add(self, texts: Sequence[str], vectors: np.ndarray) -> None:
         """Store one vector per text (rows of ``vectors``, made unit length)."""
@@ -127,16 +117,7 @@ class SentenceStore:
 
     def has_document(self, doc_hash: str) -> bool:
         """Whether the sentences of the document with ``doc_hash`` were all stored."""
-        with self._lock:
-            conn = self._connection(write=False)
-            if conn is None:
-                return False
-            try:
-                row = conn.execute(
-                    "SELECT 1 FROM documents WHERE doc_hash = ?", (doc_hash,)).fetchone()
-            except sqlite3.Error:
-                return False
-            return row is not None
+        return bool(self._read("SELECT 1 FROM documents WHERE doc_hash = ?", (doc_hash,)))
 
     def mark_document(self, doc_hash: str) -> None:
         """Record that every sentence of the document with ``doc_hash`` is stored."""
@@ -144,14 +125,28 @@ class SentenceStore:
 
     def count(self) -> int:
         """Stored sentence vectors."""
+        rows = self._read("SELECT COUNT(*) FROM vectors")
+        return int(rows[0][0]) if rows else 0
+
+    def _vector_rows(self, digests: list[bytes], columns: str) -> list[tuple[Any, ...]]:
+        """``columns`` of the stored vectors whose keys are among ``digests``."""
+        rows: list[tuple[Any, ...]] = []
+        for part in _parts(digests):
+            rows += self._read(f"SELECT {columns} FROM vectors WHERE key IN ({_marks(part)})",
+                               part)
+        return rows
+
+    def _read(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+        """The rows of one query; none when the file is missing or unusable (logged)."""
         with self._lock:
             conn = self._connection(write=False)
             if conn is None:
-                return 0
+                return []
             try:
-                return int(conn.execute("SELECT COUNT(*) FROM vectors").fetchone()[0])
-            except sqlite3.Error:
-                return 0
+                return conn.execute(sql, params).fetchall()
+            except sqlite3.Error as exc:
+                log.warning("reading sentence vectors from %s failed: %s", self.path, exc)
+                return []
 
     def _write(self, sql: str, rows: Sequence[tuple[object, ...]]) -> None:
         with self._lock:
