@@ -36,10 +36,14 @@ _BODY_WORDS = (
     r"repræsentantskab|borgerrepræsentationen|direktionen|kontaktrådet|kontaktråd|"
     r"forsamlingen|forsamling|nævnet|nævn|panelet|panel)"
 )
+_LIST_WORD = r"(?![\wæøå]*(?i:udvalg|råd|bestyrelse|nævn))[A-ZÆØÅ][a-zæøå]+"
+"""A word of a committee's list of areas that is no body itself ('Teknik' in 'Teknik,
+Erhverv, Plan og Miljøudvalget'; 'Kommunalbestyrelsen, Økonomiudvalget og ...' is two)."""
 _COMMITTEE_RE = re.compile(
     # 'Teknik- og Miljøudvalget', 'Social-, Sundheds- og Ældreudvalget', 'Børn &
-    # Læringsudvalget', 'Byrådet'
+    # Læringsudvalget', 'Teknik, Erhverv, Plan og Miljøudvalget', 'Byrådet'
     r"(?<![\wæøåÆØÅ])((?:[A-ZÆØÅ][\wæøåÆØÅ]*-(?:,\s*[\wæøåÆØÅ]+-)*\s+og\s+|"
+    rf"(?:{_LIST_WORD},[ \t]+)+{_LIST_WORD}[ \t]+og[ \t]+|"
     r"[A-ZÆØÅ][\wæøåÆØÅ]*\s+&\s+)?"
     r"[A-ZÆØÅa-zæøå]?[\wæøåÆØÅ-]*?" + _BODY_WORDS + r")"
     r"(?:s)?(?![\wæøå])"

@@ -23,11 +23,12 @@ _CASE_LABEL = (
 )
 _LABELLED_CASE_RE = re.compile(
     rf"(?<![\wæøå]){_CASE_LABEL}(?:\s+i\s+[\wæøåÆØÅ-]+)?\s*[:.]?\s*\t?\s*"
-    r"((?=[\w./-]*\d)[A-ZÆØÅa-zæøå0-9][\w./-]*[\w])",
+    r"((?-i:[A-ZÆØÅ]{1,4} )?(?=[\w./-]*\d)[A-ZÆØÅa-zæøå0-9][\w./-]*[\w])",
     re.IGNORECASE,
 )
 """A labelled case number ('Sagsnr.: 13/1234', 'J.nr. 27.00.00-A00-1-17',
-'Sagsnr. i ESDH:<TAB>25/23642') in any shape that contains a digit."""
+'Sagsnr. i ESDH:<TAB>25/23642') in any shape that contains a digit, with the register's
+capitals before it when it prints them ('J.nr. ØU 5/2006')."""
 _KLE_RE = re.compile(r"^(\d{2}\.\d{2}\.\d{2}(?:-[A-ZÆØÅ]\d{2}-\d+-\d{2}|[A-ZÆØÅ]\d{2}-\d{2,6}))\b")
 """A bare KLE journal number at the start of a line: subject number, facet and serial as
 '27.00.00-A00-1-17' or '00.01.00P35-0104' (the facet glued to the subject number)."""

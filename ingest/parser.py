@@ -71,6 +71,9 @@ from .toc import (
 
 PARENT_PENALTY = 5.0
 """Cost of giving a body to an item that has sub-items (bodies belong to leaves)."""
+CASE_ABOVE_LINES = 8
+"""How far above a heading its case number line may stand: the nearest text line, past
+the blank and non-breaking-space lines a web page pads between them."""
 _SIMILARITY_TOKENS = 150
 _ATTACHMENT_PREFIX_RE = re.compile(r"^\s*(?:[-•]\s*)?(?:\./\.{0,2}|/)\s*")
 
@@ -494,10 +497,10 @@ def _build_item(
     title = entry.title if sk.toc is not None else (heading.title if heading else entry.title)
     title, titled_case = split_title_case(title)
     blocks = sorted(blocks, key=lambda b: b.start)
-    markers = [m for b in blocks for m in b.markers]
+    markers = _without_repeated_title(lines, heading, [m for b in blocks for m in b.markers])
     case = _case(lines, heading, blocks, markers)
     if case is None and heading is not None:
-        case = _case_above(lines, heading.line, max(0, heading.line - 4))
+        case = _case_above(lines, heading.line, max(0, heading.line - CASE_ABOVE_LINES))
     if case is None and titled_case is not None:
         case = (titled_case, None, heading.line if heading else entry.line)
     end_line = max((b.end for b in blocks), default=heading.line + 1 if heading else entry.line)
@@ -521,6 +524,20 @@ def _build_item(
         start=start,
         end=end,
     )
+
+
+def _without_repeated_title(
+    lines: Sequence[Line], heading: Heading | None, markers: list[Marker]
+) -> list[Marker]:
+    """``markers`` less a label that only repeats the title on the line under its heading:
+    web pages print the title twice, and a title that is also a label word ('1. Bemærkninger
+    til dagsordenen' / 'Bemærkninger til dagsordenen') is still the title, not a section."""
+    if heading is None or not markers:
+        return markers
+    below = next((ln for ln in lines[heading.line + 1 :] if not ln.blank), None)
+    if below is None or squash(below.clean).casefold() != squash(heading.title).casefold():
+        return markers
+    return [m for m in markers if not (m.kind == "label" and m.line == below.index)]
 
 
 _TITLE_CASE_RE = re.compile(

@@ -52,6 +52,7 @@ LABEL_ROLES: dict[str, str] = {
     "personale": "background", "retsregler og andre forskrifter": "background",
     "sagsgang og sagstype": "background", "sagstema": "background", "redegørelse": "background",
     "andre konsekvenser": "background", "høring og sagsgang": "background",
+    "tema": "background", "punkttype": "other",
     "bemærkninger til dagsordenen": "other", "hvem beslutter": "other",
     "beslutningskompetence": "other", "beslutningen træffes af": "other",
     "sagen afgøres af": "other",
@@ -253,10 +254,14 @@ sentence that ends in a subheading word ('se vedlagte Bilag') stays text."""
 def find_markers(lines: Sequence[Line], start: int, end: int) -> list[Marker]:
     """All explicit section markers (labels, inline labels, boilerplate stops) in [start, end)."""
     markers: list[Marker] = []
+    after_label = False  # the previous text line was a bare label
     for line in lines[start:end]:
         if line.blank:
             continue
         name = label_name(line.clean)
+        if name is not None and after_label and line.clean.endswith("."):
+            name = None  # a field's value ('Punkttype' / 'Beslutning.'), not a label
+        after_label = name is not None
         if name is not None:
             role = section_role(line.clean) or section_role(name) or "other"
             markers.append(Marker("label", name, line.index, line.end, role))

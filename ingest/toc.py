@@ -180,7 +180,7 @@ def _toc_run(lines: Sequence[Line], start: int) -> Toc | None:
     table_head = start > 0 and bool(_TABLE_HEAD_RE.match(lines[start - 1].raw))
     entries: list[TocEntry] = []
     signals = 0
-    saw_blank = False
+    saw_blank = last_paged = False
     end = start
     index = start
     while index < len(lines):
@@ -191,6 +191,11 @@ def _toc_run(lines: Sequence[Line], start: int) -> Toc | None:
             continue
         parsed = _parse_toc_line(line.raw)
         if parsed is None or (parsed.number is None and not parsed.signal):
+            if entries and line.index == end and not last_paged and _title_goes_on(line.clean):
+                last = entries[-1]  # 'Vedtagelse af ... lokalplan for' / 'forlystelsesanlæg'
+                entries[-1] = TocEntry(last.number, f"{last.title} {squash(line.clean)}", last.line)
+                end = line.index + 1
+                continue
             wrapped = _wrapped_row(lines, line.index)
             if wrapped is None:
                 break
@@ -206,6 +211,7 @@ def _toc_run(lines: Sequence[Line], start: int) -> Toc | None:
                 break
             entries.append(TocEntry(parsed.number, parsed.title, row))
             signals += parsed.signal
+            last_paged = parsed.signal  # a page number or leader ends the entry's title
         end = line.index + 1
     if len(entries) < 2:
         return None
@@ -226,6 +232,12 @@ def _toc_run(lines: Sequence[Line], start: int) -> Toc | None:
     if not (signalled or plain_list):
         return None
     return Toc(tuple(entries), start, end)
+
+
+def _title_goes_on(clean: str) -> bool:
+    """A line right under a TOC entry that continues its title: it starts in lower case
+    (a PDF broke the title), is short and carries no number of its own."""
+    return clean[:1].islower() and len(clean) <= 80 and not _NUMBER_TITLE_RE.match(clean)
 
 
 _NUMBER_PAGE_ROW_RE = re.compile(

@@ -86,12 +86,23 @@ def test_real_document(name: str, part: str) -> None:
         pytest.fail(f"{name} ({want['covers']})\n{outline_diff(expected, got)}")
 
 
-FLOORS = {"tune": (0.95, 0.95), "check": (0.33, 0.33)}
-"""(recall, precision) floors per 'used_for': the files looked at while fixing meet the
-product's 0.95; the check files (layouts no fix was made for: a PolWeb item page, an item
-page without its number, bulleted headings) hold at what they scored when added (third
-round: 1 of 3 items, before and after that round's changes).  A floor moves up as layouts
-are fixed, never down."""
+ROUNDS = {"1-3": (1, 29), "4": (30, 39)}
+"""Files by the round that added them (their leading number): each round's files are
+scored on their own, so a round of harder pages never lowers an earlier round's floor."""
+FLOORS = {
+    ("tune", "1-3"): (0.95, 0.95),
+    ("check", "1-3"): (0.33, 0.33),
+    ("tune", "4"): (0.78, 0.94),
+    ("check", "4"): (0.08, 0.42),
+}
+"""(recall, precision) floors per 'used_for' and round: the files looked at while fixing
+meet the product's 0.95 in rounds 1-3; the check files (layouts no fix was made for: a
+PolWeb item page, an item page without its number, bulleted headings) hold at what they
+scored when added (third round: 1 of 3 items, before and after that round's changes).
+Round 4 (files 30-39) holds at what it scores after its changes: tune 37 of 47 items
+(a pdf2html TOC and a one-line TOC without numbers unread), check 3 of 37 (unchanged by
+the round: doubled list numbers, a one-line list, unnumbered headings under site text).
+A floor moves up as layouts are fixed, never down."""
 
 
 def _item_scores(names: list[str]) -> tuple[float, float]:
@@ -107,13 +118,19 @@ def _item_scores(names: list[str]) -> tuple[float, float]:
     return found / expected_items, found / max(parsed_items, 1)
 
 
-@pytest.mark.parametrize("use", USES)
-def test_real_item_recall_and_precision(use: str) -> None:
-    """Items (number + title) found over the real corpus, xfails included, per 'used_for'."""
-    names = [n for n in DOCS if EXPECTED[n].get("used_for", "tune") == use]
+@pytest.mark.parametrize(("use", "round_"), list(FLOORS))
+def test_real_item_recall_and_precision(use: str, round_: str) -> None:
+    """Items (number + title) found over the real corpus, xfails included, per 'used_for'
+    and round."""
+    low, high = ROUNDS[round_]
+    names = [
+        n for n in DOCS
+        if EXPECTED[n].get("used_for", "tune") == use and low <= int(n[:2]) <= high
+    ]
     recall, precision = _item_scores(names)
-    print(f"real corpus ({use}, {len(names)} files): recall {recall:.3f}, prec. {precision:.3f}")
-    floor_recall, floor_precision = FLOORS[use]
+    print(f"real corpus ({use}, round {round_}, {len(names)} files): "
+          f"recall {recall:.3f}, prec. {precision:.3f}")
+    floor_recall, floor_precision = FLOORS[(use, round_)]
     assert recall >= floor_recall and precision >= floor_precision, (recall, precision)
 
 
@@ -129,3 +146,51 @@ def test_a_number_glued_to_lowercase_text_is_no_heading() -> None:
     meeting = parse_meeting(Document(path="/archive/teknisk/referat.txt", text=text))
     assert [(i.number, i.title) for i in meeting.items] == [
         ("1", "Temamøde om diger"), ("2", "Orientering om udbud")]
+
+
+def test_a_repeated_title_and_a_field_value_are_no_labels() -> None:
+    """Round 4 (Allerød): the title printed again under its heading is the title even when
+    it is a label word, and 'Beslutning.' under the caption 'Punkttype' is that field's
+    value, not the item's decision."""
+    text = (
+        "Referat\n\nUdvalg: Teknisk Udvalg\n\nMødedato: 06-03-2018\n\n"
+        "1. Bemærkninger til dagsordenen\n\nBemærkninger til dagsordenen\n\nPunkttype\n"
+        "Beslutning.\n\nBeslutning Teknisk Udvalg den 06-03-2018\nIngen.\n\n"
+        "2. Meddelelser\n\nMeddelelser\n\nPunkttype\nOrientering.\n\nTema\nNy kontrakt.\n"
+    )
+    meeting = parse_meeting(Document(path="/archive/teknik/referat.txt", text=text))
+    assert [[(s.name, s.role) for s in i.sections] for i in meeting.items] == [
+        [("Punkttype", "other"), ("Beslutning Teknisk Udvalg den 06-03-2018", "decision")],
+        [("Punkttype", "other"), ("Tema", "background")],
+    ]
+
+
+def test_a_toc_title_broken_over_two_lines_is_one_entry() -> None:
+    """Round 4 (Hjørring): a PDF line that starts in lower case right under a TOC entry
+    without a page number continues its title, and the entries after it still count."""
+    text = (
+        "Åben dagsorden\nByrådet\nMødedato:\n25. maj 2016\nPkt. Tekst\n"
+        "1 Revisionsberetning nr. 19\n2 Industrivej - Vedtagelse af lokalplan for\n"
+        "forlystelsesanlæg\n3 Trafik i Østergade\nSide\n2\n5\n8\n"
+        "1.\nRevisionsberetning nr. 19\nResumé\nBeretningen er modtaget.\n"
+    )
+    meeting = parse_meeting(Document(path="/archive/byraad/dagsorden.txt", text=text))
+    assert [(i.number, i.title) for i in meeting.items] == [
+        ("1", "Revisionsberetning nr. 19"),
+        ("2", "Industrivej - Vedtagelse af lokalplan for forlystelsesanlæg"),
+        ("3", "Trafik i Østergade"),
+    ]
+
+
+def test_a_committee_of_listed_areas_and_a_register_case_number() -> None:
+    """Round 4: 'Teknik, Erhverv, Plan og Miljøudvalget' is one committee (a list of areas,
+    none a body itself), and 'J.nr. ØU 5/2006' a case number with its register's capitals
+    (over the heading, past the padding lines a web page puts between them)."""
+    text = (
+        "UDVALG\n\nTeknik, Erhverv, Plan og Miljøudvalget\n\nMØDE\n\nDagsorden\n\n"
+        "STARTTIDSPUNKT\n\n06-03-2018 07:30:00\n\nJ.nr.   ØU 5/2006\n\n \n\n \n\n"
+        "5.   Økonomiudvalgets dagsorden\n\nINDSTILLING\n\nDet indstilles, at den godkendes.\n"
+    )
+    meeting = parse_meeting(Document(path="/archive/teknik/dagsorden.txt", text=text))
+    assert meeting.body == "Teknik, Erhverv, Plan og Miljøudvalget"
+    assert [(i.number, i.case_number) for i in meeting.items] == [("5", "ØU 5/2006")]
