@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from ingest.chunker import DOC_TYPE_LABEL, UNKNOWN_BODY, format_date, item_label
 from ingest.danish import split_paragraphs, split_sentences
 from ingest.danish import text_key as _squash_text
+from ingest.danish_forms import present_forms
 
 from .access import PUBLIC, Viewer, withheld
 from .cases import Treatment, case_key
@@ -24,9 +25,10 @@ from .compose import Candidate, Meaning, SentencePicker, cite, holds
 from .lexical import Analyzer
 from .meaning import SentenceVectors
 from .messages import section
-from .noanswer import assess_answerable, role_evidence
+from .noanswer import assess_answerable
 from .query import QueryAnalysis, analyze, detect_language
 from .records import Hit
+from .roles import role_evidence
 from .search import Filters, ItemHit, Retriever
 from .tuning import TUNING
 
@@ -406,8 +408,12 @@ class Assistant:
         return best[: TUNING.answer.fact_sentences]
 
     def _terms(self, query: QueryAnalysis) -> list[str]:
-        """Stemmed words that a Danish passage sentence can share with the question."""
-        return self.analyzer.tokens(query.text) + self.analyzer.tokens(query.lexical_text)
+        """Stemmed words that a Danish passage sentence can share with the question: its
+        own, and a strong verb's present form ('afgjorde' asks what the text writes
+        'afgør'/'afgørelse')."""
+        verbs = " ".join(f for w in query.text.split() for f in present_forms(w.strip("?,.!"))[:1])
+        return (self.analyzer.tokens(query.text) + self.analyzer.tokens(query.lexical_text)
+                + self.analyzer.tokens(verbs))
 
 
 def _item_text(hit: ItemHit) -> str:

@@ -81,6 +81,29 @@ _BODY_KINDS = ((*_COUNCIL_STEMS, "regionsråd", "council"), ("udvalg", "committe
 """Kinds of body as a name says them, in Danish and English: councils and committees."""
 
 
+def council_place(name: str) -> str | None:
+    """The municipality a body's name is qualified with ('Stevns municipal council',
+    'Kommunalbestyrelsen i Rødovre' -> 'Stevns', 'Rødovre'); None for an unqualified name."""
+    m = _PLACE_COUNCIL_RE.search(name)
+    return (m.group("before") or m.group("after")) if m else None
+
+
+def is_council_or_committee(name: str) -> bool:
+    """True when ``name`` is of a kind the archive's meetings are held by - a council or a
+    committee ('Regionsrådet', 'Økonomiudvalget') -, not an authority its pages report on
+    ('Miljø- og Fødevareklagenævnet')."""
+    low = name.lower()
+    return any(k in low for kind in _BODY_KINDS for k in kind)
+
+
+def folded(text: str) -> tuple[str, str]:
+    """``text`` lower-cased with its Danish letters written both ways web addresses and
+    file names write them ('Køge' -> 'koege', 'koge'; 'Brønderslev' -> 'bronderslev')."""
+    low = text.lower()
+    return (low.replace("æ", "ae").replace("ø", "oe").replace("å", "aa"),
+            low.replace("æ", "ae").replace("ø", "o").replace("å", "a"))
+
+
 def home_municipality(body: str, texts: Iterable[str]) -> str | None:
     """The municipality a council belongs to: the one its name says ('Hjortsø Byråd',
     'Byrådet, Hjortsø Kommune'), else the one its documents name most ('Hjortsø Kommune' on

@@ -36,6 +36,8 @@ _NUMBER_RE = re.compile(
     r"\b(?!(?:19|20)\d\d\b)\d{2,}\b",  # a bare year is a date, not the figure asked for
     re.I,
 )
+_COUNT_RE = re.compile(r"(?<![\d.,])\d{1,3}\s+([a-zæøå][\wæøå-]+)")
+"""A small count and the word it counts ('3 høringsmøder', '12 medlemmer')."""
 _AMOUNT_RE = re.compile(
     r"\d[\d.,]*\s*(?:%|pct\b|procent|kr\b|kroner|mio\b|mia\b|mill|milliard|million|t\.\s*kr)"
     r"|\bkr\.?\s*\d", re.I)
@@ -56,8 +58,12 @@ _DECIDED_RE = re.compile(
 """A sentence that reports a decision taken ("Her blev det besluttet at ...")."""
 _REASON_RE = re.compile(
     r"(?<!\w)pga\.|\b(?:grundet|på grund af|fordi|som følge af|skyldes|skyldtes|begrundet"
-    r"|begrundelse|årsag\w*|idet|eftersom|because|due to|owing to|as a result of)\b", re.I)
-"""A sentence that gives a reason ('... ønsker at træde ud grundet et betydeligt arbejdspres')."""
+    r"|begrundelse|årsag\w*|idet|eftersom|derfor|i forlængelse af|i lyset af|baggrunden for"
+    r"|med henblik på|for at|behov for|nødvendig\w*"
+    r"|because|due to|owing to|as a result of|therefore|in order to|so that|need for)\b", re.I)
+"""A sentence that gives a reason or a purpose ('... ønsker at træde ud grundet et betydeligt
+arbejdspres', 'I forlængelse af en ny lov ... skal Tandplejen udvide kapaciteten', '... for at
+forhindre en spredning af forurening')."""
 _FREQUENCY_RE = re.compile(
     r"\b(?:\w+ gange? (?:om|pr\.?|i|hver) (?:dagen|ugen|måneden|året|dag|uge|måned|år)"
     r"|dagligt|ugentligt|månedligt|årligt|hver(?:t)? (?:dag|uge|måned|år|kvartal)"
@@ -171,7 +177,10 @@ class SentencePicker:
             head = heads[(rank, pos)]
             terms, overlap = shared[n], overlaps[n]
             near = float(close[n]) if close is not None else 0.0
-            related = overlap > 0 or near >= TUNING.answer.meaning_type_floor
+            # why the best item's matter is done is told in its own words ('I forlængelse af
+            # en ny lov ...' for 'Hvorfor skal tandklinikken flyttes?'): its reasons count
+            related = (overlap > 0 or near >= TUNING.answer.meaning_type_floor
+                       or (rank == 1 and "reason" in kinds))
             held = frozenset(k for k in kinds if related and self._holds(k, sentence, weights))
             bonus = TUNING.answer.type_bonus if held else 0.0
             if related and any(_squash(sentence) in f for f in favour):
@@ -198,9 +207,14 @@ class SentencePicker:
         return _spread(out)
 
     def _holds(self, kind: str, sentence: str, weights: dict[str, float]) -> bool:
-        """:func:`holds`, where a person must be one the question does not name (who
+        """:func:`holds`, where a count of a thing the question names holds a number, a
+        person must be one the question does not name (who
         stepped in for Ronni Mark Nielsen is not Ronni Mark Nielsen), and a name whose
         words fill the archive is a place or a body, not a person."""
+        if kind == "number":
+            # 'hvor mange høringsmøder' -> '3 høringsmøder': a count of the asked thing
+            counted = (self.tokens(m[1]) for m in _COUNT_RE.finditer(sentence))
+            return holds(kind, sentence) or any(set(t) & weights.keys() for t in counted)
         if kind != "person":
             return holds(kind, sentence)
         floor = TUNING.answer.person_word_idf

@@ -17,6 +17,7 @@ import bm25s
 import numpy as np
 
 from ingest.danish import STOPWORDS, WORD_RE, CompoundSplitter, stem_words
+from ingest.danish_forms import base_forms
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
@@ -174,8 +175,11 @@ class LexicalIndex:
             # Snowball leaves a definite form one step longer than its base: "rutenettet"
             # -> "rutenet", while the text's "rutenet" -> "ruten"; a second step meets it
             again = self.analyzer.stem([whole])[0]
+            # 'udgik' is what the minutes write 'udgår', 'åbne' what they write 'åben'
+            forms = self.analyzer.stem(list(base_forms(word)))
             known = any(
-                whole in v or again in v or all(st in v for st in stems) for v in vocabularies
+                whole in v or again in v or all(st in v for st in stems)
+                or any(f in v for f in forms) for v in vocabularies
             )
             (present if known else missing).append(word)
         return present, missing

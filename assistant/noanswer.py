@@ -30,28 +30,28 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ingest.bodies import BODY_ALIASES
 from ingest.chunker import format_date
 from ingest.danish import DANISH_MONTHS as MONTH_NAMES_DA
-from ingest.danish import split_sentences
+from ingest.danish import MONTH_NAMES, WEEKDAYS, split_sentences, stem_words
 
 from .access import PUBLIC, Viewer
-from .bodies import BODY_TYPES_EN
+from .bodies import BODY_TYPES_EN, council_place, folded, is_council_or_committee
 from .messages import DEFAULT_LANGUAGE, message
 from .query import PERIOD_RE, DateConstraint, QueryAnalysis, is_intent_word, tells_past
+from .roles import unstated_role
 from .tuning import TUNING
 
 if TYPE_CHECKING:
     from .search import ItemHit, Retriever
 
-GENERIC_TERMS = {
-    "møde", "mødet", "beslut", "besluttet", "punkt", "kommun", "kommunern", "region",
-    "hvilk", "mange", "penge", "behandl", "behandled", "ifølg", "udvalg",
-    "stor", "stort",
-}
-"""Stems of Danish words a question about any council's archive may hold without the
-archive printing them (question words - 'hvor stort' -, 'meeting', 'decided', 'dealt with',
-'according to', 'the committee')."""
+GENERIC_WORDS = (
+    "møde", "mødet", "beslutte", "besluttet", "punkt", "kommune", "kommunerne", "region",
+    "hvilke", "mange", "penge", "behandle", "behandlede", "ifølge", "udvalg", "stor", "stort",
+)
+"""Danish words a question about any council's archive may hold without the archive
+printing them (question words - 'hvor stort' -, 'meeting', 'decided', 'dealt with',
+'according to', 'the committee'); compared by their stems."""
+GENERIC_TERMS = frozenset(stem_words(list(GENERIC_WORDS)))
 _MEETING_WORD_RE = re.compile(r"\b(?:møde\w*|meeting)\b", re.I)
 """A question that speaks of a meeting ('på mødet den ...', 'at its meeting on ...')."""
 
@@ -92,7 +92,8 @@ def assess_answerable(
         return Verdict(False)
     lang = query.language
     held = {(m.body, m.date) for m in retriever.meetings.values() if m.date}
-    unmentioned = [b for b in query.unknown_bodies if not _mentioned(b, hits[:3])]
+    unmentioned = [b for b in query.unknown_bodies
+                   if not _mentioned(b, hits[:3], retriever, query.text)]
     unplaced = [b for b in unmentioned if retriever.bodies.may_be(b, hits[0].meeting.body)]
     unknown = [b for b in unmentioned if b not in unplaced]
     if unknown:
@@ -153,9 +154,10 @@ def assess_answerable(
         if other_round or not _states_period(period, hits[0]):
             params = {"period": period, "title": hits[0].item.title}
             return Verdict(False, "period_not_stated", params, lang)
-    role_verdict = _check_role_question(query, hits, evidence)
-    if role_verdict is not None:
-        return role_verdict
+    unstated = unstated_role(query, hits, evidence)
+    if unstated is not None:  # "who chairs X" and no passage names X's chair
+        role = message(f"refusal.role.{unstated[0]}", lang)  # 'formand' / 'the chair'
+        return Verdict(False, "no_role_evidence", {"role": role, "body": unstated[1]}, lang)
     own = query.own_words
     # a question naming a body is answered from that body's documents: its words must be
     # in them, not merely somewhere in the archive
@@ -163,16 +165,29 @@ def assess_answerable(
                                                restricted=viewer.sees_closed)
     if missing:
         # ... unless the best evidence has them: its meeting's header (the place it met,
-        # 'Tapperiet, Sdr. Badevej 1, 4600 Køge', which no passage holds) or, for a named
+        # 'Tapperiet, Sdr. Badevej 1, 4600 Køge', which no passage holds), its address
+        # ('fredensborg.dk/.../oekonomiudvalget/2015/...': a page that never names its own
+        # municipality is filed under it) or, for a named
         # body, another body's document reporting on it
-        said = [f"{h.meeting.location or ''} {h.meeting.title or ''}" for h in hits[:3]]
+        said = [
+            f"{h.meeting.location or ''} {h.meeting.title or ''} {retriever.address(h.meeting)}"
+            for h in hits[:3]
+        ]
         if query.bodies:
             said += [h.item.title + " " + p.text for h in hits[:3] for p in h.passages]
         shown = set(retriever.lexical.analyzer.tokens(" ".join(said)))
-        missing = [w for w in missing if retriever.lexical.analyzer.stem([w])[0] not in shown]
+        spelt = folded(" ".join(said))  # 'koege.dk' files a page of Køge
+        missing = [
+            w for w in missing if retriever.lexical.analyzer.stem([w])[0] not in shown
+            and not any(re.search(rf"(?<![a-z0-9]){re.escape(f)}", t)
+                        for f, t in zip(folded(w), spelt, strict=True))
+        ]
     stems = retriever.lexical.analyzer.stem
     # a body's name in another inflection ('Hjortsø Byråd' for the held 'Byrådet') is no topic
     ignored = GENERIC_TERMS | retriever.bodies.naming_stems
+    # ... nor is the name of a body checked above ('Stevns Kommunalbestyrelse' of a page
+    # filed under Stevns that prints no body)
+    ignored |= set(stems(retriever.lexical.analyzer.words(" ".join(query.unknown_bodies))))
     # a place the archive names nowhere as the owner or actor ("Holbæk's committee", 'did
     # Rødovre receive') may be the municipality of the best evidence when its pages never
     # say their own
@@ -182,6 +197,7 @@ def assess_answerable(
         {
             w for w in missing
             if len(w) >= 4 and stems([w])[0] not in ignored and not is_intent_word(w)
+            and w.lower() not in MONTH_NAMES and w.lower() not in WEEKDAYS
         }
     )
     unplaced += [proper[w.lower()] for w in salient if w.lower() in proper
@@ -281,19 +297,41 @@ def period_years(period: str) -> tuple[int, int]:
     return int(first), int(first[:2] + last) if len(last) == 2 else int(last)
 
 
-def _mentioned(body: str, hits: list[ItemHit]) -> bool:
+def _mentioned(body: str, hits: list[ItemHit], retriever: Retriever, question: str) -> bool:
     """True when the best evidence speaks of ``body`` (a body the archive holds no meetings
     of may still be what the documents of other bodies report on: 'the regional council
-    decides on 21 December')."""
+    decides on 21 December', 'Miljø- og Fødevareklagenævnet' of 'Hvad afgjorde Miljø- og
+    Fødevareklagenævnet om Region Midtjyllands klage'), or when ``body`` is a council of a
+    place ('Stevns municipal council', or 'the municipal council' of a question naming
+    Stevns's) and the best evidence is a page that prints no body but names that place or
+    is filed under it ('stevns.dk/dagsorden/...')."""
     english = body.removeprefix("the ")
     forms = BODY_TYPES_EN.get(english, (body.lower(),))
+    # an authority's name read with the words after it ('Miljø- og Fødevareklagenævnet,
+    # Region Midtjyllands'); a council's or a committee's is its place's, not any
+    head = body.split(",")[0].strip().lower()
+    heads = () if is_council_or_committee(head) else (head,)
     text = " ".join(h.item.title + " " + p.text for h in hits for p in h.passages).lower()
-    return any(form in text for form in forms)
+    if any(form in text for form in (*forms, *heads)):
+        return True
+    place = council_place(body) or council_place(question)
+    if place is None:
+        return False
+    for hit in hits:
+        if hit.meeting.body is not None:
+            continue
+        said = " ".join([retriever.address(hit.meeting), hit.item.title,
+                         *(p.text for p in hit.passages)])
+        if any(f in w for f, w in zip(folded(place), folded(said), strict=True)):
+            return True
+    return False
 
 
 def _mentions_date(hit: ItemHit, date: DateConstraint) -> bool:
-    """True when the hit's title or passages mention the date (Danish or numeric form)."""
-    text = " ".join([hit.item.title] + [p.text for p in hit.passages]).lower()
+    """True when the hit's title, section names ('Social og Sundhed, 6. januar 2020, pkt.
+    123': an earlier treatment), decision, recommendation or passages mention the date
+    (Danish or numeric form)."""
+    text = " ".join([_hit_text(hit), *(s.name for s in hit.item.sections)]).lower()
     month = MONTH_NAMES_DA[(date.month or 1) - 1]
     if date.day is None:
         patterns = [rf"\b{month}\s+{date.year}", rf"[-./]0?{date.month}[-./]{date.year}"]
@@ -303,68 +341,3 @@ def _mentions_date(hit: ItemHit, date: DateConstraint) -> bool:
             rf"\b0?{date.day}[-./]0?{date.month}[-./]{date.year}",
         ]
     return any(re.search(p, text) for p in patterns)
-
-
-# "Who chairs X?" needs a passage that names X's holder of that role, not merely the role
-# and X somewhere (archives mention "KKR formandskabet" or "formanden for CDEU" often).
-ROLES = {
-    "formand": "formand", "chair": "formand", "chairs": "formand", "chairman": "formand",
-    "chairperson": "formand", "næstformand": "næstformand", "vice-chair": "næstformand",
-    "borgmester": "borgmester", "mayor": "borgmester", "direktør": "direktør",
-    "director": "direktør",
-}
-_WHO_RE = re.compile(r"\b(hvem|who)\b", re.IGNORECASE)
-
-
-def _role_asked(query: QueryAnalysis) -> tuple[str, str] | None:
-    """(role, body) when the question asks who holds a role in a named body."""
-    if not _WHO_RE.search(query.text) or len(query.bodies) != 1:
-        return None
-    body = query.bodies[0]
-    # the role must be the body's own: "formand for KKR Midtjylland", "chairs ... KD-Net",
-    # not "the director of Erhvervshus Midtjylland invited to KKR Midtjylland"
-    asked = re.search(
-        rf"\b({'|'.join(map(re.escape, ROLES))})\b([^?.]{{0,45}}?){_alias_re(body)}",
-        query.text, re.IGNORECASE,
-    )
-    if asked is None or re.search(r"\b[A-ZÆØÅ]", asked.group(2)):
-        return None
-    return ROLES[asked.group(1).lower()], body
-
-
-def _alias_re(body: str) -> str:
-    aliases = [re.escape(a) for a, name in BODY_ALIASES.items() if name == body]
-    return "(?:" + "|".join([*aliases, re.escape(body.lower())]) + ")"
-
-
-def role_evidence(query: QueryAnalysis, hits: list[ItemHit]) -> tuple[int, str] | None:
-    """For a who-holds-this-role question: (rank, sentence) of the first of the results
-    (the search returns at least ten) that states the role holder; None otherwise."""
-    asked = _role_asked(query)
-    if asked is None:
-        return None
-    role, body = asked
-    alias = _alias_re(body)
-    patterns = [
-        rf"\b{role}(?:en)?\b[^.]{{0,12}}\b(?:for|i|of)\b[^.]{{0,40}}{alias}",
-        rf"{alias}s?\s+{role}(?:en)?\b",
-    ]
-    for n, hit in enumerate(hits[:TUNING.refusal.role_evidence_depth], 1):
-        for sentence in split_sentences(" ".join([p.text for p in hit.passages])):
-            if any(re.search(p, sentence.lower()) for p in patterns):
-                return n, sentence
-    return None
-
-
-def _check_role_question(
-    query: QueryAnalysis, hits: list[ItemHit], evidence: tuple[int, str] | None
-) -> Verdict | None:
-    """A refusal when a who-holds-this-role question about a named body has no passage
-    that states it; None when the question is of another kind or the evidence is there."""
-    asked = _role_asked(query)
-    if asked is None or (evidence or role_evidence(query, hits)) is not None:
-        return None
-    role, body = asked
-    lang = query.language
-    named = message(f"refusal.role.{role}", lang)  # 'formand' / 'the chair'
-    return Verdict(False, "no_role_evidence", {"role": named, "body": body}, lang)

@@ -180,6 +180,13 @@ class Retriever:
         with retriever_cache.gc_paused():  # a treatment per case item, all kept
             self.cases = case_index(self.meetings.values())
 
+    @staticmethod
+    def address(meeting: Meeting) -> str:
+        """Where ``meeting``'s document is filed ('.../stevns.dk/dagsorden/kommunalbestyrelsen-
+        22-01-2020.txt'): an archive files a page under its municipality and body even when
+        the page never names them."""
+        return meeting.source or ""
+
     def _body_texts(self, body: str) -> Iterable[str]:
         """The texts of ``body``'s open chunks (what the body index reads a council's
         municipality from)."""

@@ -205,3 +205,14 @@ def test_a_body_whose_documents_name_no_municipality_may_be_the_one_asked_about(
     assert index.may_be("Rødovre Kommunes økonomiudvalg", committee)
     assert index.may_be("the City Council of Rødovre", nameless)
     assert not index.may_be(name, None)
+
+
+def test_a_council_is_named_by_its_place_and_an_authority_by_its_name() -> None:
+    from assistant.bodies import council_place, folded, is_council_or_committee
+
+    assert council_place("Stevns municipal council") == "Stevns"
+    assert council_place("Kommunalbestyrelsen i Rødovre") == "Rødovre"
+    assert council_place("Økonomiudvalget") is None
+    assert is_council_or_committee("Regionsrådet") and is_council_or_committee("Økonomiudvalget")
+    assert not is_council_or_committee("Miljø- og Fødevareklagenævnet")
+    assert folded("Køge Brønderslev") == ("koege broenderslev", "koge bronderslev")

@@ -368,3 +368,34 @@ def test_the_sentence_after_one_that_restates_the_question_is_kept() -> None:
     picked = [c.text for c in picker.pick(weights, answer_types(question), [(1, text)], limit=4)]
     restates, _, answers = split_sentences(text)
     assert picked[0] == restates and answers in picked
+
+
+def test_a_count_of_the_asked_thing_holds_the_number() -> None:
+    """'hvor mange høringsmøder' is answered by '3 høringsmøder' (a single digit and no
+    unit, which alone counts nothing), not by a count of something else."""
+    analyzer = Analyzer()
+    picker = _picker({})
+    text = ("Der blev i perioden afholdt 3 høringsmøder med borgerne. "
+            "Udvalget holdt 2 temadrøftelser om sagen.")
+    weights = picker.weights(analyzer.tokens("Hvor mange høringsmøder blev der holdt?"))
+    candidates = {c.text: c for c in picker.candidates(weights, "number", [(1, text)])}
+    asked, other = split_sentences(text)
+    assert "number" in candidates[asked].kinds
+    assert "number" not in candidates[other].kinds
+    assert not holds("number", asked)  # without the question's words: no figure
+
+
+def test_a_why_question_finds_the_reason_of_the_best_item_in_its_own_words() -> None:
+    """'Hvorfor skal tandklinikken flyttes?' is answered by the item's 'I forlængelse af en
+    ny lov ...', a sentence sharing no word with the question; another item's reasons are
+    not the best item's."""
+    analyzer = Analyzer()
+    picker = _picker({})
+    reason = ("I forlængelse af en ny lov om at udvide målgruppen skal Tandplejen udvide "
+              "kapaciteten fra 2024.")
+    texts = [(1, f"Sagen drejer sig om tandklinikken på skolen. {reason}"),
+             (2, "Parkeringen udvides på grund af flere besøgende.")]
+    weights = picker.weights(analyzer.tokens("Hvorfor skal tandklinikken flyttes?"))
+    picked = [c.text for c in picker.pick(weights, ("reason",), texts, limit=2)]
+    assert reason in picked
+    assert not any(t.startswith("Parkeringen") for t in picked)

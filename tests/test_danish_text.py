@@ -296,3 +296,19 @@ def test_a_heading_line_is_not_glued_to_the_sentence_below() -> None:
     wrapped = ("Udvalget godkendte på mødet den 3. maj budgettet for det kommende år og bad\n"
                "Administrationen om en plan.")
     assert len(split_sentences(wrapped)) == 1
+
+
+@pytest.mark.parametrize(("word", "forms"), [
+    ("udgik", ("udgå", "udgår")),  # 'Hvilket punkt udgik?' / 'punkt 9 udgår'
+    ("vedtog", ("vedtage", "vedtager")),
+    ("foreslog", ("foreslå", "foreslår")),
+    ("afgjorde", ("afgøre", "afgører")),
+    ("åbne", ("åben", "åbben")),  # 'den åbne dagsorden' / 'Åben dagsorden'
+    ("gamle", ("gamel", "gammel")),
+    ("besluttede", ()),  # a weak verb: the stemmer joins it already
+    ("blå", ()),  # no prefix of one letter
+])
+def test_base_forms_join_what_a_stemmer_cannot(word: str, forms: tuple[str, ...]) -> None:
+    from ingest.danish_forms import base_forms
+
+    assert base_forms(word) == forms

@@ -27,8 +27,9 @@ from assistant.messages import (
     parameters,
     section,
 )
-from assistant.noanswer import ROLES, Verdict, assess_answerable, role_evidence
+from assistant.noanswer import Verdict, assess_answerable
 from assistant.query import analyze
+from assistant.roles import ROLES, role_evidence
 from assistant.search import Retriever
 from vectorstore.embedder import HashEmbedder
 
@@ -860,3 +861,98 @@ def test_only_a_name_that_owns_or_acts_may_be_an_unnamed_municipality() -> None:
         "rødovre": "Rødovre"}
     assert _owner_names("Hvad ved vi om Kornblomstvej?") == {}
     assert _owner_names("What was decided about Strandvejen in Greve?") == {}
+
+
+UNNAMED_PAGE = """Referat
+
+Mødedato: 22-01-2020
+
+301. Åben dagsorden - godkendelse
+
+Resume
+Godkendelse af åben dagsorden. Borgmesteren meddelte, at punkt 309 om Lokalplan 460 udgår.
+
+Beslutning
+Ikke til stede: Mikkel Lundemann Rasmussen (C)
+
+Godkendt.
+"""
+
+
+@pytest.fixture(scope="module")
+def filed_page(tmp_path_factory: pytest.TempPathFactory, services_factory: Any) -> Retriever:
+    """One page that prints neither its body nor its municipality, filed under its town's
+    web address, as a mirrored archive keeps it."""
+    root = tmp_path_factory.mktemp("filed")
+    folder = root / "docs" / "stevns.dk" / "dagsorden"
+    folder.mkdir(parents=True)
+    (folder / "moede-22-01-2020.txt").write_text(UNNAMED_PAGE, encoding="utf-8")
+    services = services_factory(root / "index", HashEmbedder())
+    assert services.ingestor.ingest([root / "docs"]).ingested == 1
+    retriever = Retriever(services.store, services.embedder)
+    assert [m.body for m in retriever.meetings.values()] == [None]
+    return retriever
+
+
+@pytest.mark.parametrize(("question", "code"), [
+    # the page is filed under Stevns: its council may be the one asked about
+    ("Who was not present when Stevns municipal council approved the open agenda on "
+     "22 January 2020?", ""),
+    ("Hvem var ikke til stede, da Stevns Kommunalbestyrelse godkendte den åbne dagsorden?", ""),
+    # nothing says Kolding
+    ("Who was not present when Kolding municipal council approved the open agenda on "
+     "22 January 2020?", "unknown_body"),
+    # a month is a date to check, not a word the page must print ('22-01-2020'); 'udgik' is
+    # what the page writes 'udgår'
+    ("Hvilket punkt udgik af dagsordenen på mødet den 22. januar 2020?", ""),
+    ("Which item was dropped from the agenda (22 January 2020)?", ""),
+    ("Hvilket punkt om vindmøller udgik af dagsordenen den 22. januar 2020?", "missing_terms"),
+])
+def test_a_page_is_read_with_its_address_and_dates_are_no_topic_words(
+    filed_page: Retriever, question: str, code: str
+) -> None:
+    verdict, hits = _verdict(filed_page, question)
+    assert hits[0].item.number == "301"
+    assert verdict.code == code, verdict.reason
+    assert verdict.answerable is (not code)
+    if code == "missing_terms":
+        assert verdict.params["words"] == "vindmøller"
+
+
+def test_a_date_named_only_in_a_section_name_is_mentioned() -> None:
+    """'Social og Sundhed, 6. januar 2020, pkt. 123' (an earlier treatment, as a section's
+    printed name) mentions 6 January 2020: the item may answer how that committee voted."""
+    from types import SimpleNamespace
+
+    from assistant.noanswer import _mentions_date
+    from assistant.query import DateConstraint
+
+    section = SimpleNamespace(name="Social og Sundhed, 6. januar 2020, pkt. 123")
+    item = SimpleNamespace(title="Planstrategi 2020", sections=[section])
+    hit = SimpleNamespace(item=item, decision=None, proposal=None,
+                          passages=[SimpleNamespace(text="5 medlemmer anbefaler forslaget.")])
+    assert _mentions_date(hit, DateConstraint(2020, 1, 6))
+    assert not _mentions_date(hit, DateConstraint(2020, 1, 7))
+
+
+def test_an_authority_the_pages_report_on_is_mentioned_a_council_needs_its_place() -> None:
+    """'Hvad afgjorde Miljø- og Fødevareklagenævnet om Region Midtjyllands klage?' reads the
+    board's name with the region after it; pages that report the board's ruling speak of
+    it.  'Regionsrådet i Region Hovedstaden' is not spoken of by a page that says 'de
+    eksisterende regionsråd' of other regions."""
+    from types import SimpleNamespace
+
+    from assistant.noanswer import _mentioned
+
+    def hit(text: str) -> Any:
+        meeting = SimpleNamespace(body="Udvalg for regional udvikling", source="a/b.txt")
+        return SimpleNamespace(meeting=meeting, item=SimpleNamespace(title="Punkt"),
+                               passages=[SimpleNamespace(text=text)])
+
+    ruling = hit("Miljø- og Fødevareklagenævnet har truffet afgørelse om, at regionen ikke "
+                 "er klageberettiget.")
+    assert _mentioned("Miljø- og Fødevareklagenævnet, Region Midtjyllands", [ruling],
+                      Retriever, "Hvad afgjorde Miljø- og Fødevareklagenævnet?")
+    others = hit("I Region Sjælland vil regionsrådet drøfte sundhedshuse.")
+    assert not _mentioned("Regionsrådet, Region Hovedstaden", [others], Retriever,
+                          "Hvad besluttede Regionsrådet i Region Hovedstaden?")
