@@ -37,6 +37,14 @@ from pathlib import PurePath
 
 from .bodies import canonical_body, is_known_body, municipality_in
 from .casenumbers import case_number, is_case_line, is_lone_case
+from .cycles import (
+    Cycle,
+    cycle_case,
+    find_cycles,
+    is_empty_form_line,
+    is_form_line,
+    title_above,
+)
 from .danish import number_key, squash
 from .errors import ParseError
 from .header import doc_type_word, find_date, parse_header, parse_participants
@@ -140,7 +148,11 @@ def parse_meeting(
     markers = find_markers(lines, 0, len(lines))
     skeleton = _skeleton(lines, markers)
     warnings: list[str] = []
-    if not skeleton.entries:
+    cycles = find_cycles(lines, _item_markers(markers)) if len(skeleton.entries) <= 1 else []
+    if cycles:  # no numbered headings, but the labels cycle item by item
+        items = [_close(item, warnings, keep_closed) for item in _cycle_items(text, lines, cycles)]
+        skeleton = _Skeleton([], {}, None, cycles[0].title_line, cycles[0].title_line)
+    elif not skeleton.entries:
         items = [_whole_document_item(text, lines, doc)]
         warnings.append(NO_STRUCTURE_WARNING)
         skeleton = _Skeleton([], {}, None, len(lines), len(lines))
@@ -155,28 +167,72 @@ def parse_meeting(
     return _meeting(doc, lines, skeleton, items, hints or MeetingHints(), warnings)
 
 
+def _item_markers(markers: Sequence[Marker]) -> list[Marker]:
+    """Section markers less boilerplate stops and the page's own type word above every
+    other label ('Referat' as the page title is no decision label)."""
+    kept = [m for m in markers if m.kind != "stop"]
+    while kept and doc_type_word(kept[0].name) is not None:
+        kept.pop(0)
+    return kept
+
+
+def _cycle_items(text: str, lines: Sequence[Line], cycles: Sequence[Cycle]) -> list[AgendaItem]:
+    """One item per label cycle (``cycles.find_cycles``), its text up to the next title."""
+    items: list[AgendaItem] = []
+    for k, cycle in enumerate(cycles):
+        end_line = cycles[k + 1].title_line if k + 1 < len(cycles) else len(lines)
+        end_offset = lines[end_line].start if end_line < len(lines) else len(text)
+        sections = build_sections(text, lines, cycle.markers, end_offset)
+        case = cycle_case(lines, cycle.title_line, cycle.markers[0].line)
+        title, titled_case = split_title_case(cycle.title)
+        start = lines[cycle.title_line].content_start
+        end = max((s.end for s in sections), default=lines[cycle.title_line].content_end)
+        items.append(
+            AgendaItem(
+                number=cycle.number,
+                title=_short(title),
+                order=k,
+                case_number=case[0] if case else titled_case,
+                handler=case[1] if case else None,
+                heading=cycle.title,
+                sections=sections,
+                attachments=_attachments(lines, cycle.title_line + 1, end_line),
+                start=start,
+                end=max(start, end),
+            )
+        )
+    return items
+
+
 def _whole_document_item(text: str, lines: Sequence[Line], doc: Document) -> AgendaItem:
-    """The single unnumbered item of a document without agenda structure."""
+    """The single unnumbered item of a document without agenda structure: titled by its
+    first markdown heading, else by the nearest text above its first label that is not
+    form matter (``cycles.title_above``: site text may stand above it), else by its first
+    line."""
+    markers = _item_markers(find_markers(lines, 0, len(lines)))
     first = next((line for line in lines if not is_noise(line.clean)), None)
+    labelled = title_above(lines, markers[0].line, 0) if markers else None
     heading = next(
         (
             line
             for line in lines
             if line.raw.lstrip().startswith(("#", "**")) and not is_noise(line.clean)
         ),
-        first,
+        labelled or first,
     )
     title = doc.metadata.get("title") or ""
     if heading is not None:
         title = heading.clean
     title = _short(squash(title) or PurePath(doc.path).stem)
-    markers = [m for m in find_markers(lines, 0, len(lines)) if m.kind != "stop"]
+    by_label = labelled is not None and heading is labelled
+    case = cycle_case(lines, labelled.index, markers[0].line) if labelled and by_label else None
     after_title = (heading.index + 1) if heading is not None else 0
+    text_line = is_form_line if by_label else is_noise
     first_text = next(
         (
             ln
             for ln in lines[after_title:]
-            if not is_noise(ln.clean) and (not markers or ln.index < markers[0].line)
+            if not text_line(ln.clean) and (not markers or ln.index < markers[0].line)
         ),
         None,
     )
@@ -188,7 +244,14 @@ def _whole_document_item(text: str, lines: Sequence[Line], doc: Document) -> Age
     start = lines[heading.index].content_start if heading is not None else 0
     end = max((s.end for s in sections), default=start)
     return AgendaItem(
-        number="", title=title, order=0, sections=sections, start=start, end=max(start, end)
+        number="",
+        title=title,
+        order=0,
+        case_number=case[0] if case else None,
+        handler=case[1] if case else None,
+        sections=sections,
+        start=start,
+        end=max(start, end),
     )
 
 
@@ -601,6 +664,8 @@ def _preamble_markers(
             continue  # 'Sag nr. 129' under its title
         if line.clean.casefold() == repeated or _FILE_LINKS_RE.match(line.clean):
             continue  # the title again under its heading, attached files' links (web pages)
+        if is_empty_form_line(line.clean):
+            continue  # a grid of committee codes and marks, a field left empty
         if not is_noise(line.clean):
             found.insert(
                 0, Marker("implicit", UNLABELLED_SECTION, line.index, line.start, "background")

@@ -16,7 +16,14 @@ from dataclasses import dataclass
 
 from .danish import squash
 from .models import Section
-from .textlines import Line, clean_inline, clean_passage, is_noise, split_run_on_lines
+from .textlines import (
+    Line,
+    clean_inline,
+    clean_passage,
+    is_noise,
+    split_numbered_lists,
+    split_run_on_lines,
+)
 
 LABEL_ROLES: dict[str, str] = {
     # background: what the case is about
@@ -200,11 +207,17 @@ RUN_ON_MIN_KINDS = 2
 """Kinds of signal a long line must hold to count as a flattened page.  Prose paragraphs
 of the corpora (up to 3,400 characters) hold one kind at most: a numbered list
 ('partnerskaber: 1. Alsidig træning ... 2. Motionshold'), never a label as well."""
+ONE_LINE_LIST_MIN_ENTRIES = 5
+"""Entries, numbered on from the line's first, that make a long line a list of titles
+printed on one line; a paragraph that enumerates ('1. Alsidig træning ... 2. Motionshold')
+seldom counts to five in order from its very start."""
 
 
 def split_run_on_text(text: str) -> str:
-    """Same-length ``text`` whose flattened page lines are split before their signals."""
-    return split_run_on_lines(text, _RUN_ON_BREAK_RE, RUN_ON_MIN_LENGTH, RUN_ON_MIN_KINDS)
+    """Same-length ``text`` whose flattened page lines are split before their signals,
+    and whose one-line numbered lists are split before each entry."""
+    text = split_run_on_lines(text, _RUN_ON_BREAK_RE, RUN_ON_MIN_LENGTH, RUN_ON_MIN_KINDS)
+    return split_numbered_lists(text, RUN_ON_MIN_LENGTH, ONE_LINE_LIST_MIN_ENTRIES)
 
 
 _PROPOSAL_RE = re.compile(r"^[-*\s]*(Det indstilles|[A-ZÆØÅ][\wæøå]+ indstiller)\b")

@@ -250,3 +250,34 @@ def split_run_on_lines(
                     chars[start:end] = " " * (end - start)
         pos += len(raw) + 1
     return text if chars is None else "".join(chars)
+
+
+_LIST_ENTRY_RE = re.compile(r"(?:^|(?<=\s))(\d{1,3})\.\s+(?=[A-ZÆØÅ])")
+
+
+def split_numbered_lists(text: str, min_length: int, min_entries: int) -> str:
+    """Same-length ``text`` whose one-line numbered lists are split before each entry.
+
+    A web page may print a whole list of titles on ONE line ('1. Godkendelse af
+    dagsordenen 2. Orientering fra borgmesteren 3. ...').  A line longer than
+    ``min_length`` that opens with a numbered entry ('N. Capitalised') and holds at least
+    ``min_entries`` entries numbered N, N+1, N+2 ... in that order is such a list: the
+    space before each following entry becomes a newline.  A number that does not continue
+    the count ('pr. 31. Marts', a list inside an entry) never splits.
+    """
+    chars: list[str] | None = None
+    pos = 0
+    for raw in text.split("\n"):
+        if len(raw) > min_length and (first := _LIST_ENTRY_RE.match(raw)):
+            cuts: list[int] = []
+            expected = int(first.group(1)) + 1
+            for m in _LIST_ENTRY_RE.finditer(raw, first.end()):
+                if int(m.group(1)) == expected:
+                    cuts.append(pos + m.start() - 1)
+                    expected += 1
+            if len(cuts) + 1 >= min_entries:
+                chars = chars if chars is not None else list(text)
+                for cut in cuts:
+                    chars[cut] = "\n"
+        pos += len(raw) + 1
+    return text if chars is None else "".join(chars)

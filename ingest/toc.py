@@ -354,6 +354,7 @@ def parse_heading(lines: Sequence[Line], index: int) -> Heading | None:
     if not m:
         return _title_over_number(lines, index)
     number, rest = m.group(1), (m.group(2) or "").strip()
+    rest = _without_repeated_number(number, rest)
     if not rest:
         rest = _next_text(lines, index)
     raw = line.raw.replace("**", "")
@@ -370,6 +371,13 @@ def parse_heading(lines: Sequence[Line], index: int) -> Heading | None:
     stripped = line.raw.lstrip()
     strong = stripped.startswith("#") or stripped.startswith(("**", "<b>"))
     return Heading(number, title, index, strong, presenter, offset)
+
+
+def _without_repeated_number(number: str, rest: str) -> str:
+    """'Title' for ' 1.  1. Title': an ordered list whose entries print their own number
+    again after the list's number (a web page's list markup over numbered headings)."""
+    m = re.match(rf"^{re.escape(number)}[.:)]?\s+(?=\S)", rest)
+    return rest[m.end() :] if m else rest
 
 
 def _title_over_number(lines: Sequence[Line], index: int) -> Heading | None:

@@ -818,3 +818,95 @@ def test_toc_rows_with_roman_page_numbers() -> None:
 def test_a_lukket_sag_prefix_closes_the_item() -> None:
     assert closed_title("Lukket sag: Tandpleje for børn") == ("Tandpleje for børn", True)
     assert closed_title("Sag om lukket vej") == ("Sag om lukket vej", False)
+
+
+_CYCLE_PAGE = (
+    "Referat\n\nUdvalg: Teknisk Udvalg\n\nMødedato: 18-02-2019\n\n"
+    "{a}Vejbelysning på Stationsvej\n\nSagsfremstilling\n\nLygterne er nedslidte.\n\n"
+    "Indstilling\n\nDet indstilles, at de udskiftes.\n\nBeslutning\n\nGodkendt.\n\n"
+    "{b}Trafiksikkerhedsplan 2019\n\nSagsnr.: 05.01.00-P20-3-18\n\nSagsfremstilling\n\n"
+    "Planen er i høring.\n\nBeslutning\n\nTaget til efterretning.\n\n"
+    "{c}Budgetopfølgning\n\nResumé\n\nKort status.\n\nSagsfremstilling\n\nForbruget følger "
+    "budgettet.\n\nBeslutning\n\nGodkendt.\n"
+)
+
+
+def test_label_cycles_under_numbered_titles_are_items() -> None:
+    """Round 5 fallback: numbered titles the outline cannot back (129, 131, 134: numbers
+    that skip) still head one item each, found by the cycle of their labels; a 'Resumé'
+    after a decision opens the next item, and a case line under a title is its own."""
+    text = _CYCLE_PAGE.format(a="129. ", b="131. ", c="134. ")
+    meeting = parse_meeting(Document(path="/archive/teknik/referat.txt", text=text))
+    assert [(i.number, i.title, i.case_number) for i in meeting.items] == [
+        ("129", "Vejbelysning på Stationsvej", None),
+        ("131", "Trafiksikkerhedsplan 2019", "05.01.00-P20-3-18"),
+        ("134", "Budgetopfølgning", None),
+    ]
+    assert [[s.name for s in i.sections] for i in meeting.items] == [
+        ["Sagsfremstilling", "Indstilling", "Beslutning"],
+        ["Sagsfremstilling", "Beslutning"],
+        ["Resumé", "Sagsfremstilling", "Beslutning"],
+    ]
+    assert meeting.items[0].decision == "Godkendt."
+    assert meeting.items[2].section("Sagsfremstilling").text == "Forbruget følger budgettet."
+
+
+def test_unnumbered_label_cycles_stay_one_item() -> None:
+    """Without printed numbers the cycles are no items (only the single item of a page may
+    go without a number): one unnumbered item, titled by the text above its first label."""
+    text = _CYCLE_PAGE.format(a="", b="", c="")
+    meeting = parse_meeting(Document(path="/archive/teknik/referat.txt", text=text))
+    assert [(i.number, i.title) for i in meeting.items] == [("", "Vejbelysning på Stationsvej")]
+
+
+def test_a_page_that_parses_into_items_is_not_split_by_its_labels() -> None:
+    """The fallback only reads pages of at most one item: numbered headings that the
+    outline backs keep their items, however their labels repeat."""
+    text = _CYCLE_PAGE.format(a="1. ", b="2. ", c="3. ")
+    meeting = parse_meeting(Document(path="/archive/teknik/referat.txt", text=text))
+    assert [i.number for i in meeting.items] == ["1", "2", "3"]
+    assert meeting.items[1].case_number == "05.01.00-P20-3-18"
+
+
+def test_an_unnumbered_item_is_titled_above_its_form_fields_not_by_site_text() -> None:
+    """Round 5 (web pages of one case): the site's text ('Dagsordener og referater') stands
+    first; the title is the nearest text above the first label past form matter: a grid of
+    committee codes and marks, a field line, the case line over the title."""
+    text = (
+        "Dagsordener og referater\n\nUdvalg: Teknisk Udvalg\nMødedato: 6. november 2017\n\n"
+        "Sagsnr.: 05.00.00-A00-2-17 Sagsbehandler: Lene Jensen\n\n"
+        "Orientering om cykelprojektet\n\nDIR\n\nBYR\n\n x\n\n \n\n"
+        "Øvrige sagsbehandlere: Jacob Hansen\n\nSagsresume\n\nProjektet er afsluttet.\n\n"
+        "Beslutning\n\nTaget til orientering.\n"
+    )
+    meeting = parse_meeting(Document(path="/archive/teknik/punkt.txt", text=text))
+    [item] = meeting.items
+    assert (item.number, item.title, item.case_number) == (
+        "", "Orientering om cykelprojektet", "05.00.00-A00-2-17")
+    assert [s.name for s in item.sections] == ["Sagsresume", "Beslutning"]
+
+
+def test_doubled_list_numbers_and_a_one_line_list() -> None:
+    """Round 5 (Glostrup): ' 1.  1. Title' (an ordered list that prints the number again)
+    heads item 1; a list of titles printed on ONE line ('1. A 2. B ... 5. E') is a list
+    of entries, and a date inside a title ('pr. 31. marts') does not split it."""
+    doubled = (
+        "Referat\n\n 1.  1. Godkendelse af dagsordenen\n\n  Sagsfremstilling\n\n  Godkendt.\n"
+        "\n  Afbud:\n  1. Jens Hansen, A\n 2.  2. Orientering\n\n  Sagsfremstilling\n\n  Ingen.\n"
+    )
+    meeting = parse_meeting(Document(path="/archive/kb/referat.txt", text=doubled))
+    assert [(i.number, i.title) for i in meeting.items] == [
+        ("1", "Godkendelse af dagsordenen"), ("2", "Orientering")]
+    titles = ["Godkendelse af dagsordenen", "Budgetopfølgning pr. 31. marts 2022 - Overblik",
+              "Anlægsregnskab for skoler og daginstitutioner i kommunen", "Mindesten for veteraner",
+              "Forsøg med gebyrfrit bibliotek i Vestbyen og på hovedbiblioteket",
+              "Salg af grund ved den gamle station og Stationsvej 4-8 (FOR LUKKEDE DØRE)"]
+    one_line = " ".join(f"{k}. {t}" for k, t in enumerate(titles, 1))
+    assert len(one_line) > 300  # a line this long is no heading (RUN_ON_MIN_LENGTH)
+    page = Document(path="/archive/kb/referat.txt", text=f"Referat\n\n{one_line}\n")
+    meeting = parse_meeting(page)
+    assert [(i.number, i.title, i.closed) for i in meeting.items][:2] == [
+        ("1", "Godkendelse af dagsordenen", False),
+        ("2", "Budgetopfølgning pr. 31. marts 2022 - Overblik", False)]
+    assert [i.number for i in meeting.items] == ["1", "2", "3", "4", "5", "6"]
+    assert meeting.items[-1].closed

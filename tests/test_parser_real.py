@@ -86,14 +86,14 @@ def test_real_document(name: str, part: str) -> None:
         pytest.fail(f"{name} ({want['covers']})\n{outline_diff(expected, got)}")
 
 
-ROUNDS = {"1-3": (1, 29), "4": (30, 39)}
+ROUNDS = {"1-3": (1, 29), "4": (30, 39), "5": (40, 47)}
 """Files by the round that added them (their leading number): each round's files are
 scored on their own, so a round of harder pages never lowers an earlier round's floor."""
 FLOORS = {
     ("tune", "1-3"): (0.95, 0.95),
-    ("check", "1-3"): (0.33, 0.33),
-    ("tune", "4"): (0.78, 0.94),
-    ("check", "4"): (0.08, 0.42),
+    ("check", "1-3"): (0.5, 0.5),
+    ("tune", "4"): (0.88, 0.97),
+    ("check", "5"): (0.48, 0.84),
 }
 """(recall, precision) floors per 'used_for' and round: the files looked at while fixing
 meet the product's 0.95 in rounds 1-3; the check files (layouts no fix was made for: a
@@ -102,6 +102,12 @@ scored when added (third round: 1 of 3 items, before and after that round's chan
 Round 4 (files 30-39) holds at what it scores after its changes: tune 37 of 47 items
 (a pdf2html TOC and a one-line TOC without numbers unread), check 3 of 37 (unchanged by
 the round: doubled list numbers, a one-line list, unnumbered headings under site text).
+Round 5 fixed those check files (37 of 37 items when scored before they were re-labelled)
+and looked at them, and at 28: they are 'tune' now, so round 4 has no check files left and
+28 leaves the rounds 1-3 check files (25 and 29: 1 of 2 items).  Round 4 tune holds at 74
+of 84 items (33's pdf2html TOC and 39's numberless one-line TOC still unread).
+Round 5 (files 40-47, collected by a worker who wrote no code) holds at what it scored
+before and after round 5's changes: 38 of 79 items, precision 38 of 45.
 A floor moves up as layouts are fixed, never down."""
 
 
