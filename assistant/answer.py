@@ -137,6 +137,11 @@ class Assistant:
                                      viewer=viewer)
         if several:
             hits = _case_first(hits)
+        found = [h.meeting for h in hits]
+        owners = [p for p in query.places if self.retriever.places.known(p, found)]
+        if owners:  # 'Økonomiudvalget i Middelfart': Middelfart's documents first
+            order = self.retriever.places.first(owners, found, query.bodies)
+            hits = [hits[n] for n in order]
         # looked for before cutting to k, so that `--k 1` still finds the stating passage
         evidence = role_evidence(query, hits)
         if evidence is not None:
@@ -294,9 +299,13 @@ class Assistant:
             return ""
         said = _squash_text(" ".join(c.text for c in picked))
         decision = _first_sentences(hit.decision, TUNING.answer.decision_note_sentences)
-        if any(_squash_text(s) in said for s in split_sentences(decision)):
-            return ""  # (a decision quoted whole has each of its sentences quoted)
-        return f"{TEXTS[lang]['decided']} {decision}"
+        sentences = split_sentences(decision)
+        # of a decision quoted in part, the rest ('Fraværende: ... orienterede om
+        # henvendelsen.' quoted, 'Der er ikke hjemmel til at imødekomme den.' not)
+        unsaid = [s for s in sentences if _squash_text(s) not in said]
+        if len(unsaid) < len(sentences):
+            decision = " ".join(unsaid)
+        return f"{TEXTS[lang]['decided']} {decision}" if decision else ""
 
     @staticmethod
     def _source_frame(lang: str, hits: list[ItemHit], rank: int) -> str:

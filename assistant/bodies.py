@@ -88,6 +88,21 @@ def council_place(name: str) -> str | None:
     return (m.group("before") or m.group("after")) if m else None
 
 
+BODY_WORD = r"(?i:\w*(?:udvalg|bestyrelse|råd)\w*|council|committee|board)"
+"""A word that names a body in a question, Danish or English ('Økonomiudvalgets',
+'kommunalbestyrelse', 'Committee'): what an owner's name stands before or after."""
+_PLACE_WORDS = frozenset("kommune kommunes municipality region city town".split())
+"""Words that say a place is one, not which ('Albertslund Kommunes udvalg')."""
+
+
+def is_no_place(word: str) -> bool:
+    """True when a capitalised ``word`` before or after a body's name is no place: a
+    question or function word, a weekday, a month or a word for a place ('What', 'Hvad',
+    'the Council in May', 'Kommunes')."""
+    low = word.lower()
+    return low in _NOT_PLACES or low in STOPWORDS or low in _PLACE_WORDS
+
+
 def is_council_or_committee(name: str) -> bool:
     """True when ``name`` is of a kind the archive's meetings are held by - a council or a
     committee ('Regionsrådet', 'Økonomiudvalget') -, not an authority its pages report on

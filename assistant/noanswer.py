@@ -35,7 +35,8 @@ from ingest.danish import DANISH_MONTHS as MONTH_NAMES_DA
 from ingest.danish import MONTH_NAMES, WEEKDAYS, split_sentences, stem_words
 
 from .access import PUBLIC, Viewer
-from .bodies import BODY_TYPES_EN, council_place, folded, is_council_or_committee
+from .bodies import BODY_TYPES_EN, BODY_WORD, council_place, folded, is_council_or_committee
+from .compose import holds
 from .messages import DEFAULT_LANGUAGE, message
 from .query import PERIOD_RE, DateConstraint, QueryAnalysis, is_intent_word, tells_past
 from .roles import unstated_role
@@ -102,6 +103,11 @@ def assess_answerable(
         most = TUNING.refusal.max_listed
         listed = ", ".join(bodies[:most]) + (" ..." if len(bodies) > most else "")
         return Verdict(False, "unknown_body", {"names": names, "listed": listed}, lang)
+    other = _other_place(query, hits, retriever)
+    if other is not None:
+        if not other["homes"]:  # the nearest documents do not say their municipality
+            return Verdict(False, "other_place_unsaid", {"place": other["place"]}, lang)
+        return Verdict(False, "other_place", other, lang)
     named = [d for d in query.dates if d.month is not None]
     # When the question speaks of the named body's meeting ('at its meeting on 10 October',
     # 'på mødet den 28. august'), that date must be one of that body's meetings - unless
@@ -154,6 +160,9 @@ def assess_answerable(
         if other_round or not _states_period(period, hits[0]):
             params = {"period": period, "title": hits[0].item.title}
             return Verdict(False, "period_not_stated", params, lang)
+    if query.kinds == ("amount",) and not holds("amount", _hit_text(hits[0])):
+        # 'Hvad koster ombygningen?': the best item states no sum of money at all
+        return Verdict(False, "amount_not_stated", {"title": hits[0].item.title}, lang)
     unstated = unstated_role(query, hits, evidence)
     if unstated is not None:  # "who chairs X" and no passage names X's chair
         role = message(f"refusal.role.{unstated[0]}", lang)  # 'formand' / 'the chair'
@@ -205,20 +214,37 @@ def assess_answerable(
     salient = [w for w in salient if w.lower() not in proper]
     if salient and hits[0].dense < TUNING.refusal.missing_term_dense_floor:
         return Verdict(False, "missing_terms", {"words": ", ".join(salient)}, lang)
+    # a page filed under the place, or naming it as its own, is placed after all
+    unplaced = [n for n in unplaced
+                if not retriever.places.of(hits[0].meeting, council_place(n) or n)]
     return Verdict(True, language=lang, unplaced=tuple(dict.fromkeys(unplaced)))
 
 
-_BODY_WORD = r"(?i:\w*(?:udvalg|bestyrelse|råd)\w*|council|committee|board)"
 _OWNER_RE = re.compile(
     r"(?<![\wæøåÆØÅ])([A-ZÆØÅ][a-zæøå]+)['’]s?(?![\wæøå])"
     r"|\b(?:did|does|do|has|have|had|will|would)\s+([A-ZÆØÅ][a-zæøå]+)(?![\wæøå])"
-    rf"|\b{_BODY_WORD}\s+(?:i|in|of|for)\s+([A-ZÆØÅ][a-zæøå]+)(?![\wæøå])"
-    rf"|(?<![\wæøåÆØÅ])([A-ZÆØÅ][a-zæøå]+)s\s+{_BODY_WORD}"
+    rf"|\b{BODY_WORD}\s+(?:i|in|of|for)\s+([A-ZÆØÅ][a-zæøå]+)(?![\wæøå])"
+    rf"|(?<![\wæøåÆØÅ])([A-ZÆØÅ][a-zæøå]+)s\s+{BODY_WORD}"
 )
 """A name as the owner or the actor of what is asked about ("Holbæk's Committee", "Køge's
 administration", 'did Rødovre receive', 'Kommunalbestyrelsen i Rødovre', 'Rødovres
 kommunalbestyrelse'): a municipality, if anything; not a name that is the topic ('Hvad
 ved vi om Kornblomstvej?')."""
+
+
+def _other_place(
+    query: QueryAnalysis, hits: list[ItemHit], retriever: Retriever
+) -> dict[str, str] | None:
+    """The refusal's parameters when the question holds a body to a municipality the
+    archive knows ('Økonomiudvalget i Middelfart') and every result of that body is another
+    municipality's document (the results come of that place first: ``Assistant.ask``)."""
+    places = retriever.places
+    meetings = [h.meeting for h in hits]
+    for place in query.places:
+        if places.held_nowhere(place, meetings, query.bodies):
+            homes = dict.fromkeys(h for h in (places.home(m) for m in meetings[:3]) if h)
+            return {"place": place, "homes": ", ".join(homes)}
+    return None
 
 
 def _owner_names(text: str) -> dict[str, str]:

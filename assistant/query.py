@@ -15,6 +15,7 @@ from ingest.danish import find_dates
 
 from .bodies import BodyIndex, BodyMention
 from .glossary import translate_terms
+from .places import question_places
 
 DA_MARKERS = {
     "og", "i", "på", "af", "til", "om", "hvad", "hvem", "hvor", "hvornår", "hvordan",
@@ -76,9 +77,12 @@ _TYPE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|what (?:\w+ ){0,3}(?:fee|charge|price|cost|rate|tax|sum)s?\b"
         r"|hvilk\w* (?:\w+ ){0,2}(?:takst|pris|gebyr|afgift|bidrag|sats)\w*)", re.I)),
     ("date", re.compile(r"\b(hvornår|hvilken dato|when|what date|by what date|deadline"
-                        # a period or year asked for is a date too ('2023-2026')
-                        r"|(?:in )?(?:which|what) (?:period|year)|i hvilken periode"
-                        r"|hvilken periode|hvilket år)\b", re.I)),
+                        # a period or year asked for is a date too ('2023-2026'), and a
+                        # season ('during which part of the year', 'hvilke måneder')
+                        r"|(?:in )?(?:which|what) (?:period|year|months?|season)"
+                        r"|(?:which|what) (?:part|time) of (?:the )?year|i hvilken periode"
+                        r"|hvilken periode|hvilket år|hvilke måneder|hvilken del af året)\b",
+                        re.I)),
     ("person", re.compile(
         r"\b(hvem|who|whom)\b"
         # 'hvilke to byrådsmedlemmer', 'which members': people asked for by what they are
@@ -100,7 +104,7 @@ _MONEY_RE = re.compile(
     r"|\b(?:kr\b|kroner|koste\w*|pris\w*|bidrag\w*"
     r"|bevilg\w*|betal\w*|penge|løn\w*|diæt\w*|honorar\w*"
     r"|price|prices|priced|fee|fees|charge|charges|charged|cost|costs|pay|paid|payment\w*"
-    r"|grant|grants|granted|money|funding|allowance\w*|salar\w*|rent|tax|taxes|subsid\w*)\b",
+    r"|grant|grants|money|funding|allowance\w*|salar\w*|rent|tax|taxes|subsid\w*)\b",
     re.I)
 """A figure asked for in money ('hvor meget koster', 'what fee', 'how large a grant'): the
 answer is an amount (kr., mio., a percentage), not any number - a date's day or a count."""
@@ -109,8 +113,11 @@ answer is an amount (kr., mio., a percentage), not any number - a date's day or 
 def answer_types(question: str) -> tuple[str, ...]:
     """Every kind of answer a question asks for, the main one first ('Who stepped in, and
     until when?' asks for a person and a date); ``("statement",)`` when none."""
-    found = [(m.start(), kind) for kind, pattern in _TYPE_PATTERNS
-             if (m := pattern.search(question))]
+    matches = [(m.start(), m.end(), kind) for kind, pattern in _TYPE_PATTERNS
+               if (m := pattern.search(question))]
+    # 'which' of 'which part of the year' is the date's, not a list's
+    found = [(start, kind) for start, end, kind in matches
+             if kind != "list" or not any(k != "list" and s <= start < e for s, e, k in matches)]
     kinds = tuple(kind for _, kind in sorted(found))
     if "frequency" in kinds:  # 'hvor mange gange' asks how often, not for a count
         kinds = tuple(k for k in kinds if k != "number")
@@ -181,6 +188,9 @@ class QueryAnalysis:
     """Every kind it asks for (a two-part question asks for two), ``kind`` first."""
     periods: tuple[str, ...] = ()
     """Periods it asks about ('Budget 2021-24'): the best evidence must state them."""
+    places: tuple[str, ...] = ()
+    """Places it names as the owner of a body ('Økonomiudvalget i Middelfart'): answered
+    from that municipality's documents (``assistant/places.py``)."""
     own_words: str = ""
     """The words the archive must hold for the question to be about it: all of a Danish
     question's; of an English one only those written as the documents write them (Danish
@@ -373,6 +383,7 @@ def analyze(text: str, body_index: BodyIndex | None = None) -> QueryAnalysis:
         kinds=answer_types(text),
         periods=tuple(PERIOD_RE.findall(text)),
         own_words=text if language == "da" else english_own_words(text),
+        places=question_places(text),
         bodies=mention.held,
         unknown_bodies=mention.unknown,
         dates=extract_dates(text),

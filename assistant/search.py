@@ -36,6 +36,7 @@ from .access import PUBLIC, Viewer, is_closed_content
 from .bodies import BodyIndex
 from .cases import case_index
 from .lexical import LexicalIndex
+from .places import PlaceIndex
 from .query import QueryAnalysis, analyze
 from .tuning import TUNING
 
@@ -179,6 +180,7 @@ class Retriever:
         )
         with retriever_cache.gc_paused():  # a treatment per case item, all kept
             self.cases = case_index(self.meetings.values())
+        self.places = PlaceIndex(self.meetings.values, self._meeting_texts, self.address)
 
     @staticmethod
     def address(meeting: Meeting) -> str:
@@ -186,6 +188,18 @@ class Retriever:
         22-01-2020.txt'): an archive files a page under its municipality and body even when
         the page never names them."""
         return meeting.source or ""
+
+    def _meeting_texts(self, meeting_id: str) -> Iterable[str]:
+        """The texts of one meeting's open chunks (what its municipality is read from)."""
+        cached = getattr(self, "_rows_by_meeting", None)
+        if cached is None or cached[0] is not self.chunk_ids:
+            rows: dict[str, list[str]] = {}
+            for cid in self.chunk_ids:
+                rows.setdefault(str(self.chunk_meta[cid].get("meeting_id")), []).append(cid)
+            cached = (self.chunk_ids, rows)
+            self._rows_by_meeting = cached
+        return (self.chunk_text[cid] for cid in cached[1].get(meeting_id, ())
+                if not is_closed_content(self.chunk_meta[cid]))
 
     def _body_texts(self, body: str) -> Iterable[str]:
         """The texts of ``body``'s open chunks (what the body index reads a council's

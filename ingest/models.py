@@ -62,6 +62,14 @@ class Section:
         return self.role == "proposal"
 
 
+_RECOMMENDS_RE = re.compile(
+    r"(?m)^[ \t]*(?:[A-ZÆØÅ][\wæøå-]*[ \t]+){1,3}indstiller(?:[ \t]+til[ \t][^\n,]{1,80})?"
+    r"[ \t]*(?:,|:|[ \t]+at\b)"
+)
+"""A recommendation stated in running text, opening its line: 'Direktionen indstiller,',
+'Administrationen indstiller til udvalget, at', 'Forvaltningen indstiller at'."""
+
+
 @dataclass(frozen=True)
 class AgendaItem:
     """An agenda item ("punkt"), numbered like "3.1"; may exist only in the TOC.
@@ -109,9 +117,18 @@ class AgendaItem:
 
     @property
     def proposal(self) -> str | None:
-        """The recommendation text (Indstilling), or None."""
+        """The recommendation text (Indstilling); without a section for it, the one an
+        other section states in running text ('Direktionen indstiller, / at regionen
+        genoptager søgsmålet ...' inside a Resume) from that sentence to the section's end;
+        else None."""
         texts = [s.text for s in self.sections if s.is_proposal and s.text.strip()]
-        return "\n\n".join(texts) if texts else None
+        if texts:
+            return "\n\n".join(texts)
+        for section in self.sections:
+            stated = None if section.is_decision else _RECOMMENDS_RE.search(section.text)
+            if stated:
+                return section.text[stated.start():].strip()
+        return None
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,11 @@ from ingest.danish import split_sentences
         ("Hvad var den største enkeltårsag til merforbruget?", "reason"),
         ("Hvor ofte bliver elevtoiletterne rengjort?", "frequency"),
         ("How many times a year does the council meet?", "frequency"),
+        # 'which' of a season asked for is the date's, not a list's
+        ("During which part of the year may motorhomes park there?", "date"),
+        ("Hvilke måneder må der holdes åbent?", "date"),
+        # 'granted an exemption' is no sum of money ('how large a grant' is)
+        ("How many spaces did the committee's exemption, granted in May, allow?", "number"),
     ],
 )
 def test_answer_type(question: str, kind: str) -> None:

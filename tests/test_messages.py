@@ -286,6 +286,9 @@ REFUSAL_PARAMS = {
     "year_before_archive": {"year": "2021", "first": "04.11.2022", "title": "Budget"},
     "missing_terms": {"words": "zebra"},
     "no_role_evidence": {"role": "formand", "body": "KD-Net"},
+    "other_place": {"place": "Thisted", "homes": "Vejen, Skive"},
+    "other_place_unsaid": {"place": "Thisted"},
+    "amount_not_stated": {"title": "Højdevej 13 - Byggesag"},
 }
 
 
@@ -907,6 +910,8 @@ def filed_page(tmp_path_factory: pytest.TempPathFactory, services_factory: Any) 
     ("Hvilket punkt udgik af dagsordenen på mødet den 22. januar 2020?", ""),
     ("Which item was dropped from the agenda (22 January 2020)?", ""),
     ("Hvilket punkt om vindmøller udgik af dagsordenen den 22. januar 2020?", "missing_terms"),
+    # a sum of money asked for that the best item does not state at all
+    ("Hvad koster godkendelsen af den åbne dagsorden den 22. januar 2020?", "amount_not_stated"),
 ])
 def test_a_page_is_read_with_its_address_and_dates_are_no_topic_words(
     filed_page: Retriever, question: str, code: str
@@ -956,3 +961,22 @@ def test_an_authority_the_pages_report_on_is_mentioned_a_council_needs_its_place
     others = hit("I Region Sjælland vil regionsrådet drøfte sundhedshuse.")
     assert not _mentioned("Regionsrådet, Region Hovedstaden", [others], Retriever,
                           "Hvad besluttede Regionsrådet i Region Hovedstaden?")
+
+
+def test_a_decision_quoted_in_part_is_completed() -> None:
+    """The answer quoted the decision's first sentence (it shares the question's words);
+    the note adds the rest of it - the reply the question asked for - not the whole again."""
+    from types import SimpleNamespace
+
+    from assistant.compose import Candidate
+
+    decision = ("Ole Kristensen orienterede om henvendelse fra Vestermose Skole. Der er ikke "
+                "hjemmel til at imødekomme henvendelsen.")
+    hit = SimpleNamespace(decision=decision, item=SimpleNamespace(closed=False))
+    quoted = [Candidate(1, 0, "Ole Kristensen orienterede om henvendelse fra Vestermose Skole.",
+                        1.0)]
+    note = Assistant._decision_note("da", hit, quoted)
+    assert note == "Beslutning: Der er ikke hjemmel til at imødekomme henvendelsen."
+    assert Assistant._decision_note("da", hit, []) == f"Beslutning: {decision}"
+    whole = [Candidate(1, n, s, 1.0) for n, s in enumerate(decision.split(". "))]
+    assert Assistant._decision_note("da", hit, whole) == ""

@@ -910,3 +910,24 @@ def test_doubled_list_numbers_and_a_one_line_list() -> None:
         ("2", "Budgetopfølgning pr. 31. marts 2022 - Overblik", False)]
     assert [i.number for i in meeting.items] == ["1", "2", "3", "4", "5", "6"]
     assert meeting.items[-1].closed
+
+
+def test_a_recommendation_stated_in_running_text_is_the_item_s_proposal() -> None:
+    """A Resume that says 'Direktionen indstiller, / at ...' holds the recommendation when no
+    section is labelled for it (a region's print page); a sentence that only reports
+    someone's recommendation mid-line is no recommendation, and a labelled Indstilling wins."""
+    from ingest.models import AgendaItem, Section
+
+    def item(*sections: tuple[str, str, str]) -> AgendaItem:
+        return AgendaItem(number="1", title="Rønland", order=0, sections=tuple(
+            Section(name=n, text=t, start=0, end=len(t), role=r) for n, t, r in sections))
+
+    resume = ("Klagenævnet har truffet afgørelse.\n\nDirektionen indstiller,\n\n"
+              "at regionen genoptager søgsmålet mod Miljøstyrelsen.")
+    assert item(("Resume", resume, "background")).proposal == (
+        "Direktionen indstiller,\n\nat regionen genoptager søgsmålet mod Miljøstyrelsen.")
+    reported = "Det blev oplyst, at borgmesteren indstiller til byrådet at sælge grunden."
+    assert item(("Resume", reported, "background")).proposal is None
+    labelled = item(("Resume", resume, "background"), ("Indstilling", "At sagen udsættes.",
+                                                      "proposal"))
+    assert labelled.proposal == "At sagen udsættes."
