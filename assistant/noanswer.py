@@ -38,6 +38,7 @@ from .access import PUBLIC, Viewer
 from .bodies import BODY_TYPES_EN, BODY_WORD, council_place, folded, is_council_or_committee
 from .compose import holds
 from .messages import DEFAULT_LANGUAGE, message
+from .places import names_place
 from .query import PERIOD_RE, DateConstraint, QueryAnalysis, is_intent_word, tells_past
 from .roles import unstated_role
 from .tuning import TUNING
@@ -348,7 +349,7 @@ def _mentioned(body: str, hits: list[ItemHit], retriever: Retriever, question: s
             continue
         said = " ".join([retriever.address(hit.meeting), hit.item.title,
                          *(p.text for p in hit.passages)])
-        if any(f in w for f, w in zip(folded(place), folded(said), strict=True)):
+        if names_place(place, said):
             return True
     return False
 

@@ -64,7 +64,7 @@ def question_places(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(p for p in found if p and not is_no_place(p) and p not in regions))
 
 
-def _matches(place: str, text: str) -> bool:
+def names_place(place: str, text: str) -> bool:
     """True when ``text`` names ``place`` as a word, in either spelling of Danish letters."""
     return any(re.search(rf"(?<![a-z0-9]){re.escape(p)}(?![a-z0-9])", t)
                for p, t in zip(folded(place), folded(text), strict=True))
@@ -100,19 +100,19 @@ class PlaceIndex:
     def of(self, meeting: Meeting, place: str) -> bool | None:
         """True when ``meeting`` is of ``place`` (its address or its own municipality names
         it), False when it is of another municipality, None when it does not say."""
-        if _matches(place, self._address(meeting)):
+        if names_place(place, self._address(meeting)):
             return True
         home = self.home(meeting)
         if home is None:
             return None
-        return _matches(place, home)
+        return names_place(place, home)
 
     def known(self, place: str, items: Iterable[Meeting]) -> bool:
         """True when the archive files documents under ``place`` or one of ``items`` (the
         results) is of it by its own text: a name the question uses as an owner that is no
         municipality of the archive ('Copenhagen' of an archive that writes 'København', a
         party, a district) is no place to hold the question to."""
-        return self.files(place) or any(_matches(place, self.home(m) or "") for m in items)
+        return self.files(place) or any(names_place(place, self.home(m) or "") for m in items)
 
     def first(
         self, places: Sequence[str], items: list[Meeting], bodies: Sequence[str] = ()
@@ -144,7 +144,7 @@ class PlaceIndex:
     def files(self, place: str) -> bool:
         """True when the archive files documents under ``place`` (its addresses name it):
         its documents of ``place`` say so, and one that does not say is another's."""
-        return any(_matches(place, self._address(m)) for m in self._meetings())
+        return any(names_place(place, self._address(m)) for m in self._meetings())
 
 
 def _of_bodies(meeting: Meeting, bodies: Sequence[str]) -> bool:
