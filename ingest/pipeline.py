@@ -371,14 +371,14 @@ def load_meeting(
     ``include_closed`` keeps the content of closed items.
     """
     if path.suffix.lower() == ".json":
-        from .firstagenda import read_firstagenda
+        from .mojibake import read_repaired_firstagenda
 
         check_size(path)
         try:
             data = path.read_bytes()
         except OSError as exc:
             raise ReadError(str(path), f"cannot read the file: {exc.strerror or exc}") from exc
-        doc, meeting = read_firstagenda(path, data, keep_closed=include_closed)
+        doc, meeting = read_repaired_firstagenda(path, data, keep_closed=include_closed)
         if source is not None:
             doc.path = source
             meeting = replace(meeting, source=source)

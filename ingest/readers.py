@@ -6,6 +6,11 @@ are decoded by BOM (UTF-8, UTF-16, UTF-32), then strict UTF-8, then cp1252 (Dani
 files); HTML also honours a declared ``<meta charset>``.  Newlines are normalised to ``\\n``
 and text to Unicode NFC.  Extensions are matched case-insensitively (``.PDF`` reads).
 
+Text that was garbled before it reached us (UTF-8 read as cp1252 upstream: 'Ã¸' for 'ø',
+'â€“' for '–'; or as a DOS code page: 'Regionsr├ądet') is repaired line by line by
+``ingest.mojibake`` (ftfy's encoding fixes, nothing else), before parsing, so every offset
+points into the repaired text; the Document's warnings say so.
+
 PDF, DOCX and HTML come out as the light markdown the structure parser reads: ``#``..``######``
 heading lines, ``**whole bold line**``, one table row per line with TAB-separated cells, TABs
 kept from the layout (see ``pdf_reader`` and ``docx_reader`` for the exact conventions).
@@ -27,6 +32,7 @@ from pathlib import Path
 from . import limits
 from .errors import ReadError
 from .models import Document
+from .mojibake import repair_lines, repair_warning
 
 SUPPORTED_EXTENSIONS: tuple[str, ...] = (
     ".txt", ".md", ".pdf", ".docx", ".html", ".htm", ".json",
@@ -82,6 +88,11 @@ def read_document(path: str | Path) -> Document:
     if not data.strip():
         raise ReadError(str(p), "the file is empty")
     text, encoding, warnings, metadata = _READERS[ext](p, data)
+    causes: dict[str, int] = {}  # mojibake repaired, in the text and the file's properties
+    text = repair_lines(text, causes)
+    metadata = {k: repair_lines(v, causes) for k, v in metadata.items()}
+    if causes:
+        warnings.append(str(repair_warning(causes)))
     text = normalize_text(text)
     if ext in (".pdf", ".docx"):
         # Extracted text: stray control characters come from fonts, not from binary input.
