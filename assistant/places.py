@@ -83,6 +83,7 @@ class PlaceIndex:
         self._texts = texts
         self._address = address
         self._homes: dict[str, str | None] = {}
+        self._filed: dict[str, bool] = {}
 
     def home(self, meeting: Meeting) -> str | None:
         """The municipality ``meeting``'s text names most, when it has the greater share of
@@ -144,7 +145,10 @@ class PlaceIndex:
     def files(self, place: str) -> bool:
         """True when the archive files documents under ``place`` (its addresses name it):
         its documents of ``place`` say so, and one that does not say is another's."""
-        return any(names_place(place, self._address(m)) for m in self._meetings())
+        if place not in self._filed:  # every address read once per place asked about
+            self._filed[place] = any(names_place(place, self._address(m))
+                                     for m in self._meetings())
+        return self._filed[place]
 
 
 def _of_bodies(meeting: Meeting, bodies: Sequence[str]) -> bool:
