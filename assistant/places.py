@@ -41,8 +41,9 @@ _OWNER_BEFORE_RE = re.compile(
     # 'Middelfarts Økonomiudvalg', 'Albertslund Kommunes Børne- og Skoleudvalg',
     # 'Fredensborg Økonomiudvalgs', 'Fredensborg Finance
     # Committee' (without a genitive only capitalised words between)
-    rf"(?<![\wæøåÆØÅ-])({_PLACE})(?:(?:\s+Kommunes|\s+Municipality['’]s|['’]s?|s)\s+"
-    rf"(?:[\w&-]+\s+){{0,5}}?"
+    # (not 'the Culture and Leisure Committee': a word after 'and' is part of the name)
+    rf"(?<![\wæøåÆØÅ-])(?<!and )(?<!og )(?<!& )(?<!, )({_PLACE})"
+    rf"(?:(?:\s+Kommunes|\s+Municipality['’]s|['’]s?|s)\s+(?:[\w&-]+\s+){{0,5}}?"
     rf"|\s+(?:[A-ZÆØÅ][\w&-]*\s+){{0,4}}?){BODY_WORD}(?![\wæøå])"
 )
 _OWNER_AFTER_RE = re.compile(

@@ -23,6 +23,8 @@ from vectorstore.embedder import HashEmbedder
     # no owner: a question word, a body's own name, a region
     ("Hvad besluttede Økonomiudvalget om budgettet?", ()),
     ("What did the Committee for Regional Development decide?", ()),
+    ("What did the Culture and Leisure Committee decide?", ()),
+    ("Hvad besluttede Social, Sundhed og Ældreudvalget?", ()),
     ("What did Region Midtjylland's Committee for Regional Development decide?", ()),
 ])
 def test_the_places_a_question_names_as_a_body_s_owner(question: str, places: tuple) -> None:
