@@ -208,9 +208,9 @@ class SentencePicker:
 
     def _holds(self, kind: str, sentence: str, weights: dict[str, float]) -> bool:
         """:func:`holds`, where a count of a thing the question names holds a number, a
-        person must be one the question does not name (who
-        stepped in for Ronni Mark Nielsen is not Ronni Mark Nielsen), and a name whose
-        words fill the archive is a place or a body, not a person."""
+        person must be one the question does not name (who stepped in for Ronni Mark
+        Nielsen is not Ronni Mark Nielsen), and a name whose words fill the archive is a
+        place or a body, not a person."""
         if kind == "number":
             # 'hvor mange høringsmøder' -> '3 høringsmøder': a count of the asked thing
             counted = (self.tokens(m[1]) for m in _COUNT_RE.finditer(sentence))

@@ -138,10 +138,10 @@ class PlaceIndex:
         documents under ``place``, does not say it is of ``place``."""
         if not self.known(place, items):
             return False
-        filed = self.files(place)
-        mine = [m for m in items if _of_bodies(m, bodies)]
-        return not any(self.of(m, place) is True or (not filed and self.of(m, place) is None)
-                       for m in mine)
+        # a document that does not say is this place's only where the archive does not
+        # file this place's documents under its name
+        could_be = (True,) if self.files(place) else (True, None)
+        return not any(self.of(m, place) in could_be for m in items if _of_bodies(m, bodies))
 
     def files(self, place: str) -> bool:
         """True when the archive files documents under ``place`` (its addresses name it):

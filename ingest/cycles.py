@@ -21,7 +21,7 @@ from .casenumbers import case_number, is_case_line
 from .danish import squash
 from .header import doc_type_word, find_date
 from .sections import Marker, is_primary_label, label_name
-from .textlines import Line, is_noise
+from .textlines import Line, is_noise, line_above
 
 _CODE_RE = re.compile(r"^(?:[A-ZÆØÅ]{2,5}|[a-zA-Z])$")
 """A grid cell on a line of its own: a committee code ('BYR', 'ØKE') or a mark ('x')."""
@@ -153,7 +153,7 @@ def cycle_case(
     below = case_number(lines, title_line + 1, first_label)
     if below is not None:
         return below
-    above = next((ln for ln in reversed(lines[:title_line]) if not is_noise(ln.clean)), None)
-    if above is None or not is_case_line(above):
+    k = line_above(lines, title_line, 0)
+    if k is None or is_noise(lines[k].clean) or not is_case_line(lines[k]):
         return None
-    return case_number(lines, above.index, above.index + 1)
+    return case_number(lines, k, k + 1)

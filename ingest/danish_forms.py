@@ -23,6 +23,8 @@ PAST_TO_INFINITIVE: dict[str, str] = {
 }  # fmt: skip
 """Past tense -> infinitive of the strong and irregular verbs a meeting's minutes use."""
 
+_PAST_LONGEST_FIRST = tuple(sorted(PAST_TO_INFINITIVE, key=len, reverse=True))
+"""The past forms, longest first: 'gjorde' is tried before a shorter form it ends in."""
 _MIN_PREFIX = 2
 """A prefix is at least two letters ('ud', 'af', 'ind', 'fore', 'ved', 'mod', 'til')."""
 
@@ -32,7 +34,7 @@ def present_forms(word: str) -> tuple[str, ...]:
     irregular verb, with or without a prefix ('udgik' -> ('udgå', 'udgår'), 'vedtog' ->
     ('vedtage', 'vedtager'), 'tog' -> ('tage', 'tager')); () for any other word."""
     low = word.lower()
-    for past in sorted(PAST_TO_INFINITIVE, key=len, reverse=True):
+    for past in _PAST_LONGEST_FIRST:
         prefix = low[: len(low) - len(past)]
         if low.endswith(past) and (not prefix or len(prefix) >= _MIN_PREFIX):
             infinitive = prefix + PAST_TO_INFINITIVE[past]

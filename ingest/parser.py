@@ -65,6 +65,7 @@ from .textlines import (
     blank_spans,
     is_attachment_marker,
     is_noise,
+    line_above,
     split_lines,
 )
 from .toc import (
@@ -440,22 +441,13 @@ def _split_bodies(
     return preamble, bodies
 
 
-def _line_above(lines: Sequence[Line], line: int, floor: int) -> int | None:
-    """The nearest line above ``line``, down to ``floor``, that is not noise; None when
-    there is none."""
-    k = line - 1
-    while k > floor and is_noise(lines[k].clean):
-        k -= 1
-    return k if floor <= k < line else None
-
-
 def _case_above(
     lines: Sequence[Line], heading: int, floor: int
 ) -> tuple[str, str | None, int] | None:
     """The case number on the line just above an item heading when that line holds nothing
     else (but its label): some systems print the journal number over the heading
     ('85.02.02-G01-5-17' / '132. Title', 'Sagnr.: 1-51-71-3321-08' / '1. Title')."""
-    k = _line_above(lines, heading, floor)
+    k = line_above(lines, heading, floor)
     if k is None:
         return None
     found = case_number(lines, k, k + 1)
@@ -464,7 +456,7 @@ def _case_above(
 
 def _pull_case_line(lines: Sequence[Line], line: int, floor: int) -> int:
     """Start a body at the case number line that directly precedes its first label."""
-    k = _line_above(lines, line, floor)
+    k = line_above(lines, line, floor)
     return k if k is not None and is_case_line(lines[k]) else line
 
 

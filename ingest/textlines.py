@@ -8,7 +8,7 @@ words across page breaks.  Everything here is about that surface; no meeting kno
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 _BOOKMARK_RE = re.compile(r"\[(?:bookmark|image):[^\]]*\]", re.IGNORECASE)
@@ -104,6 +104,15 @@ def is_noise(clean: str) -> bool:
     if any(ch.isalnum() for ch in clean):
         return False
     return not is_attachment_marker(clean)
+
+
+def line_above(lines: Sequence[Line], line: int, floor: int) -> int | None:
+    """The nearest line above ``line``, down to ``floor``, that is not noise (the line at
+    ``floor`` itself is returned whatever it holds); None when there is none."""
+    k = line - 1
+    while k > floor and is_noise(lines[k].clean):
+        k -= 1
+    return k if floor <= k < line else None
 
 
 def clean_passage(raw: str) -> str:
