@@ -249,7 +249,7 @@ class BodyIndex:
         if at == 0 or low in _NOT_PLACES or low in STOPWORDS or low in self.name_words:
             return False
         homes = self.council_homes()
-        # 'Greves byråd': the genitive of the held council's municipality
+        # 'Hjortsøs byråd': the genitive of the held council's municipality
         return bool(homes) and low not in homes and low.removesuffix("s") not in homes
 
     def may_be(self, name: str, body: str | None) -> bool:

@@ -328,14 +328,14 @@ def _mentioned(body: str, hits: list[ItemHit], retriever: Retriever, question: s
     """True when the best evidence speaks of ``body`` (a body the archive holds no meetings
     of may still be what the documents of other bodies report on: 'the regional council
     decides on 21 December', 'Miljø- og Fødevareklagenævnet' of 'Hvad afgjorde Miljø- og
-    Fødevareklagenævnet om Region Midtjyllands klage'), or when ``body`` is a council of a
+    Fødevareklagenævnet om Region Vestlands klage'), or when ``body`` is a council of a
     place ('Stevns municipal council', or 'the municipal council' of a question naming
     Stevns's) and the best evidence is a page that prints no body but names that place or
     is filed under it ('stevns.dk/dagsorden/...')."""
     english = body.removeprefix("the ")
     forms = BODY_TYPES_EN.get(english, (body.lower(),))
     # an authority's name read with the words after it ('Miljø- og Fødevareklagenævnet,
-    # Region Midtjyllands'); a council's or a committee's is its place's, not any
+    # Region Vestlands'); a council's or a committee's is its place's, not any
     head = body.split(",")[0].strip().lower()
     heads = () if is_council_or_committee(head) else (head,)
     text = " ".join(h.item.title + " " + p.text for h in hits for p in h.passages).lower()

@@ -7,7 +7,7 @@ Committee") is answered from that municipality's documents, and refused when the
 holds none of them while the best evidence is another municipality's.
 
 A document is of a place when its address names it (an archive files a page under its
-town: 'middelfart.dk/...', 'greve/2023/...') or the municipality its text names most is
+town: 'hjortsoe.dk/...', 'hjortsø/2023/...') or the municipality its text names most is
 that place ('Middelfart Kommune' on its pages); it is of another place when its text names
 another municipality most and its address not this one; else it says nothing.  Everything
 here is read from the index: no list of municipalities.
@@ -59,7 +59,7 @@ def question_places(text: str) -> tuple[str, ...]:
     a municipality the archive knows is :meth:`PlaceIndex.known`'s to say."""
     found = [council_place(text)]
     found += [m.group(1) for r in (_OWNER_BEFORE_RE, _OWNER_AFTER_RE) for m in r.finditer(text)]
-    # a region ('Region Midtjylland's committee') is no municipality: its pages name the
+    # a region ('Region Vestland's committee') is no municipality: its pages name the
     # municipalities it meets in, and its bodies are named with it ('Regionsrådet, Region X')
     regions = {m[1] for m in re.finditer(rf"\bRegion\s+({_PLACE})", text)}
     return tuple(dict.fromkeys(p for p in found if p and not is_no_place(p) and p not in regions))
