@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,6 +79,16 @@ _MUNICIPALITY_RE = re.compile(r"\b([A-ZÆØÅ][a-zæøå]+(?:-[A-ZÆØÅ][a-zæ�
 _COUNCIL_STEMS = ("byråd", "kommunalbestyrels")
 _BODY_KINDS = ((*_COUNCIL_STEMS, "regionsråd", "council"), ("udvalg", "committee"))
 """Kinds of body as a name says them, in Danish and English: councils and committees."""
+
+
+def own_name(body: str) -> str:
+    """A body's name without its municipality and election period ('Økonomiudvalget,
+    Hjortsø Kommune', 'Byråd 2022-2025' -> 'Økonomiudvalget', 'Byråd'); a comma that lists
+    the body's areas ('Teknik, Erhverv og Miljøudvalget') stays."""
+    name = re.sub(r"\s+\d{4}(?:\s*[-–]\s*\d{2,4})?$", "", body.strip())
+    head, _, rest = name.partition(",")
+    listing = not re.search(BODY_WORD, head) and re.search(BODY_WORD, rest)
+    return name if listing else head.strip()
 
 
 def council_place(name: str) -> str | None:
@@ -200,9 +210,7 @@ class BodyIndex:
         """'Økonomiudvalget, Glostrup Kommune' -> the full name and 'økonomiudvalg' (the
         committee's stem, which matches 'Økonomiudvalgets' and 'økonomiudvalgsmødet')."""
         forms = [body.lower()]
-        # 'Byråd 2022-2025' (a body named with its election period) is 'Byrådet'
-        committee = re.sub(r"\s+\d{4}(?:\s*[-–]\s*\d{2,4})?$", "", body.split(",")[0].strip())
-        committee = committee.lower()
+        committee = own_name(body).lower()
         if committee != forms[0]:
             forms.append(committee)
         stem = re.sub(r"(?:et|en)$", "", committee)
@@ -230,10 +238,10 @@ class BodyIndex:
                 text = phrase.sub(" ", text)
         held = self._held_in(text)
         names: list[str] = []
-        if not held:
-            translated, missing, names = self._english_names(text)
-            held, unknown = translated, unknown + missing
         places = self._places(question)
+        if not held:
+            translated, missing, names = self._english_names(text, places)
+            held, unknown = translated, unknown + missing
         if places:
             # 'Økonomiudvalget i Hjortsø': that municipality's committee, not another's
             narrowed = [b for b in held if any(p in b.lower() for p in places)]
@@ -284,11 +292,15 @@ class BodyIndex:
             self._homes = frozenset(h for h in homes if h)
         return self._homes
 
-    def _english_names(self, text: str) -> tuple[list[str], list[str], list[str]]:
+    def _english_names(
+        self, text: str, places: Sequence[str] = ()
+    ) -> tuple[list[str], list[str], list[str]]:
         """Held bodies named in English ('the Culture and Leisure Committee' ->
         'Kultur- og Fritidsudvalget'), English body names the archive lacks, found by the
         model's closeness of the names in meaning (no dictionary), and the English names
-        that named the held ones."""
+        that named the held ones.  Of the held bodies close enough to a name, one that
+        carries a municipality of ``places`` in its name comes first ("Hjortsø's Technical
+        Committee" is 'Teknikudvalget, Hjortsø Kommune' before another town's)."""
         if self.embedder is None or not self.bodies:
             return [], [], []
         held: list[str] = []
@@ -307,9 +319,16 @@ class BodyIndex:
             if self._vectors is None:
                 # the fast path for short texts: an ask-only process naming a body in
                 # English must not load the passage model for it
-                self._vectors = embed_sentences(self.embedder, list(self.bodies))
+                # a name is compared with the body's own name: 'Finance Committee' is as
+                # close to 'Økonomiudvalget, Hjortsø Kommune' as to 'Økonomiudvalget'
+                self._vectors = embed_sentences(self.embedder,
+                                                [own_name(b) for b in self.bodies])
             sims = self._vectors @ np.asarray(self.embedder.embed_query(name))
             best = int(np.argmax(sims))
+            placed = [n for n, body in enumerate(self.bodies)
+                      if sims[n] >= TUNING.refusal.same_body
+                      and any(p in body.lower() for p in places)]
+            best = max(placed, key=lambda n: float(sims[n])) if placed else best
             if sims[best] >= TUNING.refusal.same_body:
                 held.append(self.bodies[best])
                 names.append(name)
@@ -355,7 +374,13 @@ def _pattern(form: str) -> re.Pattern[str]:
     """A whole-word, case-insensitive pattern; a trailing '*' lets the word go on."""
     if form.endswith("*"):
         return re.compile(rf"(?<!{_WORD}){re.escape(form[:-1])}{_WORD}*", re.I)
-    return re.compile(rf"(?<!{_WORD}){re.escape(form)}(?:s|et|en|ets|ens)?(?!{_WORD})", re.I)
+    words = form.split()
+    # a name's definite words may be said indefinitely ('Hjortsø Kommunes Udvalg for Teknik'
+    # names 'Udvalget for Teknik'); its last word takes any ending
+    inner = [re.escape(w[:-2]) + "(?:et|en)?s?" if len(w) > 5 and w.endswith(("et", "en"))
+             else re.escape(w) for w in words[:-1]]
+    name = r"\s+".join([*inner, re.escape(words[-1])]) if words else ""
+    return re.compile(rf"(?<!{_WORD}){name}(?:s|et|en|ets|ens)?(?!{_WORD})", re.I)
 
 
 def _remove(text: str, name: str) -> str:

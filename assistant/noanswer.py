@@ -224,7 +224,7 @@ def assess_answerable(
 _OWNER_RE = re.compile(
     r"(?<![\wæøåÆØÅ])([A-ZÆØÅ][a-zæøå]+)['’]s?(?![\wæøå])"
     r"|\b(?:did|does|do|has|have|had|will|would)\s+([A-ZÆØÅ][a-zæøå]+)(?![\wæøå])"
-    rf"|\b{BODY_WORD}\s+(?:i|in|of|for)\s+([A-ZÆØÅ][a-zæøå]+)(?![\wæøå])"
+    rf"|\b{BODY_WORD}\s+(?:i|in|of)\s+([A-ZÆØÅ][a-zæøå]+)(?![\wæøå])"
     rf"|(?<![\wæøåÆØÅ])([A-ZÆØÅ][a-zæøå]+)s\s+{BODY_WORD}"
 )
 """A name as the owner or the actor of what is asked about ("Holbæk's Committee", "Køge's
@@ -244,6 +244,8 @@ def _other_place(
     for place in query.places:
         if places.held_nowhere(place, meetings, query.bodies):
             homes = dict.fromkeys(h for h in (places.home(m) for m in meetings[:3]) if h)
+            if any(names_place(place, home) for home in homes):
+                continue  # the nearest documents are of the place: another of its bodies
             return {"place": place, "homes": ", ".join(homes)}
     return None
 

@@ -49,7 +49,8 @@ _OWNER_BEFORE_RE = re.compile(
 _OWNER_AFTER_RE = re.compile(
     # 'Økonomiudvalget i Middelfart', 'the Finance Committee of Middelfart'
     # (not 'the Committee for Regional Development': a name goes on in capitals)
-    rf"\b{BODY_WORD}\s+(?:i|in|of|for)\s+({_PLACE})(?![\wæøå])(?!\s+[A-ZÆØÅ])"
+    # (not 'Udvalget for Teknik og Miljø': 'for' names what a committee is for)
+    rf"\b{BODY_WORD}\s+(?:i|in|of)\s+({_PLACE})(?![\wæøå])(?!\s+[A-ZÆØÅ])"
 )
 
 

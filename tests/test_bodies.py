@@ -42,6 +42,20 @@ def test_mentions_in_a_mixed_archive(question: str, held: tuple, unknown: tuple)
     assert (set(mention.held), mention.unknown) == (set(held), unknown)
 
 
+def test_a_name_said_indefinitely_or_listing_areas_names_the_right_body() -> None:
+    """'Udvalg for Teknik og Miljø' (after a genitive) names 'Udvalget for Teknik og Miljø';
+    a name that lists its areas with commas is not named by its first area alone."""
+    index = BodyIndex(["Teknik, Erhverv, Plan og Miljøudvalget 2018-2021",
+                       "Udvalget for Teknik og Miljø", "Økonomiudvalget, Hjortsø Kommune"])
+    assert index.mention("Hvad besluttede kommunens Udvalg for Teknik og Miljø om vejene?"
+                         ).held == ("Udvalget for Teknik og Miljø",)
+    assert index.mention("Hvad sagde teknikchefen om vejene?") == BodyMention()
+    assert index.mention("Hvad besluttede Teknik, Erhverv, Plan og Miljøudvalget?").held == (
+        "Teknik, Erhverv, Plan og Miljøudvalget 2018-2021",)
+    assert index.mention("Hvad besluttede Økonomiudvalgets formand?").held == (
+        "Økonomiudvalget, Hjortsø Kommune",)
+
+
 def test_an_acronym_names_a_body_only_when_one_body_has_it() -> None:
     two = BodyIndex(["KKR Midtjylland", "KKR Nordjylland"])
     assert two.mention("Hvad besluttede KKR?") == BodyMention()
@@ -129,6 +143,18 @@ def test_english_body_names_are_matched_by_meaning(
     index = BodyIndex(GREVE_LIKE, aliases={}, embedder=real_embedder)
     mention = index.mention(question)
     assert (mention.held, mention.unknown) == (held, unknown)
+
+
+@pytest.mark.slow
+def test_an_english_name_with_its_town_is_that_town_s_body(real_embedder: object) -> None:
+    """Two towns' technical committees are both close to the English name; the one whose
+    name carries the town the question names is meant."""
+    index = BodyIndex(["Teknik- og Miljøudvalget", "Udvalget for teknik og miljø, Hjortsø Kommune",
+                       "Kultur- og Fritidsudvalget"], aliases={}, embedder=real_embedder)
+    question = "What did Hjortsø's Technical and Environment Committee hear about food waste?"
+    assert index.mention(question).held == ("Udvalget for teknik og miljø, Hjortsø Kommune",)
+    assert index.mention(question.replace("Hjortsø's ", "the ")).held == (
+        "Teknik- og Miljøudvalget",)
 
 
 @pytest.mark.slow

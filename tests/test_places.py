@@ -23,6 +23,7 @@ from vectorstore.embedder import HashEmbedder
     # no owner: a question word, a body's own name, a region
     ("Hvad besluttede Økonomiudvalget om budgettet?", ()),
     ("What did the Committee for Regional Development decide?", ()),
+    ("Hvad besluttede Udvalget for Teknik og Miljø om vejene?", ()),
     ("What did the Culture and Leisure Committee decide?", ()),
     ("Hvad besluttede Social, Sundhed og Ældreudvalget?", ()),
     ("What did Region Midtjylland's Committee for Regional Development decide?", ()),
