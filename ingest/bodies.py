@@ -65,9 +65,9 @@ def municipality_in(text: str) -> str | None:
     if m is None:
         return None
     name = m.group(1)
-    return f"{name[:1].upper()}{name[1:].lower() if name.isupper() else name[1:]} " + (
-        m.group(2).capitalize()
-    )
+    if name.isupper():  # 'LYNGBY-TAARBÆK' -> 'Lyngby-Taarbæk'
+        name = "-".join(part.capitalize() for part in name.split("-"))
+    return f"{name} {m.group(2).capitalize()}"
 
 
 def is_known_body(name: str) -> bool:
@@ -141,21 +141,47 @@ Social, Sundhed og Ældre' (up to a date, a time, a place or the line's end); an
 adjective and a noun ends the line ('Udvalg for regional udvikling')."""
 
 
+_TOWN_BEFORE_RE = re.compile(r"(?<![\wæøå])([A-ZÆØÅ][a-zæøå]+(?:-[A-ZÆØÅ][a-zæøå]+)?)[ \t]+$")
+
+
+def _town_before(text: str, start: int, word: str) -> str:
+    """'Aarhus ' for 'Aarhus Byråd': a council named by its town ('Odense Byråd') keeps the
+    town, which a bare 'Byråd' (no definite article) needs to name one body."""
+    if word.lower() != "byråd":
+        return ""
+    m = _TOWN_BEFORE_RE.search(text, max(0, start - 40), start)
+    if m is None or "\n" in text[m.start() : start] or m.group(1).lower() in _NOT_QUALIFIER:
+        return ""
+    return m.group(0)
+
+
+_DEFINITE_NAME_RE = re.compile(
+    r"(?<![\wæøåÆØÅ])((?:Det|Den)[ \t]+(?:[\wæøåÆØÅ-]+[ \t]+){0,2}?[\wæøåÆØÅ-]*?"
+    r"(?i:udvalg|råd|nævn|forum|bestyrelse|panel))(?![\wæøåÆØÅ])"
+)
+"""A council named with the definite article and an adjective, the body word in lower
+case ('Det fælles landdistriktsråd', 'Det Centrale Handicapråd')."""
+
+
 def _named_committee(text: str) -> str | None:
     """The first committee name in ``text``: a capitalised body word with the rest of its
     line when that names it further ('Økonomiudvalget', 'Bestyrelsen for Kragsø Forsyning
-    A/S'), or a bare one with the areas it is for ('Udvalget for teknik og miljø'); a bare
-    word alone is a label ('Udvalg:'), not a name."""
+    A/S'), a bare one with the areas it is for ('Udvalget for teknik og miljø'), or a name
+    with the definite article ('Det fælles landdistriktsråd'); a bare word alone is a label
+    ('Udvalg:'), not a name."""
+    definite = _DEFINITE_NAME_RE.search(text)
     for m in _COMMITTEE_RE.finditer(text):
+        if definite is not None and definite.start() < m.start():
+            break
         word = m.group(1)
         if not word[:1].isupper():
             continue
         if word.lower() not in _BARE_WORDS:
-            return word + _qualifier(text, m.end())
+            return _town_before(text, m.start(), word) + word + _qualifier(text, m.end())
         areas = _FOR_AREAS_RE.match(text, m.end())
         if areas is not None:
             return f"{word} for {areas.group(1)}"
-    return None
+    return definite.group(1) if definite is not None else None
 
 
 _MEETING_OF_RE = re.compile(

@@ -73,7 +73,19 @@ def _line_case(clean: str) -> tuple[str, str | None] | None:
     m = _KLE_RE.match(clean)
     if m:
         return m.group(1), None
+    m = _STATUS_CASE_RE.match(clean)
+    if m:
+        return m.group(1), None
     return None
+
+
+_STATUS_CASE_RE = re.compile(
+    r"^(?:åbent?|lukket)\s+[-–]\s+\d{2}\.\d{2}\.\d{2}[A-ZÆØÅ\d-]*\s+[-–]\s+"
+    r"((?=[\w./-]*\d)[\w./-]*\w)$",
+    re.IGNORECASE,
+)
+"""An item's status line under its heading: access, KLE subject with facet, then the case
+number ('Åbent - 00.01.00A04 - 2007/34364')."""
 
 
 def is_lone_case(clean: str) -> bool:
@@ -93,3 +105,12 @@ def is_case_line(line: Line) -> bool:
     if _BARE_CASE_LABEL_RE.match(line.clean):
         return True  # 'Sagsnr:' over its number ('09/141') in the cell below
     return len(line.clean) <= 160 and _line_case(line.clean) is not None
+
+
+_EMPTY_CASE_LABEL_RE = re.compile(rf"\s+{_CASE_LABEL}\s*:?\s*$", re.IGNORECASE)
+
+
+def without_empty_case_label(title: str) -> str:
+    """``title`` without a case label left empty after it ('Godkendelse af dagsorden
+    Sagsnr.:', a form whose case field was not filled in)."""
+    return _EMPTY_CASE_LABEL_RE.sub("", title) or title

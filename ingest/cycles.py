@@ -96,12 +96,12 @@ def label_cycles(markers: Sequence[Marker]) -> list[list[Marker]]:
         if marker.kind == "stop":
             continue
         primary = is_primary_label(marker.name, marker.role)
-        if not cycles or (primary and marker.name in seen):
+        if not cycles or (primary and marker.name.casefold() in seen):
             cycles.append([])
             seen = set()
         cycles[-1].append(marker)
         if primary:
-            seen.add(marker.name)
+            seen.add(marker.name.casefold())
     for before, after in zip(cycles, cycles[1:], strict=False):
         closing = [k for k, m in enumerate(before) if m.role == "decision" and k > 0]
         if closing and closing[-1] + 1 < len(before):

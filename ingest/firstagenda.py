@@ -49,7 +49,7 @@ from typing import Any
 from .danish import long_date, squash
 from .errors import ReadError
 from .models import ITEM_NUMBER_RE, AgendaItem, Document, Meeting, Section
-from .sections import UNLABELLED_SECTION, section_role
+from .sections import UNLABELLED_SECTION, names_proposer, section_role
 
 CLOSED_PREFIX_RE = re.compile(r"^\s*lukket(?:\s+punkt)?\s*:\s*", re.IGNORECASE)
 """'Lukket: ' / 'Lukket punkt: ' before the title of a closed item."""
@@ -516,6 +516,8 @@ def _item_sections(item: _Item, held: bool) -> list[tuple[str, str, str, list[st
         known = line.rank is not None and (
             line.rank == _FIELD_NAME_RANK or section_role(line.text) is not None
         )
+        if known and role == "proposal" and not any(body) and names_proposer(line.text):
+            known = False  # 'Indstilling' / 'Administrationen indstiller:': its text
         starts = line.end or known
         if not starts and line.rank is not None and is_section_heading(line.text):
             sibling = level is None or line.rank <= level

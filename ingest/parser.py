@@ -36,7 +36,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 
 from .bodies import canonical_body, is_known_body, municipality_in
-from .casenumbers import case_number, is_case_line, is_lone_case
+from .casenumbers import case_number, is_case_line, is_lone_case, without_empty_case_label
 from .cycles import (
     Cycle,
     cycle_case,
@@ -47,17 +47,19 @@ from .cycles import (
 )
 from .danish import number_key, squash
 from .errors import ParseError
+from .glued import without_full_stop
 from .header import doc_type_word, find_date, parse_header, parse_participants
 from .models import DOC_TYPES, ISO_DATE_RE, AgendaItem, Document, Meeting, Section
+from .runon import split_run_on_text
 from .sections import (
     UNLABELLED_SECTION,
     Marker,
     build_sections,
     find_markers,
+    in_sentence_case,
     is_primary_label,
     label_name,
     proposal_marker,
-    split_run_on_text,
 )
 from .textlines import (
     Line,
@@ -165,6 +167,8 @@ def parse_meeting(
             for index in range(len(skeleton.entries))
         ]
         items = [_close(item, warnings, keep_closed) for item in items]
+    if PurePath(doc.path).suffix.lower() == ".pdf":  # labels in the fonts' capitals
+        items = [replace(item, sections=in_sentence_case(item.sections)) for item in items]
     return _meeting(doc, lines, skeleton, items, hints or MeetingHints(), warnings)
 
 
@@ -310,7 +314,7 @@ def _close(item: AgendaItem, warnings: list[str], keep_closed: bool = False) -> 
 
 def _skeleton(lines: Sequence[Line], markers: Sequence[Marker]) -> _Skeleton:
     """Find the TOC (or numbered headings) and the body headings."""
-    structural = [m.line for m in markers if m.kind != "stop" and m.name != "Referat"]
+    structural = [m.line for m in markers if m.kind != "stop" and m.name.casefold() != "referat"]
     first_label = min(structural, default=len(lines))
     toc = find_toc(lines, first_label)
     plain = _plain_skeleton(lines, markers)
@@ -429,11 +433,11 @@ def _split_bodies(
         if bodies and (marker.kind == "stop" or not is_primary_label(marker.name, marker.role)):
             bodies[-1].markers.append(marker)  # a subheading never starts another body
             continue
-        if not bodies or marker.name in seen:
+        if not bodies or marker.name.casefold() in seen:
             first = _pull_case_line(lines, marker.line, bodies[-1].start if bodies else start)
             bodies.append(_Block(first, end, []))
             seen = set()
-        seen.add(marker.name)
+        seen.add(marker.name.casefold())
         bodies[-1].markers.append(marker)
     for body, following in zip(bodies, bodies[1:], strict=False):
         body.end = following.start
@@ -550,7 +554,7 @@ def _build_item(
     entry = sk.entries[index]
     heading = sk.headings.get(index)
     title = entry.title if sk.toc is not None else (heading.title if heading else entry.title)
-    title, titled_case = split_title_case(title)
+    title, titled_case = split_title_case(without_full_stop(title))
     blocks = sorted(blocks, key=lambda b: b.start)
     markers = _without_repeated_title(lines, heading, [m for b in blocks for m in b.markers])
     case = _case(lines, heading, blocks, markers)
@@ -604,6 +608,7 @@ _TITLE_CASE_RE = re.compile(
 
 def split_title_case(title: str) -> tuple[str, str | None]:
     """('Budget 2025', '24/1234') for 'Budget 2025 (Sagsnr. 24/1234)'; titles keep words only."""
+    title = without_empty_case_label(title)
     m = _TITLE_CASE_RE.search(title)
     if m is None or m.start() == 0:
         return title, None
@@ -638,6 +643,9 @@ def _preamble_markers(
     """Implicit markers between heading and first label: proposal, unlabelled text."""
     stop = min((m.line for m in markers), default=max((b.end for b in blocks), default=0))
     found: list[Marker] = []
+    if heading.glued_label is not None:  # '1. TitleReferat': the label ends the heading
+        name, role = heading.glued_label
+        return [Marker("inline", name, heading.line, lines[heading.line].end, role)]
     if heading.proposal_offset is not None:
         found.append(
             Marker("proposal", "Indstilling", heading.line, heading.proposal_offset, "proposal")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .danish import squash
 from .models import Section
@@ -21,8 +21,6 @@ from .textlines import (
     clean_inline,
     clean_passage,
     is_noise,
-    split_numbered_lists,
-    split_run_on_lines,
 )
 
 LABEL_ROLES: dict[str, str] = {
@@ -62,7 +60,7 @@ LABEL_ROLES: dict[str, str] = {
     "tema": "background", "punkttype": "other",
     "bemærkninger til dagsordenen": "other", "hvem beslutter": "other",
     "beslutningskompetence": "other", "beslutningen træffes af": "other",
-    "sagen afgøres af": "other",
+    "sagen afgøres af": "other", "sagen afgøres i": "other",
     "kompetence": "other", "afgørelseskompetence": "other",
     # proposal: what the body is asked to decide
     "indstilling": "proposal", "indstillinger": "proposal", "forslag": "proposal",
@@ -85,12 +83,15 @@ Labels that name a body or a date ("Beslutning i Økonomiudvalget den 3. maj 202
 "Økonomiudvalgets beslutning den ...") are recognised by ``section_role`` from their key
 word, so this table lists only the bare words.  Extend it for a new convention."""
 
+_GENITIVE = r"(?:(?P<listed>[\wæøå]+-(?:,\s*[\wæøå]+-)*\s+(?:og|&)\s+)?[\wæøå-]+s\s+)?"
 _ROLE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"^(?:[\wæøå-]+s\s+)?(?:beslutning|afgørelse)(?:er)?\b", re.I), "decision"),
-    (re.compile(r"^(?:[\wæøå-]+s\s+)?(?:indstilling|anbefaling)(?:er)?\b", re.I), "proposal"),
+    (re.compile(rf"^{_GENITIVE}(?:beslutning|afgørelse)(?:er)?\b", re.I), "decision"),
+    (re.compile(rf"^{_GENITIVE}(?:indstilling|anbefaling)(?:er)?\b", re.I), "proposal"),
 )
 """A label that starts with a decision/proposal word, optionally after a body in the
-genitive ('Byrådets beslutning den 3. maj', 'Beslutning i Økonomiudvalget 19-11-2025')."""
+genitive ('Byrådets beslutning den 3. maj', 'Beslutning i Økonomiudvalget 19-11-2025'); a
+body of listed areas must date it ('Miljø- og klimaudvalgets beslutning den 2. november
+2022': a body's stamp, where an undated one names another authority's ruling)."""
 
 _DATE_TAIL = r"(?:den\s+|d\.\s*)?(?:\d{1,2}\.?\s*[a-zæøå]+\.?\s*\d{4}|\d[\d./-]*\d)"
 _TAIL_RE = re.compile(
@@ -127,6 +128,17 @@ date follows.  Without the colon the line is a schedule entry ('Social- og
 Sundhedsudvalget den 2. september 2020' under 'Høring og sagsgang')."""
 
 
+_PROPOSER_RE = re.compile(r"^[\wæøå-]+(?:en|et|ne)\s+indstiller$", re.IGNORECASE)
+"""A label that names who proposes ('Administrationen indstiller', 'Forvaltningen
+indstiller'): the proposal follows (an 'at ...' list)."""
+
+
+def names_proposer(label: str) -> bool:
+    """True for a label that names who proposes ('Administrationen indstiller:'), which is
+    the proposal's text, not a label of its own, right under an 'Indstilling' label."""
+    return bool(_PROPOSER_RE.match(printed_label(label)))
+
+
 def section_role(label: str) -> str | None:
     """The role of a printed section label, or None when it is not a known label.
 
@@ -146,8 +158,12 @@ def section_role(label: str) -> str | None:
         if m is None:
             continue
         tail = text[m.end() :].strip()
+        if m.group("listed") and not re.search(r"\d{4}$", tail):
+            continue  # 'Miljø- og Fødevareklagenævnets afgørelse': a subheading without date
         if _TAIL_RE.match(tail) or (word_role == "decision" and _BODY_DATE_TAIL_RE.match(tail)):
             return word_role
+    if _PROPOSER_RE.match(text):
+        return "proposal"
     if _STAMP_RE.match(text) or (label.rstrip().endswith(":") and _BODY_STAMP_RE.match(text)):
         return "decision"
     return None
@@ -173,53 +189,16 @@ BOILERPLATE_LABELS = frozenset({"mission", "vision"})
 UNLABELLED_SECTION = "Sagsfremstilling"
 """Name given to item text that precedes every label (the case as presented)."""
 
-_LABEL_WORDS = sorted(LABEL_ROLES, key=len, reverse=True)
+LABEL_WORDS = sorted(LABEL_ROLES, key=len, reverse=True)
+"""The known labels, longest first (a regex alternation tries them in this order)."""
 _INLINE_RE = re.compile(
     r"^[\s\-#*]*(?:<b>)?\s*("
-    + "|".join(map(re.escape, _LABEL_WORDS))
+    + "|".join(map(re.escape, LABEL_WORDS))
     + r"|(?:[\wæøåÆØÅ-]+s\s+)?(?:beslutning|afgørelse|indstilling)"
     + r"(?:\s+(?:i|fra|på)\s+[\wæøåÆØÅ.\- ]{1,50}?)?(?:\s+(?:den|d\.)?\s*\d[\d./-]*\d)?"
     + r")\s*(?:\*\*|</b>)?\s*:\s*(?:\*\*|</b>)?\s*(?=\S)",
     re.IGNORECASE,
 )
-_DOC_TYPE_WORD_RE = re.compile(r"referat|dagsorden|beslutningsprotokol|protokol")
-"""Labels that are also document-type words: in a flattened page they are the page
-header's type ('Kommunalbestyrelsen Referat Dato: ...', 'Referat Byrådet 12.03.2024 Side
-3'), so the re-flow never breaks at them."""
-_RUN_ON_BREAK_RE = re.compile(
-    r"^(?P<erase>\d{1,4})(?= \D)"  # the page's number, which a transcript puts first
-    r"|(?P<heading>\s)(?=\d{1,3}\.\s+[A-ZÆØÅ])"  # an item heading or TOC entry '89. Title'
-    r"|(?P<page_header>\s)(?=(?i:side\s+\d{1,4}\s+af\s+\d))"  # 'Side 3 af 12'
-    r"|(?P<case>\s)(?=(?i:sags?\.?\s*nr\.?\s*:?\s*\d))"  # a case line 'Sagsnr. 13/1234'
-    r"|(?P<contents>\s)(?=(?i:indholdsfortegnelse\b))"
-    r"|(?<=\.\.)(?:\d{1,4}|[ivxlc]{1,6})(?P<toc_page>\s)"  # after a TOC row's '...12'
-    r"|(?P<label>\s)(?=[A-ZÆØÅ])(?i:"
-    + "|".join(re.escape(w) for w in _LABEL_WORDS if not _DOC_TYPE_WORD_RE.fullmatch(w))
-    + r"):?(?P<label_text>\s)(?=[A-ZÆØÅ])"  # 'Sagsfremstilling' between title and text
-)
-"""Where a flattened page line ('89. Title Sagsfremstilling Text ... Side 3 af 12') holds
-the starts of the lines it lost: the parser's own structural signals (each named group is
-a kind), never prose words."""
-RUN_ON_MIN_LENGTH = 300
-"""A line this long is prose or a flattened page: no heading, label or TOC row of the
-samples, the Greve archive or the test corpora reaches it (the longest is 296)."""
-RUN_ON_MIN_KINDS = 2
-"""Kinds of signal a long line must hold to count as a flattened page.  Prose paragraphs
-of the corpora (up to 3,400 characters) hold one kind at most: a numbered list
-('partnerskaber: 1. Alsidig træning ... 2. Motionshold'), never a label as well."""
-ONE_LINE_LIST_MIN_ENTRIES = 5
-"""Entries, numbered on from the line's first, that make a long line a list of titles
-printed on one line; a paragraph that enumerates ('1. Alsidig træning ... 2. Motionshold')
-seldom counts to five in order from its very start."""
-
-
-def split_run_on_text(text: str) -> str:
-    """Same-length ``text`` whose flattened page lines are split before their signals,
-    and whose one-line numbered lists are split before each entry."""
-    text = split_run_on_lines(text, _RUN_ON_BREAK_RE, RUN_ON_MIN_LENGTH, RUN_ON_MIN_KINDS)
-    return split_numbered_lists(text, RUN_ON_MIN_LENGTH, ONE_LINE_LIST_MIN_ENTRIES)
-
-
 _PROPOSAL_RE = re.compile(r"^[-*\s]*(Det indstilles|[A-ZÆØÅ][\wæøå]+ indstiller)\b")
 @dataclass(frozen=True)
 class Marker:
@@ -238,11 +217,20 @@ class Marker:
 
 
 def printed_label(text: str) -> str:
-    """A label as printed, without markup, trailing ':'/'.' and extra spaces."""
+    """A label as printed, without markup, trailing ':'/'.' and extra spaces; an
+    upper-case label stays upper-case ('INDSTILLING'), as the page prints it."""
     text = squash(text).rstrip(":.").strip()
-    if text.isupper() and len(text) > 3:
-        return text.capitalize()  # 'BESLUTNING' (a PDF's small caps) -> 'Beslutning'
     return text[:1].upper() + text[1:]
+
+
+def in_sentence_case(sections: tuple[Section, ...]) -> tuple[Section, ...]:
+    """``sections`` with upper-case names in sentence case ('INDSTILLING' -> 'Indstilling'):
+    a PDF's text layer gives a label set in small caps or capitals by its font in capitals,
+    which the document's own text does not print."""
+    return tuple(
+        replace(s, name=s.name.capitalize()) if s.name.isupper() and len(s.name) > 3 else s
+        for s in sections
+    )
 
 
 def label_name(clean: str) -> str | None:
@@ -274,6 +262,8 @@ def find_markers(lines: Sequence[Line], start: int, end: int) -> list[Marker]:
         name = label_name(line.clean)
         if name is not None and after_label and line.clean.endswith("."):
             name = None  # a field's value ('Punkttype' / 'Beslutning.'), not a label
+        if name is not None and names_proposer(name) and _in_proposal(markers):
+            name = None  # 'Indstilling' / 'Borgmesteren indstiller' / 'at ...': its text
         after_label = name is not None
         if name is not None:
             role = section_role(line.clean) or section_role(name) or "other"
@@ -284,6 +274,10 @@ def find_markers(lines: Sequence[Line], start: int, end: int) -> list[Marker]:
             name = printed_label(m.group(1))
             markers.append(Marker("inline", name, line.index, line.start + m.end(), inline))
     return markers
+
+
+def _in_proposal(markers: Sequence[Marker]) -> bool:
+    return bool(markers) and markers[-1].role == "proposal"
 
 
 def proposal_marker(lines: Sequence[Line], start: int, end: int) -> Marker | None:

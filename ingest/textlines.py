@@ -223,7 +223,11 @@ ERASE_GROUP = "erase"
 
 
 def split_run_on_lines(
-    text: str, breaks: re.Pattern[str], min_length: int, min_kinds: int
+    text: str,
+    breaks: re.Pattern[str],
+    min_length: int,
+    min_kinds: int,
+    page_line: re.Pattern[str] | None = None,
 ) -> str:
     """``text`` with its run-on lines split where ``breaks`` finds a boundary.
 
@@ -233,12 +237,13 @@ def split_run_on_lines(
     every single whitespace character that a named group covers becomes a newline, and
     the characters of a group named ``ERASE_GROUP`` (a page number, which is no kind)
     become spaces.  The result has the same length, so every offset into ``text`` still
-    holds; every other line stays as it was.
+    holds; every other line stays as it was.  A line that ``page_line`` matches (a page
+    by its own number and footer) is a page whatever its length.
     """
     chars: list[str] | None = None
     pos = 0
     for raw in text.split("\n"):
-        if len(raw) > min_length:
+        if len(raw) > min_length or (page_line is not None and page_line.match(raw)):
             cuts: list[int] = []
             erased: list[tuple[int, int]] = []
             kinds: set[str] = set()

@@ -22,13 +22,20 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from .danish import TITLE_STOPWORDS, number_key, squash
+from .glued import glued_tail
+from .labelled_toc import labelled_toc
+from .paged_toc import paged_toc
 from .textlines import Line, strip_markup
+from .tocentries import Toc, TocEntry
 
 NUMBER = r"\d{1,3}(?:\.\d{1,3})*"
 _NUMBER_CELL_RE = re.compile(rf"^(?:(?:punkt|pkt\.?)\s*)?({NUMBER})[.:)]?$", re.IGNORECASE)
 _NUMBER_TITLE_RE = re.compile(
-    rf"^(?:(?:punkt|pkt\.?)\s*)?({NUMBER})(?:[.)]|(?<=\d):)?\s+(.+)$", re.IGNORECASE
+    rf"^(?:(?:punkt|pkt\.?)\s*)?({NUMBER})(?:(?:[.)]|(?<=\d):)?\s+|\.(?=(?-i:[A-ZÆØÅ][a-zæøå])))(.+)$",
+    re.IGNORECASE,
 )
+"""'3. Title', 'Pkt. 3 Title', '3: Title'; also '3.Title' where a web page's list lost the
+space after the number's dot (a capitalised word follows: '3.5 mio.' stays a number)."""
 _ROMAN_PAGE = r"[ivxlc]{1,6}"
 """A front-matter page number in lower-case roman numerals ('...iii'), as PDF TOCs print."""
 _DOTS_RE = re.compile(rf"\s*\.{{2,}}\s*(\d{{1,4}}|{_ROMAN_PAGE})?\s*$")
@@ -58,32 +65,6 @@ are not bare small integers."""
 
 
 @dataclass(frozen=True)
-class TocEntry:
-    """One numbered TOC line: item number, title as printed, line index."""
-
-    number: str
-    title: str
-    line: int
-
-    @property
-    def key(self) -> tuple[int, ...]:
-        return number_key(self.number)
-
-    @property
-    def level(self) -> int:
-        return len(self.key)
-
-
-@dataclass(frozen=True)
-class Toc:
-    """The TOC entries in order and the line range [start, end) the TOC occupies."""
-
-    entries: tuple[TocEntry, ...]
-    start: int
-    end: int
-
-
-@dataclass(frozen=True)
 class Heading:
     """A body line that heads an item: its number, title text, presenter, inline proposal."""
 
@@ -95,6 +76,9 @@ class Heading:
     proposal_offset: int | None = None
     number_line: int | None = None
     """The line that printed the number when it stands under the title ('Sag nr. 129')."""
+    glued_label: tuple[str, str] | None = None
+    """(name, role) of a section label glued to the heading's end ('...formandenReferat'):
+    the item's text after the heading line is that section (``glued.glued_tail``)."""
 
 
 _SPACED_NUMBER_RE = re.compile(
@@ -165,7 +149,7 @@ def find_toc(lines: Sequence[Line], before: int) -> Toc | None:
     """Return the first TOC that starts before line ``before`` (the first section label)."""
     i = 0
     while i < min(before, len(lines)):
-        toc = _toc_run(lines, i)
+        toc = _toc_run(lines, i) or labelled_toc(lines, i) or paged_toc(lines, i)
         if toc is not None:
             return toc
         i += 1
@@ -364,13 +348,17 @@ def parse_heading(lines: Sequence[Line], index: int) -> Heading | None:
         if name[:1].isupper() and len(name) <= 80:
             presenter = name
     title = re.split(r"\sv\.\s|\s\*?Det indstilles\b", rest, maxsplit=1)[0].strip(" *")
+    glued = glued_tail(title)
+    if glued is not None:
+        title = glued.title
     proposal = _INLINE_PROPOSAL_RE.search(line.raw, pos=_after_number(line.raw))
     offset = None
     if proposal and proposal.start() > 0 and title:
         offset = line.start + proposal.start(1)
     stripped = line.raw.lstrip()
     strong = stripped.startswith("#") or stripped.startswith(("**", "<b>"))
-    return Heading(number, title, index, strong, presenter, offset)
+    label = (glued.label, glued.role or "other") if glued and glued.label else None
+    return Heading(number, title, index, strong, presenter, offset, glued_label=label)
 
 
 def _without_repeated_number(number: str, rest: str) -> str:
@@ -497,7 +485,7 @@ def headings_without_toc(
             inner = None
         elif continues_inner:
             inner = key  # '2. Lars Weiss (A)' goes on with that list, not with the outline
-        elif _stands_alone(lines, heading):
+        elif _stands_alone(lines, heading, chain[0]):
             chain.append(heading)
     return chain
 
@@ -521,12 +509,15 @@ def _off_style(
     return heading_style(lines[heading.line]) != want and (heading.number, want) in styles
 
 
-def _stands_alone(lines: Sequence[Line], heading: Heading) -> bool:
-    """A short title line between blank lines ('4. Eventuelt'), not a list entry."""
+def _stands_alone(lines: Sequence[Line], heading: Heading, first: Heading) -> bool:
+    """A short title line between blank lines ('4. Eventuelt'), not a list entry; it ends
+    in a full stop only when the first item heading does too (a layout that closes every
+    heading with one)."""
     index = heading.line
     before = index == 0 or lines[index - 1].blank
     after = index + 1 >= len(lines) or lines[index + 1].blank
-    short = len(heading.title.split()) <= 12 and not heading.title.endswith((".", ":", ","))
+    stops = (":", ",") if first.title.endswith(".") else (".", ":", ",")
+    short = len(heading.title.split()) <= 12 and not heading.title.endswith(stops)
     return before and after and short
 
 

@@ -20,11 +20,11 @@ from ingest.header import find_date
 from ingest.models import Document, Meeting
 from ingest.parser import MeetingHints, closed_title, parse_meeting
 from ingest.readers import read_document
+from ingest.runon import split_run_on_text
 from ingest.sections import (
     is_primary_label,
     label_name,
     section_role,
-    split_run_on_text,
 )
 from ingest.textlines import split_lines
 

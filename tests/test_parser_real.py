@@ -18,7 +18,7 @@ from test_parser_general import _norm, outline, outline_diff
 
 from ingest.models import ITEM_NUMBER_RE, ROLES, Document, Meeting
 from ingest.parser import parse_meeting
-from ingest.sections import UNLABELLED_SECTION
+from ingest.sections import UNLABELLED_SECTION, section_role
 
 CORPUS = Path(__file__).parent / "general_real"
 EXPECTED: dict[str, Any] = json.loads((CORPUS / "expected.json").read_text(encoding="utf-8"))
@@ -93,7 +93,7 @@ FLOORS = {
     ("tune", "1-3"): (0.95, 0.95),
     ("check", "1-3"): (0.5, 0.5),
     ("tune", "4"): (0.88, 0.97),
-    ("check", "5"): (0.48, 0.84),
+    ("tune", "5"): (1.0, 1.0),
 }
 """(recall, precision) floors per 'used_for' and round: the files looked at while fixing
 meet the product's 0.95 in rounds 1-3; the check files (layouts no fix was made for: a
@@ -106,8 +106,10 @@ Round 5 fixed those check files (37 of 37 items when scored before they were re-
 and looked at them, and at 28: they are 'tune' now, so round 4 has no check files left and
 28 leaves the rounds 1-3 check files (25 and 29: 1 of 2 items).  Round 4 tune holds at 74
 of 84 items (33's pdf2html TOC and 39's numberless one-line TOC still unread).
-Round 5 (files 40-47, collected by a worker who wrote no code) holds at what it scored
-before and after round 5's changes: 38 of 79 items, precision 38 of 45.
+Round 5 (files 40-47, collected by a worker who wrote no code) scored 38 of 79 items,
+precision 38 of 45, before and after round 5's changes.  Round 6 looked at them and fixed
+their layouts: they are 'tune' files now (no 'check' floor) and hold at what they score
+after it, 79 of 79 items, precision 79 of 79.
 A floor moves up as layouts are fixed, never down."""
 
 
@@ -200,3 +202,124 @@ def test_a_committee_of_listed_areas_and_a_register_case_number() -> None:
     meeting = parse_meeting(Document(path="/archive/teknik/dagsorden.txt", text=text))
     assert meeting.body == "Teknik, Erhverv, Plan og Miljøudvalget"
     assert [(i.number, i.case_number) for i in meeting.items] == [("5", "ØU 5/2006")]
+
+
+def test_a_glued_list_number_a_glued_label_and_a_glued_fold_link() -> None:
+    """Round 6 (eDoc, Hedensted): '2.Title' in a list lost its space; 'TitleReferat' is the
+    heading with the item's first label on its line; 'TitleKlik her for at folde ud ...'
+    is the heading with a fold link that repeats the title."""
+    text = (
+        "Dagsorden\nRegionsrådet 24-11-2020 13:00\n\n"
+        "1.Meddelelse fra formanden\n2.Orientering om kvartalsrapport\n"
+        "3. LUKKET PUNKT: Salg af grund\n\n"
+        "1. Meddelelse fra formandenReferat\n\nFormanden orienterede om mødet.\n"
+    )
+    meeting = parse_meeting(Document(path="/archive/region/dagsorden.txt", text=text))
+    assert [(i.number, i.title, i.closed) for i in meeting.items] == [
+        ("1", "Meddelelse fra formanden", False),
+        ("2", "Orientering om kvartalsrapport", False),
+        ("3", "Salg af grund", True),
+    ]
+    assert [(s.name, s.role) for s in meeting.items[0].sections] == [("Referat", "decision")]
+    assert meeting.items[0].sections[0].text == "Formanden orienterede om mødet."
+    folded = (
+        "Det lokale beskæftigelsesråd - Dagsordener og referater\nMødedato: 31. august 2023\n"
+        "Dagsordenpunkter\n"
+        "1. Godkendelse af dagsordenKlik her for at folde ud og læse mere om Godkendelse af "
+        "dagsorden\nSagsfremstilling\nRådet godkender dagsordenen.\n"
+        "Administrationen indstiller\nat dagsordenen godkendes\nBeslutning\nGodkendt.\n"
+        "2. Lokal varme - midlerKlik her for at folde ud og læse mere om Lokal varme - midler\n"
+        "Sagsfremstilling\nMidlerne fordeles.\nIndstilling\nBorgmesteren indstiller\n"
+        "at midlerne fordeles.\n"
+    )
+    meeting = parse_meeting(Document(path="/archive/raad/punkter.txt", text=folded))
+    assert meeting.body == "Det lokale beskæftigelsesråd"
+    assert [(i.number, i.title) for i in meeting.items] == [
+        ("1", "Godkendelse af dagsorden"), ("2", "Lokal varme - midler")]
+    assert [[(s.name, s.role) for s in i.sections] for i in meeting.items] == [
+        [("Sagsfremstilling", "background"), ("Administrationen indstiller", "proposal"),
+         ("Beslutning", "decision")],
+        [("Sagsfremstilling", "background"), ("Indstilling", "proposal")],
+    ]  # 'Borgmesteren indstiller' under 'Indstilling' is the proposal's text
+
+
+def test_a_labelled_toc_whose_wrapped_titles_follow_their_labels() -> None:
+    """Round 6 (a PDF transcript): 'Sag nr. N Title' entries; where titles wrapped, the
+    labels come first and the titles after them, cut where a new title most likely starts
+    (a capital after a word in lower case, before a function word)."""
+    text = (
+        "Referat fra møde i Økonomiudvalget Tirsdag den 18. maj 2010\n\n"
+        "Indhold\nSag nr. 74 Orientering om likviditet 2010\nSag nr. 75\nSag nr. 76\n"
+        "Sag nr. 77 Byggeregnskab for Solhøjvej, Frederikssund Kommune Støttepulje til "
+        "initiativer i landsbyer - Vejleby Bylaug opholdsplads m.m. Forslag til indsatsplan "
+        "for Værebro\nSag nr. 78 Klimakommune 2010\n"
+    )
+    meeting = parse_meeting(Document(path="/archive/oeu/referat.txt", text=text))
+    assert [(i.number, i.title) for i in meeting.items] == [
+        ("74", "Orientering om likviditet 2010"),
+        ("75", "Byggeregnskab for Solhøjvej, Frederikssund Kommune"),
+        ("76", "Støttepulje til initiativer i landsbyer - Vejleby Bylaug opholdsplads m.m."),
+        ("77", "Forslag til indsatsplan for Værebro"),
+        ("78", "Klimakommune 2010"),
+    ]
+
+
+def test_a_paged_toc_on_one_line_and_a_short_transcript_page() -> None:
+    """Round 6 (PDF transcripts): 'Sag nr: Side: 01 Title 3 02 Title 8' is a TOC of two
+    entries; a page line that opens with its number and closes with 'Side N' is re-flowed
+    however short, its page number is not read as part of the item number, and an empty
+    'Sagsnr.:' after the title is no part of it."""
+    toc = (
+        "LYNGBY-TAARBÆK KOMMUNE\n\n1 Udviklingsudvalget Protokol Tirsdag den 9. oktober "
+        "2012\n\n2 INDHOLDSFORTEGNELSE Sag nr: Side: 01 Kommuneplanstrategi høring 3 "
+        "02 Budget 2013 for boliger 8\n"
+    )
+    meeting = parse_meeting(Document(path="/archive/udvikling/protokol.txt", text=toc))
+    assert [(i.number, i.title) for i in meeting.items] == [
+        ("01", "Kommuneplanstrategi høring"), ("02", "Budget 2013 for boliger")]
+    assert meeting.body == "Udviklingsudvalget, Lyngby-Taarbæk Kommune"
+    page = (
+        "1 Referat fra mødet i Kulturudvalget Mødedato: Onsdag den 29. april 2015 Side 1\n\n"
+        "3 35 Godkendelse af dagsorden Sagsnr.: Sagen afgøres i: Kulturudvalget "
+        "Sagsbeskrivelse: Vurdering: Indstillinger: Indstilles til godkendelse Bilag: "
+        "Beslutning i Kulturudvalget den : Godkendt. Side 3\n"
+    )
+    meeting = parse_meeting(Document(path="/archive/kultur/referat.txt", text=page))
+    assert [(i.number, i.title) for i in meeting.items] == [("35", "Godkendelse af dagsorden")]
+    assert [(s.name, s.role) for s in meeting.items[0].sections] == [
+        ("Sagen afgøres i", "other"), ("Sagsbeskrivelse", "background"),
+        ("Vurdering", "background"), ("Indstillinger", "proposal"), ("Bilag", "attachments"),
+        ("Beslutning i Kulturudvalget den", "decision"),
+    ]
+
+
+def test_headings_closed_by_a_full_stop_and_a_status_case_line() -> None:
+    """Round 6 (Odense 2008): every heading ends in '.', which is no part of the title
+    (the last heading, cut before its text, still stands alone as one); 'Åbent - KLE -
+    case number' under a heading gives the case number; '<Town> Byråd' names the body;
+    upper-case labels keep their printed name."""
+    text = (
+        "Odense Byråd\n\nReferat\n\nOnsdag den 26-03-2008 kl. 17:00\n\n"
+        "1. Udpegning af et nyt medlem til bestyrelsen for I/S Infra Service.\n"
+        "Åbent - 00.01.00A04 - 2007/34364\n\n\nSAGSRESUMÉ\n\nEt medlem er udtrådt.\n\n"
+        "BESLUTNING\n\nGodkendt.\n\n\n"
+        "2. Beretning nr. 225 vedrørende åbningsbalancen.\n"
+    )
+    meeting = parse_meeting(Document(path="/archive/byraad/referat.txt", text=text))
+    assert meeting.body == "Odense Byråd"
+    assert [(i.number, i.title, i.case_number) for i in meeting.items] == [
+        ("1", "Udpegning af et nyt medlem til bestyrelsen for I/S Infra Service", "2007/34364"),
+        ("2", "Beretning nr. 225 vedrørende åbningsbalancen", None),
+    ]
+    assert [(s.name, s.role) for s in meeting.items[0].sections] == [
+        ("SAGSRESUMÉ", "background"), ("BESLUTNING", "decision")]
+
+
+def test_a_dated_stamp_of_a_body_of_listed_areas_is_a_decision() -> None:
+    """Round 6 (Region Hovedstaden): 'Miljø- og klimaudvalgets beslutning den 2. november
+    2022:' is that body's decision; without a date, 'Miljø- og Fødevareklagenævnets
+    afgørelse' is a subheading about another authority's ruling, no label."""
+    stamp = "Miljø- og klimaudvalgets beslutning den 2. november 2022:"
+    assert section_role(stamp) == "decision"
+    assert section_role("Miljø- og Fødevareklagenævnets afgørelse") is None
+    assert section_role("Forvaltningen indstiller") == "proposal"
