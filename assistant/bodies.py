@@ -30,6 +30,7 @@ from ingest.bodies import BODY_ALIASES, canonical_body
 from ingest.danish import DANISH_MONTHS, ENGLISH_MONTHS, STOPWORDS, WORD_RE, stem_words
 from vectorstore.embedder import embed_sentences
 
+from .mentions import MUNICIPALITY_RE
 from .tuning import TUNING
 
 BODY_TYPES_EN: dict[str, tuple[str, ...]] = {
@@ -75,7 +76,6 @@ _NOT_PLACES = frozenset(
 ) | frozenset(DANISH_MONTHS) | frozenset(ENGLISH_MONTHS)
 """Words that may stand capitalised beside a council's name ('What did the ...', 'the City
 Council in May')."""
-_MUNICIPALITY_RE = re.compile(r"\b([A-ZÆØÅ][a-zæøå]+(?:-[A-ZÆØÅ][a-zæøå]+)?)\s+Kommune\b")
 _COUNCIL_STEMS = ("byråd", "kommunalbestyrels")
 _BODY_KINDS = ((*_COUNCIL_STEMS, "regionsråd", "council"), ("udvalg", "committee"))
 """Kinds of body as a name says them, in Danish and English: councils and committees."""
@@ -129,14 +129,16 @@ def folded(text: str) -> tuple[str, str]:
             low.replace("æ", "ae").replace("ø", "o").replace("å", "a"))
 
 
-def home_municipality(body: str, texts: Iterable[str]) -> str | None:
+def home_municipality(body: str, mentions: Mapping[str, int]) -> str | None:
     """The municipality a council belongs to: the one its name says ('Hjortsø Byråd',
-    'Byrådet, Hjortsø Kommune'), else the one its documents name most ('Hjortsø Kommune' on
-    every page of its minutes); None when they name none."""
-    named = _MUNICIPALITY_RE.search(body) or re.match(rf"({_PLACE})\s+{_COUNCIL}", body, re.I)
+    'Byrådet, Hjortsø Kommune'), else the one its documents name most (``mentions``:
+    'Hjortsø Kommune' on every page of its minutes); None when they name none."""
+    named = MUNICIPALITY_RE.search(body) or re.match(rf"({_PLACE})\s+{_COUNCIL}", body, re.I)
     if named:
         return named.group(1).lower()
-    counts = Counter(m.group(1).lower() for text in texts for m in _MUNICIPALITY_RE.finditer(text))
+    counts: Counter[str] = Counter()
+    for name, n in mentions.items():
+        counts[name.lower()] += n
     return counts.most_common(1)[0][0] if counts else None
 
 
@@ -160,15 +162,15 @@ class BodyIndex:
         bodies: Iterable[str],
         aliases: Mapping[str, str] | None = None,
         embedder: Any = None,
-        texts: Callable[[str], Iterable[str]] | None = None,
+        mentions: Callable[[str], Mapping[str, int]] | None = None,
     ) -> None:
         """``embedder`` (the index's model) lets an English name of a committee find the
         held body with that Danish name, or tell that the archive holds no such body;
-        ``texts`` (a body's chunk texts) tells a held council's municipality when its name
-        does not."""
+        ``mentions`` (the municipalities a body's documents name, how often:
+        :mod:`.mentions`) tells a held council's municipality when its name does not."""
         self.bodies = tuple(sorted({b for b in bodies if b}))
         self.embedder = embedder
-        self._texts = texts
+        self._mentions = mentions
         self._homes: frozenset[str] | None = None
         self._body_homes: dict[str, str | None] = {}
         self._vectors: np.ndarray | None = None
@@ -276,10 +278,10 @@ class BodyIndex:
     def placed_nowhere(self, body: str | None) -> bool:
         """True when neither ``body``'s name nor its documents say which municipality it
         belongs to (so a municipality the archive names nowhere may be its own)."""
-        if not body or self._texts is None:
+        if not body or self._mentions is None:
             return False
         if body not in self._body_homes:
-            self._body_homes[body] = home_municipality(body, self._texts(body))
+            self._body_homes[body] = home_municipality(body, self._mentions(body))
         return self._body_homes[body] is None
 
     def council_homes(self) -> frozenset[str]:
@@ -287,8 +289,8 @@ class BodyIndex:
         their documents)."""
         if self._homes is None:
             councils = [b for b in self.bodies if any(s in b.lower() for s in _COUNCIL_STEMS)]
-            texts = self._texts or (lambda body: ())
-            homes = (home_municipality(b, texts(b)) for b in councils)
+            mentions = self._mentions or (lambda body: {})
+            homes = (home_municipality(b, mentions(b)) for b in councils)
             self._homes = frozenset(h for h in homes if h)
         return self._homes
 

@@ -17,18 +17,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from .bodies import BODY_WORD, council_place, folded, is_no_place
+from .mentions import MUNICIPALITY_RE
 
 if TYPE_CHECKING:
     from ingest.models import Meeting
 
-_MUNICIPALITY_RE = re.compile(
-    r"(?<![\wæøåÆØÅ-])([A-ZÆØÅ][a-zæøå]+(?:-[A-ZÆØÅ][a-zæøå]+)?)s?\s+Kommunes?\b"
-)
-"""A municipality as a page names it: 'Middelfart Kommune', 'Københavns Kommunes'."""
 _HOME_SHARE = 0.5
 """The municipality a document names most is its own only when it has at least this share
 of the municipalities it names (a regional paper naming nineteen is of none of them)."""
@@ -73,16 +70,19 @@ def names_place(place: str, text: str) -> bool:
 
 
 class PlaceIndex:
-    """The place each meeting is of, read from its address and its texts on first need."""
+    """The place each meeting is of, read from its address and the municipalities its pages
+    name, on first need."""
 
     def __init__(
         self,
         meetings: Callable[[], Iterable[Meeting]],
-        texts: Callable[[str], Iterable[str]],
+        mentions: Callable[[str], Mapping[str, int]],
         address: Callable[[Meeting], str],
     ) -> None:
+        """``mentions``: the municipalities a meeting's pages name, by its id
+        (:mod:`.mentions`); ``address``: where a meeting's document is filed."""
         self._meetings = meetings
-        self._texts = texts
+        self._mentions = mentions
         self._address = address
         self._homes: dict[str, str | None] = {}
         self._filed: dict[str, bool] = {}
@@ -91,9 +91,8 @@ class PlaceIndex:
         """The municipality ``meeting``'s text names most, when it has the greater share of
         those it names ('Middelfart'); None when it names none or several alike."""
         if meeting.meeting_id not in self._homes:
-            named = _MUNICIPALITY_RE.search(meeting.body or "")  # 'Byrådet, Hjørring Kommune'
-            counts = Counter(m.group(1) for text in self._texts(meeting.meeting_id)
-                             for m in _MUNICIPALITY_RE.finditer(text))
+            named = MUNICIPALITY_RE.search(meeting.body or "")  # 'Byrådet, Hjørring Kommune'
+            counts = Counter(self._mentions(meeting.meeting_id))
             top = counts.most_common(1)
             share = top[0][1] / sum(counts.values()) if top else 0.0
             home = top[0][0] if share > _HOME_SHARE and top[0][1] >= _HOME_MENTIONS else None

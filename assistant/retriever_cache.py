@@ -44,11 +44,12 @@ from .lexical import LexicalIndex
 log = logging.getLogger(__name__)
 
 CACHE_DIR = "retriever-cache"
-FORMAT = 3
+FORMAT = 4
 """Bumped whenever what is saved changes (2: the lexical index keeps closed content's
-vocabulary apart; 3: meetings and chunks in MessagePack, meetings as Meeting fields), so
-that older entries are rebuilt."""
+vocabulary apart; 3: meetings and chunks in MessagePack, meetings as Meeting fields; 4: the
+municipalities each meeting names), so that older entries are rebuilt."""
 _CODE = ("assistant/lexical.py", "assistant/search.py", "assistant/retriever_cache.py",
+         "assistant/mentions.py",
          "ingest/serialize.py", "ingest/models.py", "ingest/danish.py")
 """Sources whose change may change the saved state: part of every key."""
 _ROOT = Path(__file__).resolve().parents[1]
@@ -65,6 +66,7 @@ class _Chunks(msgspec.Struct, forbid_unknown_fields=True):
 _ENCODER = msgspec.msgpack.Encoder()
 _MEETINGS = msgspec.msgpack.Decoder(list[Meeting])
 _CHUNKS = msgspec.msgpack.Decoder(_Chunks)
+_MENTIONS = msgspec.msgpack.Decoder(dict[str, dict[str, int]])
 
 
 @dataclass
@@ -78,6 +80,8 @@ class RetrieverState:
     chunk_metas: list[Metadata]
     vectors: np.ndarray
     lexical: LexicalIndex
+    mentions: dict[str, dict[str, int]]
+    """The municipalities each meeting's open chunks name (:mod:`.mentions`), by meeting id."""
 
 
 def cache_key(signature: IndexSignature, identity: IndexIdentity) -> str:
@@ -134,13 +138,14 @@ def _read(folder: Path, key: str) -> RetrieverState | None:
         chunks = _CHUNKS.decode((folder / "chunks.msgpack").read_bytes())
         vectors = np.load(folder / "vectors.npy", allow_pickle=False)
         lexical = LexicalIndex.load(folder / "lexical")
+        mentions = _MENTIONS.decode((folder / "mentions.msgpack").read_bytes())
     ids, texts, metas = chunks.ids, chunks.texts, chunks.metas
     if vectors.ndim != 2 or len(meetings) != about.get("meetings"):
         return None
     counts = {len(ids), len(texts), len(metas), len(vectors), len(lexical.ids)}
     if counts != {about.get("chunks")}:
         return None
-    return RetrieverState(meetings, ids, texts, metas, vectors, lexical)
+    return RetrieverState(meetings, ids, texts, metas, vectors, lexical, mentions)
 
 
 def _discard(folder: Path) -> None:
@@ -179,6 +184,7 @@ def save(root: Path, key: str, state: RetrieverState) -> None:
         np.save(tmp / "vectors.npy", np.ascontiguousarray(state.vectors, dtype=np.float32),
                 allow_pickle=False)
         state.lexical.save(tmp / "lexical")
+        (tmp / "mentions.msgpack").write_bytes(_ENCODER.encode(state.mentions))
         _write_json(tmp / "manifest.json", {"key": key, "format": FORMAT,
                                             "chunks": len(state.chunk_ids),
                                             "meetings": len(state.meetings)})

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -36,6 +37,7 @@ from .access import PUBLIC, Viewer, is_closed_content
 from .bodies import BodyIndex
 from .cases import case_index
 from .lexical import LexicalIndex
+from .mentions import mentions_by_meeting, summed
 from .places import PlaceIndex
 from .query import QueryAnalysis, analyze
 from .tuning import TUNING
@@ -174,13 +176,17 @@ class Retriever:
         self._has_vector = np.any(state.vectors != 0, axis=1)
         self._columns: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.lexical = state.lexical
+        self.mentions = state.mentions
+        """The municipalities each meeting's open pages name, how often (by meeting id)."""
         self.bodies = BodyIndex(
             (m.body for m in self.meetings.values() if m.body), embedder=self.embedder,
-            texts=self._body_texts,
+            mentions=self._body_mentions,
         )
         with retriever_cache.gc_paused():  # a treatment per case item, all kept
             self.cases = case_index(self.meetings.values())
-        self.places = PlaceIndex(self.meetings.values, self._meeting_texts, self.address)
+        self.places = PlaceIndex(self.meetings.values,
+                                 lambda meeting_id: self.mentions.get(meeting_id, {}),
+                                 self.address)
 
     @staticmethod
     def address(meeting: Meeting) -> str:
@@ -189,25 +195,11 @@ class Retriever:
         the page never names them."""
         return meeting.source or ""
 
-    def _meeting_texts(self, meeting_id: str) -> Iterable[str]:
-        """The texts of one meeting's open chunks (what its municipality is read from)."""
-        cached = getattr(self, "_rows_by_meeting", None)
-        if cached is None or cached[0] is not self.chunk_ids:
-            rows: dict[str, list[str]] = {}
-            for cid in self.chunk_ids:
-                rows.setdefault(str(self.chunk_meta[cid].get("meeting_id")), []).append(cid)
-            cached = (self.chunk_ids, rows)
-            self._rows_by_meeting = cached
-        return (self.chunk_text[cid] for cid in cached[1].get(meeting_id, ())
-                if not is_closed_content(self.chunk_meta[cid]))
-
-    def _body_texts(self, body: str) -> Iterable[str]:
-        """The texts of ``body``'s open chunks (what the body index reads a council's
-        municipality from)."""
-        return (
-            self.chunk_text[cid] for cid, meta in self.chunk_meta.items()
-            if meta.get("body") == body and not is_closed_content(meta)
-        )
+    def _body_mentions(self, body: str) -> Counter[str]:
+        """The municipalities ``body``'s documents name (what the body index reads a
+        council's municipality from)."""
+        return summed(self.mentions.get(m.meeting_id, {}) for m in self.meetings.values()
+                      if m.body == body)
 
     def _load_state(self) -> retriever_cache.RetrieverState:
         """The saved state if the store's signature still matches it, else a fresh one."""
@@ -249,10 +241,14 @@ class Retriever:
         bodies = [str(metas[i].get("body") or "") for i in keep]
         # closed items' words are kept apart: they must not be "known" to every viewer
         restricted = [is_closed_content(metas[i]) for i in keep]
+        kept_texts = [texts[i] for i in keep]
+        mentions = mentions_by_meeting([str(metas[i].get("meeting_id")) for i in keep],
+                                       kept_texts, [not r for r in restricted])
         return retriever_cache.RetrieverState(
-            meetings, kept_ids, [texts[i] for i in keep], [metas[i] for i in keep],
+            meetings, kept_ids, kept_texts, [metas[i] for i in keep],
             unit.astype(np.float32),
             LexicalIndex(kept_ids, lexical_texts, bodies, restricted=restricted),
+            mentions,
         )
 
     def _dense(self, vector: np.ndarray, filters: Filters) -> dict[str, float]:

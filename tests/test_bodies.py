@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.bodies import BodyIndex, BodyMention
+from assistant.mentions import municipality_mentions
 from ingest.bodies import load_aliases
 
 MIXED = [
@@ -186,7 +187,8 @@ def test_a_council_of_another_municipality_is_a_body_the_archive_lacks() -> None
 
     council = "Byråd 2022-2025"  # its name does not say whose council it is
     index = BodyIndex([council, "Økonomiudvalget"], aliases={},
-                      texts=lambda body: MINUTES if body == council else [])
+                      mentions=lambda body: municipality_mentions(MINUTES if body == council
+                                                                  else []))
     assert index.council_homes() == {"greve"}
     for question in (
         "Hvad besluttede Roskilde Byråd om letbanen?",
@@ -207,8 +209,8 @@ def test_a_council_of_another_municipality_is_a_body_the_archive_lacks() -> None
     ):
         assert index.mention(question) == BodyMention((council,)), question
     # a council whose name carries its municipality needs no documents to tell it
-    assert home_municipality("Hjortsø Byråd", []) == "hjortsø"
-    assert home_municipality("Byrådet, Hjortsø Kommune", []) == "hjortsø"
+    assert home_municipality("Hjortsø Byråd", {}) == "hjortsø"
+    assert home_municipality("Byrådet, Hjortsø Kommune", {}) == "hjortsø"
     named = BodyIndex(["Byrådet, Hjortsø Kommune"], aliases={})
     assert named.mention("Hvad besluttede Hjortsø Byråd?").held == ("Byrådet, Hjortsø Kommune",)
     assert named.mention("Hvad besluttede Roskilde Byråd?").unknown == ("Roskilde Byråd",)
@@ -221,7 +223,8 @@ def test_a_body_whose_documents_name_no_municipality_may_be_the_one_asked_about(
     elsewhere, or a body of another kind, is."""
     greve, nameless, committee = "Byråd 2022-2025", "Kommunalbestyrelsen", "Udvalget for Miljø"
     texts = {greve: MINUTES, nameless: ["Lokalplan 145 blev vedtaget."], committee: []}
-    index = BodyIndex([greve, nameless, committee], aliases={}, texts=lambda b: texts[b])
+    index = BodyIndex([greve, nameless, committee], aliases={},
+                      mentions=lambda b: municipality_mentions(texts[b]))
     asked = index.mention("Hvad besluttede Kommunalbestyrelsen i Rødovre om lokalplanen?")
     assert asked.unknown == ("Kommunalbestyrelsen i Rødovre",)
     name = asked.unknown[0]

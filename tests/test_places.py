@@ -32,6 +32,18 @@ def test_the_places_a_question_names_as_a_body_s_owner(question: str, places: tu
     assert question_places(question) == places
 
 
+def test_the_municipalities_a_meeting_names_are_counted_once_without_closed_content() -> None:
+    from assistant.mentions import mentions_by_meeting, municipality_mentions, summed
+
+    assert municipality_mentions(["Hjortsø Kommune og Nørre-Vang Kommune", "Hjortsø Kommunes "
+                                  "borgere", "kommunen"]) == {"Hjortsø": 2, "Nørre-Vang": 1}
+    counted = mentions_by_meeting(["a", "a", "b", "c"],
+                                  ["Hjortsø Kommune", "Nørreby Kommune", "Hjortsø Kommune",
+                                   "ingen kommune her"], [True, False, True, True])
+    assert counted == {"a": {"Hjortsø": 1}, "b": {"Hjortsø": 1}}
+    assert summed(counted.values()) == {"Hjortsø": 2}
+
+
 PAGE = """Økonomiudvalget
 
 Referat

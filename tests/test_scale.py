@@ -70,6 +70,7 @@ def test_saved_state_is_loaded_when_the_index_is_unchanged(ingested, monkeypatch
     assert loaded.meetings == built.meetings and loaded.cases == built.cases
     assert all(isinstance(s.text, str) for m in loaded.meetings.values() for i in m.items
                for s in i.sections)
+    assert loaded.mentions == built.mentions and built.mentions  # the samples name towns
     assert loaded.lexical.document_frequency == built.lexical.document_frequency
     assert loaded.lexical.group_vocabulary == built.lexical.group_vocabulary
     for q in QUESTIONS:
@@ -151,7 +152,8 @@ def _counting_store_reads(monkeypatch: pytest.MonkeyPatch, store: Any) -> list[i
 def _same_state(a: Retriever, b: Retriever) -> bool:
     return (a.chunk_ids == b.chunk_ids and a.chunk_meta == b.chunk_meta
             and a.chunk_text == b.chunk_text and np.array_equal(a.vectors, b.vectors)
-            and a.meetings == b.meetings and all(_ranking(a, q) == _ranking(b, q)
+            and a.meetings == b.meetings and a.mentions == b.mentions
+            and all(_ranking(a, q) == _ranking(b, q)
                                                  for q in QUESTIONS))
 
 
