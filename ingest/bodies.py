@@ -12,6 +12,7 @@ municipality's documents still parse.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from .tables import load_table
@@ -112,8 +113,12 @@ _NOT_QUALIFIER = frozenset(
 )
 
 
-_PERIOD_RE = re.compile(r"[ \t]+(?:19|20)\d\d-(?:19|20)\d\d[ \t]*(?=\n|$)")
-"""An election period ending the body's line: systems that name a committee per term."""
+_PERIOD_RE = re.compile(
+    r"[ \t]+(?:19|20)\d\d-(?:(?:19|20)\d\d|\d\d)(?:[ \t]*(?=\n|$)|(?=[ \t]+(?:den|d\.)[ \t]+\d))"
+)
+"""An election period after the body's name, ending its line or followed by the meeting's
+date ('Kommunalbestyrelsen 2022-25 den 3. oktober 2022'): systems that name a committee
+per term."""
 
 
 def _qualifier(text: str, end: int) -> str:
@@ -218,3 +223,21 @@ def _meeting_place(text: str, m: re.Match[str]) -> bool:
     Herning Kommune, Torvet 5' under a region's committee), not the body's own."""
     line_start = text.rfind("\n", 0, m.start()) + 1
     return text[line_start : m.start()].strip().lower() == "i"
+
+
+_AREAS_LINE_RE = re.compile(r"^[A-ZÆØÅ][\wæøåÆØÅ-]*(?:,? [\wæøåÆØÅ-]+){0,5}$")
+
+
+def committee_by_areas(head: Sequence[str], text: str) -> str | None:
+    """A header line that names a committee by its areas alone ('Forebyggelse og Idræt'
+    over the meeting's date, as a site prints its committees), when the document calls
+    that committee 'udvalget for <the line>' ('Administrationen indstiller til udvalget
+    for Forebyggelse og Idræt'); None when no header line is named so."""
+    for line in head:
+        line = line.strip()
+        if not _AREAS_LINE_RE.match(line) or line.split()[0].lower() in _NOT_QUALIFIER:
+            continue
+        named = rf"(?i:udvalget|udvalg)[ \t]+for[ \t]+{re.escape(line)}(?![\wæøåÆØÅ])"
+        if re.search(named, text):
+            return line
+    return None

@@ -106,7 +106,8 @@ def _type_of(m: re.Match[str]) -> str:
 
 def _doc_type(head: Sequence[Line]) -> tuple[str | None, str | None]:
     """The type word of the header's title line: the first line that opens with one
-    ('Referat til mødet i ...'), else the first line that has one.  A word inside a line
+    ('Referat til mødet i ...'), else the first line that has one and names no other type
+    (a site's text 'så er det en tillægsdagsorden/-referat' names both).  A word inside a line
     ('Sbsys dagsorden preview' above 'Referat ...') names the system or a link, not the
     document."""
     first: tuple[str | None, str | None] = (None, None)
@@ -116,8 +117,8 @@ def _doc_type(head: Sequence[Line]) -> tuple[str | None, str | None]:
             continue
         if not line.clean[: m.start()].strip(" *#-–:") or _dated(line.clean[m.end() :]):
             return _type_of(m), line.clean
-        if first[0] is None:
-            first = (_type_of(m), line.clean)
+        if first[0] is None and len({_type_of(t) for t in _DOC_TYPE_RE.finditer(line.clean)}) == 1:
+            first = (_type_of(m), line.clean)  # 'dagsorden/-referat' names both: site text
     return first
 
 

@@ -4,7 +4,9 @@ The parser works on structure, never on file names, dates or body names:
 
 1. **Skeleton.**  The table of contents (``toc.find_toc``) gives the item numbers and
    titles; body headings are matched to it in order (``toc.match_headings``).  Without a
-   TOC, numbered headings followed by section labels or case numbers are the skeleton.
+   TOC, numbered headings followed by section labels or case numbers are the skeleton;
+   when neither they nor label cycles are found, headings in lenient forms that a label
+   follows within a few lines (``fallback``) are tried before the single unnumbered item.
 2. **Bodies.**  Section markers (``sections.find_markers``) are grouped into item bodies;
    a label that repeats (a second 'Baggrund') starts the next body.  Between two matched
    headings, bodies whose headings were lost in conversion are aligned with the unmatched
@@ -35,7 +37,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 
-from .bodies import canonical_body, is_known_body, municipality_in
+from .bodies import canonical_body, committee_by_areas, is_known_body, municipality_in
 from .casenumbers import case_number, is_case_line, is_lone_case, without_empty_case_label
 from .cycles import (
     Cycle,
@@ -47,6 +49,7 @@ from .cycles import (
 )
 from .danish import number_key, squash
 from .errors import ParseError
+from .fallback import labelled_headings
 from .glued import without_full_stop
 from .header import doc_type_word, find_date, parse_header, parse_participants
 from .models import DOC_TYPES, ISO_DATE_RE, AgendaItem, Document, Meeting, Section
@@ -152,6 +155,8 @@ def parse_meeting(
     skeleton = _skeleton(lines, markers)
     warnings: list[str] = []
     cycles = find_cycles(lines, _item_markers(markers)) if len(skeleton.entries) <= 1 else []
+    if not skeleton.entries and not cycles and (labelled := labelled_headings(lines)):
+        skeleton = _heading_skeleton(labelled)  # numbered headings the strict readers missed
     if cycles:  # no numbered headings, but the labels cycle item by item
         items = [_close(item, warnings, keep_closed) for item in _cycle_items(text, lines, cycles)]
         skeleton = _Skeleton([], {}, None, cycles[0].title_line, cycles[0].title_line)
@@ -357,6 +362,11 @@ def _with_unlisted_items(sk: _Skeleton, body: _Skeleton) -> _Skeleton:
         sk.header_end,
         sk.body_start,
     )
+
+
+def _heading_skeleton(headings: Sequence[Heading]) -> _Skeleton:
+    entries = [TocEntry(h.number, h.title, h.line) for h in headings]
+    return _Skeleton(entries, dict(enumerate(headings)), None, headings[0].line, headings[0].line)
 
 
 def _plain_skeleton(
@@ -766,7 +776,12 @@ def _meeting(
         ("the running page header", running), ("the file metadata", meta),
         ("the file name", name),
     ]  # fmt: skip
-    body = _first(places, canonical_body, hints.body, "body", warnings)
+    body_warnings: list[str] = []
+    body = _first(places, canonical_body, hints.body, "body", body_warnings)
+    head_lines = [line.clean for line in lines[: sk.header_end]]
+    if body is None and (named := committee_by_areas(head_lines, text_of(lines))):
+        body, body_warnings = named, []  # 'Forebyggelse og Idræt' = 'udvalget for ...'
+    warnings.extend(body_warnings)
     if body and not hints.body and "," not in body and not is_known_body(body):
         # 'Økonomiudvalget' + 'GLOSTRUP KOMMUNE' in the page header: keep equally named
         # committees of different municipalities apart
@@ -862,6 +877,10 @@ def _compact_date(word: str) -> str:
         return digits
 
     return _COMPACT_DATE_RE.sub(spelled, word)
+
+
+def text_of(lines: Sequence[Line]) -> str:
+    return "\n".join(line.clean for line in lines)
 
 
 def _front_matter(lines: Sequence[Line], sk: _Skeleton, items: list[AgendaItem]) -> list[Line]:

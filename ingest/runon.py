@@ -13,10 +13,15 @@ _DOC_TYPE_WORD_RE = re.compile(r"referat|dagsorden|beslutningsprotokol|protokol"
 """Labels that are also document-type words: in a flattened page they are the page
 header's type ('Kommunalbestyrelsen Referat Dato: ...', 'Referat Byrådet 12.03.2024 Side
 3'), so the re-flow never breaks at them."""
+_PAGE_HEADING = r"\d{1,3}\.\s+[A-ZÆØÅ].*\s\d{1,4}\s*$"
+"""The rest of a transcript page that opens with an item heading ('1. Godkendelse af
+dagsorden ...') and closes with its printed page number."""
 _RUN_ON_BREAK_RE = re.compile(
-    r"^(?P<erase>\d{1,4})(?= \D| .*\s(?i:side)\s+(?P=erase)\s*$)"  # the page's number,
-    # which a transcript puts first ('3 35 Title ... Side 3': before a number, when the
-    # page's footer repeats it)
+    r"^(?P<erase>\d{1,4})(?= \D| .*\s(?i:side)\s+(?P=erase)\s*$| (?="
+    + _PAGE_HEADING
+    + r"))"
+    # the page's number, which a transcript puts first ('3 35 Title ... Side 3': before a
+    # number, when the page's footer repeats it or the page opens with a heading)
     r"|(?P<heading>\s)(?=\d{1,3}\.\s+[A-ZÆØÅ])"  # an item heading or TOC entry '89. Title'
     r"|(?P<page_header>\s)(?=(?i:side\s+\d{1,4}(?:\s+af\s+\d|\s*$)))"  # 'Side 3 af 12'
     r"|(?P<case>\s)(?=(?i:sags?\.?\s*nr\.?\s*:?\s*\d))"  # a case line 'Sagsnr. 13/1234'
@@ -24,7 +29,9 @@ _RUN_ON_BREAK_RE = re.compile(
     r"|(?<=\.\.)(?:\d{1,4}|[ivxlc]{1,6})(?P<toc_page>\s)"  # after a TOC row's '...12'
     r"|(?P<label>\s)(?=[A-ZÆØÅ])(?i:"
     + "|".join(re.escape(w) for w in LABEL_WORDS if not _DOC_TYPE_WORD_RE.fullmatch(w))
-    + r"):?(?P<label_text>\s)(?=[A-ZÆØÅ])"  # 'Sagsfremstilling' between title and text
+    + r")(?-i:(?<=[A-ZÆØÅÉ])(?:\s[A-ZÆØÅ]+)+)?"  # an upper-case label runs on in capitals
+    + r":?(?P<label_text>\s)(?=[A-ZÆØÅ])"  # 'Sagsfremstilling' between title and text
+    r"|(?P<status>\s)(?=(?i:åben|lukket)\s+sag\s+(?i:sags?\.?\s*nr))"  # 'Åben sag Sagsnr.:'
 )
 """Where a flattened page line ('89. Title Sagsfremstilling Text ... Side 3 af 12') holds
 the starts of the lines it lost: the parser's own structural signals (each named group is
@@ -42,10 +49,12 @@ printed on one line; a paragraph that enumerates ('1. Alsidig træning ... 2. Mo
 seldom counts to five in order from its very start."""
 
 
-PAGE_LINE_RE = re.compile(r"^(\d{1,4}) .*\s(?i:side)\s+\1\s*$")
+PAGE_LINE_RE = re.compile(rf"^(\d{{1,4}}) (?:.*\s(?i:side)\s+\1|{_PAGE_HEADING})\s*$")
 """A whole PDF page as one line of a transcript: it opens with its page number and closes
-with its footer 'Side N' of the same number; such a line is a flattened page whatever its
-length (a short page holds one item with empty fields)."""
+with its footer 'Side N' of the same number, or it opens with an item heading after that
+number and closes with the page's printed number ('3 1. Godkendelse af dagsorden ...
+Godkendt. 2'); such a line is a flattened page whatever its length (a short page holds
+one item with empty fields)."""
 
 
 def split_run_on_text(text: str) -> str:

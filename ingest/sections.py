@@ -128,9 +128,14 @@ date follows.  Without the colon the line is a schedule entry ('Social- og
 Sundhedsudvalget den 2. september 2020' under 'Høring og sagsgang')."""
 
 
-_PROPOSER_RE = re.compile(r"^[\wæøå-]+(?:en|et|ne)\s+indstiller$", re.IGNORECASE)
+_PROPOSER_RE = re.compile(
+    r"^[\wæøå-]+(?:en|et|ne)\s+indstiller"
+    r"(?:\s+til\s+(?:(?!at\b)[\wæøå-]+\s*){1,8}?)?(?:\s+at\s+tiltræde)?$",
+    re.IGNORECASE,
+)
 """A label that names who proposes ('Administrationen indstiller', 'Forvaltningen
-indstiller'): the proposal follows (an 'at ...' list)."""
+indstiller'), perhaps to whom ('Administrationen indstiller til udvalget for Forebyggelse
+og Idræt', '... at tiltræde:'): the proposal follows (an 'at ...' list)."""
 
 
 def names_proposer(label: str) -> bool:
@@ -259,7 +264,7 @@ def find_markers(lines: Sequence[Line], start: int, end: int) -> list[Marker]:
     for line in lines[start:end]:
         if line.blank:
             continue
-        name = label_name(line.clean)
+        name = label_name(line.clean) or _bulleted_label(lines, line)
         if name is not None and after_label and line.clean.endswith("."):
             name = None  # a field's value ('Punkttype' / 'Beslutning.'), not a label
         if name is not None and names_proposer(name) and _in_proposal(markers):
@@ -273,7 +278,34 @@ def find_markers(lines: Sequence[Line], start: int, end: int) -> list[Marker]:
         elif (m := _INLINE_RE.match(line.raw)) and (inline := section_role(m.group(1))):
             name = printed_label(m.group(1))
             markers.append(Marker("inline", name, line.index, line.start + m.end(), inline))
+        elif (m := _GLUED_LABEL_RE.match(line.raw)) and (glued := section_role(m.group(1))):
+            name = printed_label(m.group(1))
+            markers.append(Marker("inline", name, line.index, line.start + m.end(), glued))
     return markers
+
+
+_BULLET_RE = re.compile(r"^[•\-]\s+(?=\S)")
+_GLUED_LABEL_RE = re.compile(
+    r"^\s*(" + "|".join(re.escape(w.capitalize()) for w in LABEL_WORDS if " " not in w)
+    + r")(?=[A-ZÆØÅ][a-zæøå])"
+)
+"""A one-word label glued to its text, with neither space nor line break between them
+('BeslutningGodkendt.', 'BilagIngen bilag.'): a web page that prints the label and its
+text as two blocks side by side loses the break when stored as text.  Only a capital
+right after the label word counts (a 'camel' joint no Danish word contains)."""
+
+
+def _bulleted_label(lines: Sequence[Line], line: Line) -> str | None:
+    """A label printed as a list entry ('  • Sagsfremstilling'), as a web page that folds
+    each section under a bullet shows it, when neither neighbouring text line is a list
+    entry (a list of label words, '- Økonomi' / '- Bilag', is text)."""
+    m = _BULLET_RE.match(line.clean)
+    if m is None or (name := label_name(line.clean[m.end() :])) is None:
+        return None
+    after = next((ln for ln in lines[line.index + 1 :] if not ln.blank), None)
+    before = next((ln for ln in reversed(lines[: line.index]) if not ln.blank), None)
+    listed = any(ln is not None and _BULLET_RE.match(ln.clean) for ln in (before, after))
+    return None if listed else name
 
 
 def _in_proposal(markers: Sequence[Marker]) -> bool:

@@ -27,6 +27,7 @@ from .labelled_toc import labelled_toc
 from .paged_toc import paged_toc
 from .textlines import Line, strip_markup
 from .tocentries import Toc, TocEntry
+from .tocgroups import is_compact, is_group_heading
 
 NUMBER = r"\d{1,3}(?:\.\d{1,3})*"
 _NUMBER_CELL_RE = re.compile(rf"^(?:(?:punkt|pkt\.?)\s*)?({NUMBER})[.:)]?$", re.IGNORECASE)
@@ -47,14 +48,14 @@ _TRAILING_PAGE_RE = re.compile(r"\s+(?:side|s\.)\s*\d{1,4}\s*$", re.IGNORECASE)
 _TABLE_HEAD_RE = re.compile(r"^\s*(?:punkt|pkt\.?|nr\.?|sag)\s*\t", re.IGNORECASE)
 _HEADING_RE = re.compile(
     rf"^(?:indholdsfortegnelse(?=\d))?(?:[-•]\s*)?(?:(?:punkt|pkt\.?|nr\.)\s*)?({NUMBER})[.:)]?"
-    r"(?:(?:\s+[-–](?=\s)|)(?:\s+|(?<=[.)])(?=(?-i:[A-ZÆØÅ]))|(?<=\d)(?=(?-i:[A-ZÆØÅ][a-zæøå]{2})))(.*))?$",
+    r"(?:(?:\s+[-–:](?=\s)|)(?:\s+|(?<=[.)])(?=(?-i:[A-ZÆØÅ]))|(?<=\d)(?=(?-i:[A-ZÆØÅ][a-zæøå]{2})))(.*))?$",
     re.IGNORECASE,
 )
 """'3. Title', 'Pkt. 3 Title', '3' alone; also '3.Title' and '38Title' where a web page's
 text lost the space (and the dot) between the number and a capitalised word ('38Godkendelse
 af dagsorden'; '5G-net' or '3D' are no word), and 'Indholdsfortegnelse1. Title' where it
 glued a collapsed TOC's caption to the first heading; 'Nr.60 - Title' (a number mark and a
-dash between number and title)."""
+dash between number and title); '1 : Title' (a colon set off by spaces)."""
 _PRESENTER_RE = re.compile(r"\sv\.\s+(?P<name>[^*]+?)\s*(?=\*|\sDet indstilles|$)")
 _INLINE_PROPOSAL_RE = re.compile(r"\*?\s*(Det indstilles)\b", re.IGNORECASE)
 MIN_SIMILARITY = 0.34
@@ -163,10 +164,9 @@ def _toc_run(lines: Sequence[Line], start: int) -> Toc | None:
         return None
     table_head = start > 0 and bool(_TABLE_HEAD_RE.match(lines[start - 1].raw))
     entries: list[TocEntry] = []
-    signals = 0
-    saw_blank = last_paged = False
-    end = start
-    index = start
+    signals, saw_blank, last_paged = 0, False, False
+    end = index = start
+    groups: list[int] = []  # the group headings the run went on across
     while index < len(lines):
         line = lines[index]
         index += 1
@@ -182,6 +182,9 @@ def _toc_run(lines: Sequence[Line], start: int) -> Toc | None:
                 continue
             wrapped = _wrapped_row(lines, line.index)
             if wrapped is None:
+                if entries and is_group_heading(lines, line.index, entries[-1]):
+                    groups.append(line.index)
+                    continue  # 'Fra Børneudvalget' between '57. Title' and '58. Title'
                 break
             # the entry is the number row; the TOC runs to the title's second line
             row, line, index = line.index + 1, lines[line.index + 2], line.index + 3
@@ -204,18 +207,14 @@ def _toc_run(lines: Sequence[Line], start: int) -> Toc | None:
     if paged is not None:
         entries, signals = paged, len(paged)
     signalled = table_head or signals * 2 >= len(entries)
-    compact = not any(line.blank for line in lines[start:end])
+    compact = is_compact(lines, start, end, groups)
     titled = all(e.title[:1].isupper() and not e.title.endswith((",", ";")) for e in entries)
     # a bare numbered list is a TOC only when its entries read as titles: most of them
     # capitalised ('1. Godkendelse af dagsorden'), not prose ('0 kommunen har ...')
     capitalised = sum(e.title[:1].isupper() or e.title[:1].isdigit() for e in entries)
-    plain_list = compact and (
-        (len(entries) >= 3 and capitalised * 2 > len(entries))
-        or (titled and _headed_later(lines, entries, end))
-    )
-    if not (signalled or plain_list):
-        return None
-    return Toc(tuple(entries), start, end)
+    plain_list = compact and ((len(entries) >= 3 and capitalised * 2 > len(entries))
+                              or (titled and _headed_later(lines, entries, end)))
+    return Toc(tuple(entries), start, end) if signalled or plain_list else None
 
 
 def _title_goes_on(clean: str) -> bool:
@@ -522,14 +521,25 @@ def _stands_alone(lines: Sequence[Line], heading: Heading, first: Heading) -> bo
 
 
 def _plain_heading(lines: Sequence[Line], index: int) -> Heading | None:
-    if lines[index].blank or len(lines[index].clean) > 200:
+    """A numbered heading line; a paragraph that opens with a number is none.  A line
+    that names itself an item ('Pkt. 197 Forslag til beslutning fra ...') may carry a
+    long title, as a proposal that names its proposers does."""
+    marked = heading_style(lines[index])[1]
+    limit = LONG_TITLE_CHARS if marked else 200
+    if lines[index].blank or len(lines[index].clean) > limit:
         return None
     heading = parse_heading(lines, index)
     if heading is None or not heading.title[:1].isupper():
         return None
-    if heading.title.endswith((",", ";")) or len(heading.title.split()) > 25:
+    words = len(heading.title.split())
+    if heading.title.endswith((",", ";")) or words > (LONG_TITLE_WORDS if marked else 25):
         return None
     return heading
+
+
+LONG_TITLE_CHARS = 400
+LONG_TITLE_WORDS = 60
+"""Limits of a title after 'Punkt'/'Pkt.' (the longest of the corpora: 35 words)."""
 
 
 def _next_numbers(key: tuple[int, ...]) -> set[tuple[int, ...]]:

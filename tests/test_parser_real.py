@@ -86,15 +86,17 @@ def test_real_document(name: str, part: str) -> None:
         pytest.fail(f"{name} ({want['covers']})\n{outline_diff(expected, got)}")
 
 
-ROUNDS = {"1-3": (1, 29), "4": (30, 39), "5": (40, 47), "6": (48, 55)}
+ROUNDS = {"1-3": (1, 29), "4": (30, 39), "5": (40, 47), "6": (48, 55), "7": (56, 63)}
 """Files by the round that added them (their leading number): each round's files are
 scored on their own, so a round of harder pages never lowers an earlier round's floor."""
 FLOORS = {
     ("tune", "1-3"): (0.95, 0.95),
-    ("check", "1-3"): (0.5, 0.5),
+    ("check", "1-3"): (1.0, 1.0),
     ("tune", "4"): (0.88, 0.97),
     ("tune", "5"): (1.0, 1.0),
-    ("check", "6"): (0.39, 0.83),
+    ("tune", "6"): (1.0, 1.0),
+    ("tune", "7"): (1.0, 1.0),
+    ("check", "7"): (0.24, 0.9),
 }
 """(recall, precision) floors per 'used_for' and round: the files looked at while fixing
 meet the product's 0.95 in rounds 1-3; the check files (layouts no fix was made for: a
@@ -111,8 +113,16 @@ Round 5 (files 40-47, collected by a worker who wrote no code) scored 38 of 79 i
 precision 38 of 45, before and after round 5's changes.  Round 6 looked at them and fixed
 their layouts: they are 'tune' files now (no 'check' floor) and hold at what they score
 after it, 79 of 79 items, precision 79 of 79.
-Round 6 (files 48-55, collected by a worker who wrote no code) holds at what it scored
-before and after round 6's changes: 15 of 38 items, precision 15 of 18.
+Round 6 (files 48-55, collected by a worker who wrote no code) scored 15 of 38 items,
+precision 15 of 18, before and after round 6's changes.  Round 7 looked at them and fixed
+their layouts: they are 'tune' files now (no 'check' floor) and hold at what they score
+after it, 38 of 38 items, precision 38 of 38.  Round 7's bulleted labels also read 29's
+bulleted heading, a rounds 1-3 check file it did not look at: that floor is 2 of 2 now.
+Round 7 (files 56-63, collected by a worker who wrote no code): round 7's changes took
+57's items from 11 to 4 of 14 (its contents list, split by group headings set off by blank
+lines, lost its first group); 57 was looked at to find that and fixed (tune, 14 of 14).
+The seven others hold at what they scored before and after round 7: 10 of 41 items,
+precision 10 of 11.
 A floor moves up as layouts are fixed, never down."""
 
 
@@ -326,3 +336,157 @@ def test_a_dated_stamp_of_a_body_of_listed_areas_is_a_decision() -> None:
     assert section_role(stamp) == "decision"
     assert section_role("Miljø- og Fødevareklagenævnets afgørelse") is None
     assert section_role("Forvaltningen indstiller") == "proposal"
+
+
+def _items(text: str, path: str = "/archive/byraad/referat.txt") -> list[tuple[str, str]]:
+    return [(i.number, i.title) for i in parse_meeting(Document(path=path, text=text)).items]
+
+
+def test_bulleted_labels_back_punkt_headings() -> None:
+    """Round 7 (Syddjurs): labels printed as list bullets ('  • Sagsfremstilling') back the
+    headings 'Punkt 571 Title'; a list of label words ('- Økonomi' / '- Bilag') stays text."""
+    text = (
+        "Mødedetaljer\n\nUdvalg Dato Type\nByrådet 24-06-2020 16:00 Referat\n\n"
+        "Punkt 571 Spørgetid\n  • Sagsfremstilling\n\n    To spørgsmål:\n\n"
+        "    1. Overdragelse af underskrifter.\n    2. Spørgsmål om lukning.\nShow video\n"
+        "Punkt 572 Revisionsberetning 2019\n  • Resumé\n\n    BDO har revideret.\n\n"
+        "  • Sagsfremstilling\n\n    Beretningen fremsendes.\n"
+    )
+    meeting = parse_meeting(Document(path="/archive/byraadet.txt", text=text))
+    assert [(i.number, i.title) for i in meeting.items] == [
+        ("571", "Spørgetid"), ("572", "Revisionsberetning 2019")]
+    assert [s.name for s in meeting.items[1].sections] == ["Resumé", "Sagsfremstilling"]
+    listed = "Punkt 3 Budget\nSagsfremstilling\nDækker:\n- Økonomi\n- Bilag\nSlut.\n"
+    sections = parse_meeting(Document(path="/a/b.txt", text=listed)).items[0].sections
+    assert [s.name for s in sections] == ["Sagsfremstilling"]
+
+
+def test_colon_headings_and_labels_glued_to_their_text() -> None:
+    """Round 7 (Ringkøbing-Skjern): '1 : Title' is a heading; 'BeslutningGodkendt.' is the
+    label 'Beslutning' glued to its text; 'KommuneKredit' opens with no label."""
+    text = (
+        "Referat: 2. februar 2026 kl. 08:30\nReferat\n- Godkendelse af dagsorden\n"
+        "- Garanti til kloakering\nKopier link til punktet - Print\n"
+        "1 : Godkendelse af dagsorden\nSagsnr:\nBilagIngen bilag.\nBeslutningGodkendt.\n"
+        "Kopier link til punktet - Print\n2 : Garanti til kloakering\nSagsnr: 26-001771\n"
+        "SagsfremstillingSelskabet har søgt om garanti.\nKommuneKredit yder lånet.\n"
+    )
+    meeting = parse_meeting(Document(path="/archive/udvalg/referat.txt", text=text))
+    assert [(i.number, i.title) for i in meeting.items] == [
+        ("1", "Godkendelse af dagsorden"), ("2", "Garanti til kloakering")]
+    sections = meeting.items[0].sections
+    assert [(s.name, s.role) for s in sections] == [
+        ("Bilag", "attachments"), ("Beslutning", "decision")]
+    assert (sections[0].text, sections[1].text.split("\n")[0]) == ("Ingen bilag.", "Godkendt.")
+    assert meeting.items[1].case_number == "26-001771"
+    assert [s.name for s in meeting.items[1].sections] == ["Sagsfremstilling"]
+
+
+def test_a_long_title_after_pkt_and_an_election_period_before_the_date() -> None:
+    """Round 7 (Frederiksberg 2022): 'Pkt. 197 Forslag til beslutning fra ...' carries a
+    title of 30 words (a proposal naming its proposers); the body keeps its election period
+    before the date ('Kommunalbestyrelsen 2022-25 den 3. oktober 2022')."""
+    names = ", ".join(f"Navn{k} Efternavn{k}" for k in range(9))
+    title = f"Forslag til beslutning fra rådmænd {names} om sang inden hvert møde"
+    text = (
+        "Referat til mødet i Kommunalbestyrelsen 2022-25 den 3. oktober 2022 kl. 19:00\n\n"
+        f"Pkt. 197 {title}\nSagsfremstilling\nForslaget er stillet.\nopen\n"
+        "Pkt. 198 Valg af nyt medlem\nResume\nEt medlem vælges.\nBeslutning\nGodkendt.\n"
+    )
+    assert len(title.split()) > 25
+    meeting = parse_meeting(Document(path="/archive/kb/referat.txt", text=text))
+    assert [(i.number, i.title) for i in meeting.items] == [
+        ("197", title), ("198", "Valg af nyt medlem")]
+    assert meeting.body == "Kommunalbestyrelsen 2022-25"
+
+
+def test_group_headings_inside_a_list_of_items() -> None:
+    """Round 7 (Frederiksberg 2015): 'Fra Børneudvalget' between '57.' and '58.' heads a
+    group of the list, which goes on across it; a heading not followed by the next number
+    ends the list."""
+    text = (
+        "Åben dagsorden\nKommunalbestyrelsen\nDen 16. marts 2015, kl. 19.00\n \n"
+        "55.  Forslag om stofindtagelsesrum\n56.  Forslag om en stressenhed\n"
+        "Fra Børneudvalget\n57.  Fondsmidler til Børneuniverset\nFra Magistraten\n"
+        "58.  Månedsopfølgning 2014\n59.  Driftsoverførsler 2014\n"
+    )
+    assert [n for n, _ in _items(text)] == ["55", "56", "57", "58", "59"]
+    assert _items(text)[2] == ("57", "Fondsmidler til Børneuniverset")
+
+
+def test_a_transcript_page_that_opens_with_an_item_heading() -> None:
+    """Round 7 (Tårnby transcript): '3 1. Title Åben sag Sagsnr.: ... RESUMÉ ... BESLUTNING
+    I KOMMUNALBESTYRELSEN DEN Godkendt. 2' is a page (its number, a heading, its printed
+    page number): re-flowed, the status is no part of the title and the upper-case label
+    runs on in capitals."""
+    text = (
+        "Transkript\n\n1 TÅRNBY KOMMUNE Referat til Kommunalbestyrelsen Mødedato: Tirsdag "
+        "den 30. april 2013\n\n3 1. Godkendelse af dagsorden Åben sag Sagsnr.: 13/10057 "
+        "Sagsansvarlig: mhe.of RESUMÉ Godkendt. BESLUTNING I KOMMUNALBESTYRELSEN DEN "
+        "Godkendt. 2\n"
+    )
+    meeting = parse_meeting(Document(path="/archive/kb/referat.txt", text=text))
+    assert [(i.number, i.title, i.case_number) for i in meeting.items] == [
+        ("1", "Godkendelse af dagsorden", "13/10057")]
+    assert [(s.name, s.role) for s in meeting.items[0].sections] == [
+        ("RESUMÉ", "background"), ("BESLUTNING I KOMMUNALBESTYRELSEN DEN", "decision")]
+
+
+def test_a_committee_by_its_areas_and_a_proposal_label_naming_the_committee() -> None:
+    """Round 7 (Gribskov): 'Forebyggelse og Idræt' over the date is the body, as the text
+    names 'udvalget for Forebyggelse og Idræt'; 'Administrationen indstiller til udvalget
+    for ...' is a proposal label; site text naming both types ('tillægsdagsorden/-referat')
+    gives no doc type (recorded decisions make it 'referat')."""
+    text = (
+        "Dagsordener og referater\n\nHvis der er to på samme dato, så er det en "
+        "tillægsdagsorden/-referat.\n\nForebyggelse og Idræt\n\nMandag den 30-04-2018 kl. "
+        "16:30\n\n4. Godkendelse af dagsorden\n\nSagsnummer: 00.22.00-P35-3-18\n\n"
+        "Sagsfremstilling\n\nDagsordenen udsendes.\n\n"
+        "Administrationen indstiller til udvalget for Forebyggelse og Idræt at tiltræde:\n"
+        "  1. at godkende dagsorden\n\nBeslutning\n\n1. Godkendt\n"
+    )
+    meeting = parse_meeting(Document(path="/archive/punkter.txt", text=text))
+    assert (meeting.body, meeting.doc_type) == ("Forebyggelse og Idræt", "referat")
+    assert [(s.name, s.role) for s in meeting.items[0].sections] == [
+        ("Sagsfremstilling", "background"),
+        ("Administrationen indstiller til udvalget for Forebyggelse og Idræt at tiltræde",
+         "proposal"),
+        ("Beslutning", "decision"),
+    ]
+    assert section_role("Forvaltningen indstiller til Økonomiudvalget, at planen vedtages") is None
+
+
+def test_labelled_headings_are_the_last_resort_before_one_unnumbered_item() -> None:
+    """Round 7 (``ingest.fallback``): numbered headings in forms the strict readers do not
+    take ('Sag nr. 4 - Title', '5) Title'), each followed within a few lines by a known
+    label ('Beslutning:' with its text) under site text, are the items; a numbered list
+    without labels under its entries, and a page without labels, stay one item."""
+    from ingest.fallback import labelled_headings
+    from ingest.textlines import split_lines
+
+    text = (
+        "Forside\nMenu\nSøg\n\nSag nr. 4 - Godkendelse af dagsorden\nBeslutning: Godkendt.\n\n"
+        "Sag nr. 5 - Salg af grund\nSagen drejer sig om:\n1. Pris\n2. Areal\n"
+        "Indstilling: Salget godkendes.\n"
+    )
+    assert [(h.number, h.title) for h in labelled_headings(split_lines(text))] == [
+        ("4", "Godkendelse af dagsorden"), ("5", "Salg af grund")]
+    page = text.replace("1. Pris\n2. Areal\n", "pris og areal.\n")
+    assert _items(page) == [("4", "Godkendelse af dagsorden"), ("5", "Salg af grund")]
+    plain = "Nyhedsbrev\n\n1. Første punkt\nTekst.\n2. Andet punkt\nMere tekst.\n"
+    assert labelled_headings(split_lines(plain)) == []
+    assert [n for n, _ in _items(plain)] == [""]
+
+
+def test_a_list_goes_on_across_its_group_headings_and_the_blank_lines_around_them() -> None:
+    """A contents list split by unnumbered group headings ('Lukkede dagsordenspunkter'),
+    each set off by blank lines, is one list: the blank lines around a group heading do
+    not make it a loose list of paragraphs (which would leave only its last group)."""
+    text = (
+        "Referat\ntil\nmødet i Byrådet\nden 15. maj 2018 kl. 17:00\n\nPkt.\n\n"
+        "Åbne dagsordenspunkter\n\n1 Godkendelse af dagsorden\n2 Salg af grund\n"
+        "3 Ny skolestruktur\n\nLukkede dagsordenspunkter\n\n4 Køb af areal\n5 Personalesag\n\n"
+        "Åbne dagsordenspunkter\n\n1. Godkendelse af dagsorden\n\nSagsfremstilling\n\n"
+        "Dagsordenen forelægges.\n\nBeslutning\n\nGodkendt.\n"
+    )
+    assert [n for n, _ in _items(text)] == ["1", "2", "3", "4", "5"]
