@@ -23,12 +23,13 @@ from vectorstore.embedder import Embedder
 from vectorstore.store import EMBED_HASH, DocumentRecord
 
 from .chunker import Chunker
+from .closedtext import holds_closed_content, without_closed_content
 from .errors import IngestError, ReadError
 from .models import Chunk, Document, Meeting
 from .parser import MeetingHints, parse_meeting
 from .readers import check_size, iter_source_files, read_document
 from .sentences import document_key, embed_new_sentences
-from .serialize import meeting_to_dict
+from .serialize import meeting_to_dict, reads_as_stored
 
 log = logging.getLogger(__name__)
 
@@ -182,10 +183,13 @@ class Ingestor:
             return
         crashpoint("parse")
         stored = self.store.get_document(source)
-        switched = stored is not None and stored.doc_hash == meeting.doc_hash and (
-            bool(stored.payload.get(CLOSED_CONTENT)) != holds_closed_content(meeting)
-        )  # the same file, ingested before with the other include_closed: rewrite it
-        if stored is not None and stored.doc_hash == meeting.doc_hash and not switched:
+        same = stored.payload if stored and stored.doc_hash == meeting.doc_hash else None
+        # the same file ingested before with the other include_closed, or read otherwise
+        # now (a parser upgrade): stored again, unchanged passages' vectors reused
+        switched = same is not None and (
+            bool(same.get(CLOSED_CONTENT)) != holds_closed_content(meeting))
+        reread = same is not None and not switched and not reads_as_stored(same, meeting)
+        if same is not None and not (switched or reread):
             # Finish a clean-up an interrupted earlier run may have left behind.
             self.store.delete_stale_chunks(source, keep_hash=meeting.doc_hash)
             # sentence vectors of a document stored before they were kept
@@ -207,7 +211,7 @@ class Ingestor:
             )
             return
         meeting = self._distinct_id(meeting)
-        n_chunks = self.write_meeting(meeting, doc.text, drop_unlisted=switched)
+        n_chunks = self.write_meeting(meeting, doc.text, drop_unlisted=switched or reread)
         report.ingested += 1
         report.meetings += 1
         report.items += len(meeting.items)
@@ -322,31 +326,6 @@ class Ingestor:
                 self.store.delete_document(source)
                 removed += 1
         return removed
-
-
-def holds_closed_content(meeting: Meeting) -> bool:
-    """True when a closed item of ``meeting`` kept its content (``include_closed``)."""
-    return any(i.closed and (i.sections or i.attachments) for i in meeting.items)
-
-
-def without_closed_content(meeting: Meeting, text: str) -> str:
-    """``text`` with the printed content of closed items whose content is not kept
-    blanked (their heading line stays; every offset stays valid), so that the stored
-    document text never holds what the chunks leave out."""
-    blank = [i for i in meeting.items if i.closed and not i.sections]
-    if not blank:
-        return text
-    chars = list(text)
-    kept = bytearray(len(text))  # 1 where an item that keeps its text is printed
-    for item in meeting.items:
-        if not (item.closed and not item.sections):
-            kept[item.start : item.end] = b"\x01" * len(kept[item.start : item.end])
-    for item in blank:
-        line_end = text.find("\n", item.start, item.end)
-        for k in range(line_end + 1 if line_end >= 0 else item.end, min(item.end, len(text))):
-            if not kept[k] and not chars[k].isspace():
-                chars[k] = " "
-    return "".join(chars)
 
 
 def embed_hash(text: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict
 from dataclasses import fields as dataclass_fields
 from typing import Any
@@ -85,3 +86,15 @@ def outline_entry(meeting: Meeting) -> dict[str, Any]:
             for item in meeting.items
         ],
     }
+
+
+_NOT_READ = ("meeting_id", "id_suffix", "source", "sources")
+"""Payload keys that the ingest, not the reading of the text, decides."""
+
+
+def reads_as_stored(payload: dict[str, Any], meeting: Meeting) -> bool:
+    """True when ``meeting``, a fresh reading of a stored document's unchanged text,
+    equals the stored reading (``payload``): a parser upgrade that reads the text otherwise
+    makes the next ingest store it again."""
+    fresh = json.loads(json.dumps(meeting_to_dict(meeting), ensure_ascii=False))
+    return all(payload.get(k) == v for k, v in fresh.items() if k not in _NOT_READ)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,47 @@ def test_ingest_samples_then_unchanged_reingest_embeds_nothing(hash_services, co
     assert (again.ingested, again.skipped_unchanged, again.chunks) == (0, 5, 0)
     assert hash_services.embedder.passages == embedded  # nothing re-embedded
     assert store.all_chunks() == before
+
+
+def test_a_parser_upgrade_stores_an_unchanged_file_again_as_read_now(
+    hash_services, corpus_copy, monkeypatch
+):
+    """The same text read otherwise (a parser that now finds another title) is stored
+    again on the next ingest: its record and chunks follow the new reading, no chunk of
+    the old one stays, and only passages whose embedded text changed are embedded."""
+    import ingest.pipeline as pipeline
+
+    store = hash_services.store
+    hash_services.ingestor.ingest([corpus_copy])
+    target = source_key(next(corpus_copy.glob("002_*.txt")))
+    embedded = hash_services.embedder.passages
+    real = pipeline.parse_meeting
+
+    def upgraded(doc, *args, **kwargs):
+        meeting = real(doc, *args, **kwargs)
+        if doc.path != target:
+            return meeting
+        n = next(k for k, item in enumerate(meeting.items) if item.sections)
+        renamed = replace(meeting.items[n], title=meeting.items[n].title + " (opdateret)")
+        return replace(meeting, items=(*meeting.items[:n], renamed, *meeting.items[n + 1:]))
+
+    monkeypatch.setattr(pipeline, "parse_meeting", upgraded)
+    report = hash_services.ingestor.ingest([corpus_copy])
+    assert (report.ingested, report.skipped_unchanged) == (1, 4)
+    record = store.get_document(target)
+    assert record is not None
+    (item,) = [i for i in record.payload["items"] if i["title"].endswith("(opdateret)")]
+    _, _, metas = store.all_chunks()
+    mine = [m for m in metas if m["source"] == target]
+    titles = {m["item_title"] for m in mine if m["item_number"] == item["number"]}
+    assert titles and all(t.endswith("(opdateret)") for t in titles)
+    assert len(mine) == record.metadata["chunks"]  # the old reading's chunks are gone
+    health = store.check()
+    assert not (health.orphan_chunks or health.stale_chunks)
+    renewed = hash_services.embedder.passages - embedded
+    assert 0 < renewed < len(mine)  # only the changed item's passages (and the record)
+    again = hash_services.ingestor.ingest([corpus_copy])
+    assert (again.ingested, again.skipped_unchanged) == (0, 5)  # read alike: skipped
 
 
 def test_changed_document_replaces_all_old_chunks(hash_services, corpus_copy):

@@ -19,7 +19,8 @@ from assistant.cli import main
 from assistant.search import Retriever
 from assistant.settings import Services, Settings
 from assistant.sourceview import render_item
-from ingest.pipeline import load_meeting, source_key, without_closed_content
+from ingest.closedtext import without_closed_content
+from ingest.pipeline import load_meeting, source_key
 from ingest.serialize import meeting_from_dict, meeting_to_dict
 from vectorstore.embedder import HashEmbedder
 from vectorstore.store import PAYLOAD, IndexIdentity, VectorStore, document_id, make_client
