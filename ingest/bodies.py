@@ -168,6 +168,33 @@ _DEFINITE_NAME_RE = re.compile(
 case ('Det fælles landdistriktsråd', 'Det Centrale Handicapråd')."""
 
 
+_KIND = r"(?:by)?råd|udvalg|nævn|bestyrelser|komitéer"
+_KIND_BEFORE_RE = re.compile(rf"(?<![\wæøå])(?i:{_KIND})[ \t]+(?:og|&)[ \t]+$")
+_KIND_AFTER_RE = re.compile(rf"[ \t]+(?:og|&)[ \t]+(?i:{_KIND})(?![\wæøå])")
+
+
+def _kinds_of_bodies(text: str, m: re.Match[str]) -> bool:
+    """True when the match is one of two kinds of bodies joined by 'og', each without the
+    article ('Byråd og udvalg', 'Råd og Nævn'): a site's menu or section heading over all
+    its bodies, not the name of one."""
+    if not re.fullmatch(rf"(?i:{_KIND})", m.group(1)):
+        return False
+    return bool(_KIND_AFTER_RE.match(text, m.end()) or _KIND_BEFORE_RE.search(text, 0, m.start()))
+
+
+_BODY_FIELD_RE = re.compile(r"^(?:udvalg|forum|mødeforum|organ)[ \t]*:[ \t]*(\S.*)$", re.I)
+
+
+def labelled_body(head: Sequence[str]) -> str | None:
+    """The body a header's caption names ('Udvalg: Byrådet'): the meeting's own field,
+    which outranks a body that the site's menu or text names above it."""
+    for line in head:
+        m = _BODY_FIELD_RE.match(line.strip())
+        if m is not None and (body := canonical_body(m.group(1))):
+            return body
+    return None
+
+
 def _named_committee(text: str) -> str | None:
     """The first committee name in ``text``: a capitalised body word with the rest of its
     line when that names it further ('Økonomiudvalget', 'Bestyrelsen for Kragsø Forsyning
@@ -179,7 +206,7 @@ def _named_committee(text: str) -> str | None:
         if definite is not None and definite.start() < m.start():
             break
         word = m.group(1)
-        if not word[:1].isupper():
+        if not word[:1].isupper() or _kinds_of_bodies(text, m):
             continue
         if word.lower() not in _BARE_WORDS:
             return _town_before(text, m.start(), word) + word + _qualifier(text, m.end())

@@ -107,6 +107,17 @@ def is_case_line(line: Line) -> bool:
     return len(line.clean) <= 160 and _line_case(line.clean) is not None
 
 
+_HANDLER_RE = re.compile(
+    r"^(?:sagsbehandler|sagsbeh\.|sagsansvarlig|ansvarlig\s+sagsbehandler)\s*:", re.IGNORECASE
+)
+
+
+def is_handler_line(clean: str) -> bool:
+    """True for the case block's caseworker field ('Sagsbehandler: Jacob Kloch', 'Sagsbeh.:
+    Eva Bach') printed by the case number: who handles the case, not the item's text."""
+    return bool(_HANDLER_RE.match(clean))
+
+
 _EMPTY_CASE_LABEL_RE = re.compile(rf"\s+{_CASE_LABEL}\s*:?\s*$", re.IGNORECASE)
 
 

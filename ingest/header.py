@@ -53,11 +53,20 @@ _DASHED_MONTH_RE = re.compile(rf"\b(\d{{1,2}})-({_MONTH_WORDS})-(\d{{4}})\b", re
 """'15-maj-2002': a written month between dashes (a case system's date field)."""
 
 
+_US_DATE_RE = re.compile(
+    r"\b(\d{1,2})/(\d{1,2})/(\d{4})(?=[ \t]+\d{1,2}:\d{2}(?::\d{2})?[ \t]*[AP]M\b)", re.I
+)
+"""'8/29/2019 4:00:00 PM': a date and 12-hour time in the US form (month first) that a
+publishing system's default DateTime format prints; read day first it would be swapped."""
+
+
 def find_date(text: str) -> tuple[str, int] | None:
     """Earliest whole, real calendar date in ``text`` as (ISO date, end offset of it).
 
-    '15-maj-2002' is read as '15 maj 2002' (spaces for the dashes keep every offset)."""
+    '15-maj-2002' is read as '15 maj 2002' (spaces for the dashes keep every offset), and
+    '8/29/2019 4:00:00 PM' as '29/8/2019' (the month and day swapped, same length)."""
     text = _DASHED_MONTH_RE.sub(r"\1 \2 \3", text)
+    text = _US_DATE_RE.sub(r"\2/\1/\3", text)
     found = next((d for d in find_dates(text) if d.iso), None)
     return None if found is None or found.iso is None else (found.iso, found.end)
 

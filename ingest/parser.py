@@ -37,8 +37,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 
-from .bodies import canonical_body, committee_by_areas, is_known_body, municipality_in
-from .casenumbers import case_number, is_case_line, is_lone_case, without_empty_case_label
+from .bodies import (
+    canonical_body,
+    committee_by_areas,
+    is_known_body,
+    labelled_body,
+    municipality_in,
+)
+from .casenumbers import (
+    case_number,
+    is_case_line,
+    is_handler_line,
+    is_lone_case,
+    without_empty_case_label,
+)
 from .cycles import (
     Cycle,
     cycle_case,
@@ -302,6 +314,7 @@ def _close(item: AgendaItem, warnings: list[str], keep_closed: bool = False) -> 
     """Mark a closed item; its content is dropped (only its title kept) unless
     ``keep_closed``."""
     title, closed = closed_title(item.title)
+    closed = closed or item.closed  # listed under a closed group's heading
     first = item.sections[0].text.strip().split("\n", 1)[0] if item.sections else ""
     if not closed and _CLOSED_LINE_RE.match(first):
         closed = True  # a 'Lukket punkt' line right under the heading
@@ -337,7 +350,8 @@ def _skeleton(lines: Sequence[Line], markers: Sequence[Marker]) -> _Skeleton:
 
 def _with_unlisted_items(sk: _Skeleton, body: _Skeleton) -> _Skeleton:
     """Add the body's item headings that the TOC lacks (a TOC row lost in conversion,
-    a wrapped table cell), where their numbers fit between the TOC's headed items."""
+    a wrapped table cell), where their numbers fit between the TOC's headed items; after
+    the list, as printed, when the body heads none of its entries."""
     listed = {e.number for e in sk.entries}
     extra = [h for h in body.headings.values() if h.number not in listed and h.title]
     if not extra:
@@ -345,7 +359,8 @@ def _with_unlisted_items(sk: _Skeleton, body: _Skeleton) -> _Skeleton:
     rows: list[tuple[TocEntry, Heading | None]] = [
         (e, sk.headings.get(i)) for i, e in enumerate(sk.entries)
     ] + [(TocEntry(h.number, h.title, h.line), h) for h in extra]
-    rows.sort(key=lambda r: number_key(r[0].number))
+    if sk.headings:  # else a list the body heads none of (the closed items): printed order
+        rows.sort(key=lambda r: number_key(r[0].number))
     kept: list[tuple[TocEntry, Heading | None]] = []
     last_line = -1
     for entry, heading in rows:
@@ -592,6 +607,7 @@ def _build_item(
         attachments=_attachments(lines, content_start, end_line),
         start=start,
         end=end,
+        closed=entry.closed,
     )
 
 
@@ -674,8 +690,8 @@ def _preamble_markers(
             continue  # 'Sag nr. 129' under its title
         if line.clean.casefold() == repeated or _FILE_LINKS_RE.match(line.clean):
             continue  # the title again under its heading, attached files' links (web pages)
-        if is_empty_form_line(line.clean):
-            continue  # a grid of committee codes and marks, a field left empty
+        if is_empty_form_line(line.clean) or is_handler_line(line.clean):
+            continue  # a grid of committee codes and marks, a field left empty, a caseworker
         if not is_noise(line.clean):
             found.insert(
                 0, Marker("implicit", UNLABELLED_SECTION, line.index, line.start, "background")
@@ -777,14 +793,14 @@ def _meeting(
         ("the file name", name),
     ]  # fmt: skip
     body_warnings: list[str] = []
-    body = _first(places, canonical_body, hints.body, "body", body_warnings)
     head_lines = [line.clean for line in lines[: sk.header_end]]
+    body = _first(places, canonical_body, hints.body or labelled_body(head_lines), "body",
+                  body_warnings)
     if body is None and (named := committee_by_areas(head_lines, text_of(lines))):
         body, body_warnings = named, []  # 'Forebyggelse og Idræt' = 'udvalget for ...'
     warnings.extend(body_warnings)
     if body and not hints.body and "," not in body and not is_known_body(body):
-        # 'Økonomiudvalget' + 'GLOSTRUP KOMMUNE' in the page header: keep equally named
-        # committees of different municipalities apart
+        # 'Økonomiudvalget' + 'GLOSTRUP KOMMUNE': keep equal names of two councils apart
         place = next((p for _, t in places if (p := municipality_in(t))), None)
         if place and place not in body:
             body = f"{body}, {place}"

@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from .captions import caption_under_opening
 from .danish import squash
 from .models import Section
 from .textlines import (
@@ -40,7 +41,7 @@ LABEL_ROLES: dict[str, str] = {
     "beslutningstema": "background", "tidligere beslutninger": "background",
     "tidligere behandling": "background", "historik": "background",
     "sagens tidligere behandling": "background", "problemstilling": "background",
-    "lovgrundlag": "background",
+    "lovgrundlag": "background", "præsentation": "background",
     "retsgrundlag": "background", "høring": "background", "høringssvar": "background",
     "vurdering": "background", "administrationens vurdering": "background",
     "forvaltningens vurdering": "background", "kommunikation": "background",
@@ -49,6 +50,7 @@ LABEL_ROLES: dict[str, str] = {
     "økonomiske og personalemæssige konsekvenser": "background",
     "personalemæssige konsekvenser": "background",
     "konsekvenser": "background", "tidsplan": "background", "videre proces": "background",
+    "forventet konsekvens": "background", "organisering og kommunikation": "background",
     "oplæg": "background", "indledning": "background", "formål": "background",
     "politisk behandling": "background", "sagsgang": "background", "proces": "background",
     "handicappolitiske konsekvenser": "background", "klimamæssige konsekvenser": "background",
@@ -61,7 +63,7 @@ LABEL_ROLES: dict[str, str] = {
     "bemærkninger til dagsordenen": "other", "hvem beslutter": "other",
     "beslutningskompetence": "other", "beslutningen træffes af": "other",
     "sagen afgøres af": "other", "sagen afgøres i": "other",
-    "kompetence": "other", "afgørelseskompetence": "other",
+    "kompetence": "other", "afgørelseskompetence": "other", "mødedeltagelse": "other",
     # proposal: what the body is asked to decide
     "indstilling": "proposal", "indstillinger": "proposal", "forslag": "proposal",
     "forslag til beslutning": "proposal", "administrationens indstilling": "proposal",
@@ -129,12 +131,12 @@ Sundhedsudvalget den 2. september 2020' under 'Høring og sagsgang')."""
 
 
 _PROPOSER_RE = re.compile(
-    r"^[\wæøå-]+(?:en|et|ne)\s+indstiller"
+    r"^[\wæøå-]+(?:en|et|ne)\s+(?:indstiller|foreslår)"
     r"(?:\s+til\s+(?:(?!at\b)[\wæøå-]+\s*){1,8}?)?(?:\s+at\s+tiltræde)?$",
     re.IGNORECASE,
 )
 """A label that names who proposes ('Administrationen indstiller', 'Forvaltningen
-indstiller'), perhaps to whom ('Administrationen indstiller til udvalget for Forebyggelse
+foreslår'), perhaps to whom ('Administrationen indstiller til udvalget for Forebyggelse
 og Idræt', '... at tiltræde:'): the proposal follows (an 'at ...' list)."""
 
 
@@ -269,9 +271,13 @@ def find_markers(lines: Sequence[Line], start: int, end: int) -> list[Marker]:
             name = None  # a field's value ('Punkttype' / 'Beslutning.'), not a label
         if name is not None and names_proposer(name) and _in_proposal(markers):
             name = None  # 'Indstilling' / 'Borgmesteren indstiller' / 'at ...': its text
+        role = (section_role(line.clean) or section_role(name) or "other") if name else ""
+        if name and caption_under_opening(
+            markers, lines, line, name, role, is_primary_label, label_name
+        ):
+            name = None  # 'Resume' / 'Politisk behandling:' / text: a caption in the Resume
         after_label = name is not None
         if name is not None:
-            role = section_role(line.clean) or section_role(name) or "other"
             markers.append(Marker("label", name, line.index, line.end, role))
         elif line.clean.rstrip(":.").lower() in BOILERPLATE_LABELS:
             markers.append(Marker("stop", "", line.index, line.start))
@@ -298,14 +304,22 @@ right after the label word counts (a 'camel' joint no Danish word contains)."""
 def _bulleted_label(lines: Sequence[Line], line: Line) -> str | None:
     """A label printed as a list entry ('  • Sagsfremstilling'), as a web page that folds
     each section under a bullet shows it, when neither neighbouring text line is a list
-    entry (a list of label words, '- Økonomi' / '- Bilag', is text)."""
+    entry at its level (a list of label words, '- Økonomi' / '- Bilag', is text; a list
+    indented deeper is the text of the section above)."""
     m = _BULLET_RE.match(line.clean)
     if m is None or (name := label_name(line.clean[m.end() :])) is None:
         return None
     after = next((ln for ln in lines[line.index + 1 :] if not ln.blank), None)
     before = next((ln for ln in reversed(lines[: line.index]) if not ln.blank), None)
-    listed = any(ln is not None and _BULLET_RE.match(ln.clean) for ln in (before, after))
+    listed = any(
+        ln is not None and _BULLET_RE.match(ln.clean) and _indent(ln) <= _indent(line)
+        for ln in (before, after)
+    )
     return None if listed else name
+
+
+def _indent(line: Line) -> int:
+    return len(line.raw) - len(line.raw.lstrip())
 
 
 def _in_proposal(markers: Sequence[Marker]) -> bool:

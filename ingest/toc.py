@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any
 
+from .celled_toc import celled_toc
+from .closedgroups import close_grouped
 from .danish import TITLE_STOPWORDS, number_key, squash
 from .glued import glued_tail
 from .labelled_toc import labelled_toc
@@ -150,9 +152,12 @@ def find_toc(lines: Sequence[Line], before: int) -> Toc | None:
     """Return the first TOC that starts before line ``before`` (the first section label)."""
     i = 0
     while i < min(before, len(lines)):
-        toc = _toc_run(lines, i) or labelled_toc(lines, i) or paged_toc(lines, i)
+        toc = (
+            _toc_run(lines, i) or labelled_toc(lines, i) or paged_toc(lines, i)
+            or celled_toc(lines, i)
+        )
         if toc is not None:
-            return toc
+            return close_grouped(toc, lines)
         i += 1
     return None
 

@@ -13,11 +13,13 @@ from .danish import number_key
 
 @dataclass(frozen=True)
 class TocEntry:
-    """One numbered TOC line: item number, title as printed, line index."""
+    """One numbered TOC line: item number, title as printed, line index; ``closed`` when
+    the list puts it under a closed group's heading (``closedgroups``)."""
 
     number: str
     title: str
     line: int
+    closed: bool = False
 
     @property
     def key(self) -> tuple[int, ...]:

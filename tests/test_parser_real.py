@@ -96,7 +96,6 @@ FLOORS = {
     ("tune", "5"): (1.0, 1.0),
     ("tune", "6"): (1.0, 1.0),
     ("tune", "7"): (1.0, 1.0),
-    ("check", "7"): (0.24, 0.9),
 }
 """(recall, precision) floors per 'used_for' and round: the files looked at while fixing
 meet the product's 0.95 in rounds 1-3; the check files (layouts no fix was made for: a
@@ -121,8 +120,10 @@ bulleted heading, a rounds 1-3 check file it did not look at: that floor is 2 of
 Round 7 (files 56-63, collected by a worker who wrote no code): round 7's changes took
 57's items from 11 to 4 of 14 (its contents list, split by group headings set off by blank
 lines, lost its first group); 57 was looked at to find that and fixed (tune, 14 of 14).
-The seven others hold at what they scored before and after round 7: 10 of 41 items,
-precision 10 of 11.
+The seven others held at what they scored before and after round 7: 10 of 41 items,
+precision 10 of 11.  Round 8 looked at them and fixed their layouts: all eight are 'tune'
+files now (no 'check' floor for round 7) and hold at what they score after it, 55 of 55
+items, precision 55 of 55.
 A floor moves up as layouts are fixed, never down."""
 
 
@@ -490,3 +491,120 @@ def test_a_list_goes_on_across_its_group_headings_and_the_blank_lines_around_the
         "Dagsordenen forelægges.\n\nBeslutning\n\nGodkendt.\n"
     )
     assert [n for n, _ in _items(text)] == ["1", "2", "3", "4", "5"]
+
+
+def _parse(text: str, path: str = "/archive/byraad/referat.txt") -> Meeting:
+    return parse_meeting(Document(path=path, text=text))
+
+
+def test_a_contents_table_flattened_one_cell_a_line() -> None:
+    """Round 8 (``ingest.celled_toc``, PDF transcripts): each row's number alone ('1',
+    '01.'), its title on the lines below (wrapped, a year on a line of its own), its page
+    alone or after dot leaders; a page's footer and the next page's header (a date, the
+    page number, the running title) between two rows do not end the list, and a title
+    ends where the running title repeats.  Without page numbers the cells are no TOC."""
+    text = (
+        "Kommune – Byrådet\nDagsorden\nMødedato:\n25. juni 2015\nIndholdsfortegnelse\n"
+        "Pkt.\nTekst\nSide\n1\nGodkendelse af dagsorden\n4\n2\nEvaluering af resultatmål "
+        "for\n2014\n5\n25. juni 2015\n2\nKommune – Byrådet\nDagsorden\n3\nSalg af areal\n"
+        "25. juni 2015\n9\n3\nKommune – Byrådet\nDagsorden\n"
+        "1. Godkendelse af dagsorden\nSagsfremstilling\nDagsordenen forelægges.\n"
+    )
+    assert _items(text) == [
+        ("1", "Godkendelse af dagsorden"), ("2", "Evaluering af resultatmål for 2014"),
+        ("3", "Salg af areal")]
+    leaders = (
+        "Referat\nØkonomiudvalget\nMødedato:\nMandag den 16. marts 2015\nSagsoversigt\nSide\n"
+        "01.\nGodkendelse af dagsorden......................3\n02.\nEkspropriation af vej og"
+        "\nanden ejendom ............9\n03.\nBoligforening ansøger om lån\n"
+    )
+    meeting = _parse(leaders)
+    assert [(i.number, i.title) for i in meeting.items] == [
+        ("01", "Godkendelse af dagsorden"), ("02", "Ekspropriation af vej og anden ejendom"),
+        ("03", "Boligforening ansøger om lån")]
+    assert (meeting.body, meeting.date) == ("Økonomiudvalget", "2015-03-16")
+    from ingest.celled_toc import celled_toc
+    from ingest.textlines import split_lines
+
+    unpaged = split_lines("1\nFørste punkt\nTekst om det.\n2\nAndet punkt\nMere tekst.\n")
+    assert celled_toc(unpaged, 0) is None
+
+
+def test_a_group_heading_that_says_its_items_are_closed_closes_them() -> None:
+    """Round 8 (``ingest.closedgroups``): the entries under 'Lukkede dagsordenspunkter'
+    ('Lukkede sager', right above the list too) are closed items, those under 'Åbne ...'
+    are not; an unlisted body heading the list does not head follows the list as printed."""
+    text = (
+        "Referat\nByrådet\nden 15. maj 2018\n\nÅbne dagsordenspunkter\n\n"
+        "1 Godkendelse af dagsorden\n2 Ny skolestruktur\n\nLukkede dagsordenspunkter\n\n"
+        "3 Køb af areal\n4 Personalesag\n"
+    )
+    assert [(i.number, i.title, i.closed) for i in _parse(text).items] == [
+        ("1", "Godkendelse af dagsorden", False), ("2", "Ny skolestruktur", False),
+        ("3", "Køb af areal", True), ("4", "Personalesag", True)]
+    above = (
+        "Referat for Økonomiudvalget møde den 27. november 2017\n\nÅbne sager\n\n"
+        "Lukkede sager\n\n165. Salg af areal\n166. Køb af jord\n167. Køb af ejendom\n\n"
+        "ÅBNE SAGER\n\n"
+        "145. Lokalplan for boliger\nSagsnr.: 2017-016978\nSagsbehandler: Jacob Kloch\n\n"
+        "Præsentation:\n\nIgangsætning af lokalplanlægning.\n\nForvaltningen foreslår:\n\n"
+        "  • At der igangsættes lokalplanlægning\n"
+    )
+    meeting = _parse(above)
+    assert [(i.number, i.closed) for i in meeting.items] == [
+        ("165", True), ("166", True), ("167", True), ("145", False)]
+    assert [(s.name, s.role) for s in meeting.items[3].sections] == [
+        ("Præsentation", "background"), ("Forvaltningen foreslår", "proposal")]
+
+
+def test_the_committee_field_a_site_menu_and_a_us_date() -> None:
+    """Round 8: 'Udvalg: Byrådet' names the meeting's body over a site's menu and text
+    ('Vesthimmerlands Kommunes Byråd'); 'Byråd og udvalg' (two kinds of bodies) is a
+    menu, no body; '8/29/2019 4:00:00 PM' is a US-style date (month first, 12-hour clock)."""
+    text = (
+        "Logo\n\n> Byråd og Udvalg > Politikker og Planer\n\n"
+        "Her finder du dagsordener fra Vesthimmerlands Kommunes Byråd.\n\n"
+        "Udvalg: Byrådet\n\nMødedato: 8/29/2019 4:00:00 PM\n\n"
+        "1. Godkendelse af dagsorden\n\nBeslutning\n\nGodkendt.\n"
+    )
+    meeting = _parse(text)
+    assert (meeting.body, meeting.date) == ("Byrådet", "2019-08-29")
+    menu = (
+        "Byråd og udvalg\n\n29. august 2017\n\nReferat (29. august 2017)\n\n"
+        "1. Godkendelse af dagsorden\n\nBeslutning\n\nGodkendt.\n"
+    )
+    assert _parse(menu, "/archive/htk/referat.txt").body is None
+    from ingest.header import find_date
+
+    assert find_date("Mødedato: 8/12/2019 4:00:00 PM") == ("2019-08-12", 19)
+    assert find_date("Mødedato: 8/12/2019 16:00") == ("2019-12-08", 19)
+
+
+def test_bulleted_labels_beside_a_deeper_list_a_caseworker_and_a_caption() -> None:
+    """Round 8: a bulleted label ('    • Lovgrundlag') right under a list indented deeper
+    (the previous section's text) is a label; 'Sagsbeh.: Name' under the case number is the
+    case block, no text; a subheading label right under an opening label ('Resume' /
+    'Politisk behandling:') with text under it is a caption inside the Resume, while a
+    form's empty fields stay labels; 'Mødedeltagelse' is a label."""
+    text = (
+        "Referat\nUdvalg: Byrådet\nMødedato: 29-08-2019\n\n  • 141.\n    Regnskab 2018\n\n"
+        "    • Punktoplysninger\n\n      Sagsnr.: 00.22.02-G01-41-18\n\n"
+        "      Sagsbeh.: Eva Bach\n\n    • Sagsfremstilling\n\n      Rettelserne:\n\n"
+        "      • donationer skal nedskrives.\n      • gæld skal rettes.\n\n"
+        "    • Lovgrundlag\n\n      Lov om kommunernes styrelse\n\n    • Resume\n\n"
+        "      Politisk behandling:\n\n      Byrådet, 29.08.2019\n\n    • Mødedeltagelse\n"
+        "      Lars Frandsen, miljøsagsbehandler\n\n    • Beslutning\n\n      Godkendt.\n"
+    )
+    item = _parse(text).items[0]
+    assert (item.number, item.title, item.case_number) == (
+        "141", "Regnskab 2018", "00.22.02-G01-41-18")
+    assert [(s.name, s.role) for s in item.sections] == [
+        ("Sagsfremstilling", "background"), ("Lovgrundlag", "background"),
+        ("Resume", "background"), ("Mødedeltagelse", "other"), ("Beslutning", "decision")]
+    assert "Politisk behandling" in item.sections[2].text
+    form = (
+        "Referat\nKultur- og Idrætsudvalget 29.04.2015\n\n35. Godkendelse af dagsorden\n\n"
+        "Sagsbeskrivelse:\n\nØkonomiske konsekvenser:\n\nIndstillinger:\n\nGodkendes.\n"
+    )
+    assert [s.name for s in _parse(form).items[0].sections] == [
+        "Sagsbeskrivelse", "Økonomiske konsekvenser", "Indstillinger"]
