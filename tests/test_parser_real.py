@@ -86,7 +86,7 @@ def test_real_document(name: str, part: str) -> None:
         pytest.fail(f"{name} ({want['covers']})\n{outline_diff(expected, got)}")
 
 
-ROUNDS = {"1-3": (1, 29), "4": (30, 39), "5": (40, 47), "6": (48, 55), "7": (56, 63)}
+ROUNDS = {"1-3": (1, 29), "4": (30, 39), "5": (40, 47), "6": (48, 55), "7": (56, 63), "8": (64, 71)}
 """Files by the round that added them (their leading number): each round's files are
 scored on their own, so a round of harder pages never lowers an earlier round's floor."""
 FLOORS = {
@@ -96,6 +96,7 @@ FLOORS = {
     ("tune", "5"): (1.0, 1.0),
     ("tune", "6"): (1.0, 1.0),
     ("tune", "7"): (1.0, 1.0),
+    ("check", "8"): (0.53, 0.92),
 }
 """(recall, precision) floors per 'used_for' and round: the files looked at while fixing
 meet the product's 0.95 in rounds 1-3; the check files (layouts no fix was made for: a
@@ -124,6 +125,8 @@ The seven others held at what they scored before and after round 7: 10 of 41 ite
 precision 10 of 11.  Round 8 looked at them and fixed their layouts: all eight are 'tune'
 files now (no 'check' floor for round 7) and hold at what they score after it, 55 of 55
 items, precision 55 of 55.
+Round 8 (files 64-71, collected by a worker who wrote no code) holds at what it scored
+before and after round 8's changes: 24 of 45 items, precision 24 of 26.
 A floor moves up as layouts are fixed, never down."""
 
 
