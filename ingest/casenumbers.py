@@ -18,7 +18,7 @@ from .toc import NUMBER_BELOW_RE
 _SAG_RE = re.compile(r"^([A-ZÆØÅ]{2,5}-\d{4}-\d{3,7})\b[\s:]*(.*)$")
 """An unlabelled case number line ('SAG-2023-04402 chbn/jhp', 'EMN-2024-004711')."""
 _CASE_LABEL = (
-    r"(?:sags?\.?\s*nr\.?|sags?\s+nr\.?|sagsnummer|sags-?id|j\.?\s*nr\.?|"
+    r"(?:sags?\.?\s*nr\.?|sags?\s+nr\.?|sagsnummer|sags-?id\.?|j\.?\s*nr\.?|"
     r"journal\s*nr\.?|journalnummer|acadre\s+sagsnr\.?|esdh\s*-?\s*nr\.?)"
 )
 _LABELLED_CASE_RE = re.compile(

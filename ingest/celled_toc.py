@@ -15,6 +15,12 @@ group heading ('Lukkede dagsordenspunkter'): a few short lines skipped on the wa
 next number.  A row's title ends at its page number, at a line that repeats elsewhere in
 the document (running matter) or at the next number.  A list counts as a TOC when all its
 rows but the last carry a page number (the last may be cut off with the page).
+
+A web page's copy may set each cell off by blank lines ('1.' / '' / 'Title' / '' / '5'):
+then the row is the number, one title line and the page, and the page may run into the
+next group's heading ('53Indholdsfortegnelse lukket møde').  Such a table may print its
+rows out of order (a group of closed items after the open ones: 16, 19, 17, 18), so the
+next row's number is any one not listed yet.
 """
 
 from __future__ import annotations
@@ -30,6 +36,8 @@ from .tocentries import Toc, TocEntry
 _NUMBER_CELL_RE = re.compile(r"^(\d{1,3})\.?$")
 _PAGE_CELL_RE = re.compile(r"^\d{1,3}$")
 _LEADERS_RE = re.compile(r"\s*\.{3,}\s*(\d{1,4})\s*$")
+_GLUED_PAGE_RE = re.compile(r"^\d{1,3}(?=[A-ZÆØÅ][a-zæøå])")
+"""A page cell run into the next line's heading: '53Indholdsfortegnelse lukket møde'."""
 MAX_TITLE_LINES = 4
 MAX_GAP_LINES = 6
 MAX_GAP_WORDS = 6
@@ -55,7 +63,9 @@ def celled_toc(lines: Sequence[Line], start: int) -> Toc | None:
         entries.append(TocEntry(lines[index].clean.rstrip("."), title, index))
         paged.append(has_page)
         end = after
-        following = _next_number(lines, after, int(entries[-1].number), repeated)
+        spaced = start + 1 < len(lines) and not lines[start + 1].raw.strip()
+        listed = {int(e.number) for e in entries} if spaced else None
+        following = _next_number(lines, after, int(entries[-1].number), repeated, listed)
         if following is None:
             if not has_page:
                 paged[-1] = _page_in_gap(lines, after, repeated)
@@ -74,6 +84,8 @@ def _row(
     """(title, has a page number, line after the row) of the row numbered on ``index``."""
     parts: list[str] = []
     k = index + 1
+    if k < len(lines) and not lines[k].raw.strip():
+        return _spaced_row(lines, index)
     while k < len(lines) and len(parts) < MAX_TITLE_LINES:
         line = lines[k]
         if not line.raw.strip():
@@ -99,6 +111,25 @@ def _row(
     return _title(parts), False, k
 
 
+def _spaced_row(lines: Sequence[Line], index: int) -> tuple[str, bool, int] | None:
+    """(title, has a page number, line after the row) of a row whose cells blank lines
+    set apart: one title line, then its page cell (perhaps run into a heading)."""
+    cells = [ln for ln in lines[index + 1 : index + 8] if not ln.blank][:2]
+    if not cells or not any(ch.isalpha() for ch in cells[0].clean):
+        return None
+    if _NUMBER_CELL_RE.match(cells[0].clean) or _PAGE_CELL_RE.match(cells[0].clean):
+        return None
+    title = _title([cells[0].clean])
+    if len(cells) < 2:
+        return title, False, cells[0].index + 1
+    page = cells[1].clean
+    if _PAGE_CELL_RE.match(page):
+        return title, True, cells[1].index + 1
+    if _GLUED_PAGE_RE.match(page):
+        return title, True, cells[1].index  # the heading after the page stays in the gap
+    return title, False, cells[0].index + 1
+
+
 def _title(parts: list[str]) -> str:
     return squash(" ".join(parts)).strip(" .")
 
@@ -115,12 +146,19 @@ def _gap(lines: Sequence[Line], after: int) -> list[Line]:
 
 
 def _next_number(
-    lines: Sequence[Line], after: int, number: int, repeated: Counter[str]
+    lines: Sequence[Line],
+    after: int,
+    number: int,
+    repeated: Counter[str],
+    listed: set[int] | None,
 ) -> int | None:
-    """The line of the number cell ``number + 1`` within a few short lines of ``after``."""
+    """The line of the number cell ``number + 1`` within a few short lines of ``after``;
+    in a table whose cells blank lines set apart, of any number not ``listed`` yet."""
     for line in _gap(lines, after):
         m = _NUMBER_CELL_RE.match(line.clean)
         if m is not None and int(m.group(1)) == number + 1:
+            return line.index
+        if m is not None and listed is not None and 0 < int(m.group(1)) not in listed:
             return line.index
         if len(line.clean.split()) > MAX_GAP_WORDS and repeated[line.clean] < 2:
             return None  # text, not a page's footer or header

@@ -25,10 +25,13 @@ _AT_PLACE_RE = re.compile(r"^\s*,?\s*(?:i|på)\s+([A-ZÆØÅ][^\t]{1,118})$")
 """The place after the meeting's time on its date line: '... den 22. juni 2020 kl. 17:30 i
 Arden Rådhus, Øst', 'Den 09.01.2020 kl. 13:00 i Tapperiet, Sdr. Badevej 1, 4600 Køge'."""
 _DOC_TYPE_RE = re.compile(
-    r"(?<![\wæøå])(dagsorden|tillægsdagsorden|mødereferat|referat|beslutningsprotokol|protokol"
-    r"|beslutningsreferat)(?![\wæøå])",
+    r"(?<![\wæøå])(dagsorden\s+med\s+(?:vedtagelser|beslutninger)|dagsorden|tillægsdagsorden"
+    r"|mødereferat|referat|beslutningsprotokol|protokol|beslutningsreferat)(?![\wæøå])",
     re.IGNORECASE,
 )
+"""A document type word.  'Dagsorden med vedtagelser' / 'med beslutninger' (the agenda with
+what was resolved on each item) records decisions: minutes ('referat'), as a
+Beslutningsprotokol does."""
 _PRESENT_RE = re.compile(
     r"^(deltagere|deltagerfortegnelse|til stede|fremmødte|mødedeltagere)\s*:?\s*(.*)$",
     re.I,

@@ -44,6 +44,7 @@ from .bodies import (
     labelled_body,
     municipality_in,
 )
+from .casefields import is_case_field_line
 from .casenumbers import (
     case_number,
     is_case_line,
@@ -279,7 +280,8 @@ def _whole_document_item(text: str, lines: Sequence[Line], doc: Document) -> Age
 
 _CLOSED_RE = re.compile(
     r"^\s*(?:lukket(?:\s+(?:punkt|sag))?\s*[:.\-–]\s*|\(?lukket\)?\s+)|"
-    r"\s*[-–]?\s*\((?:for\s+)?lukkede\s+døre\)\s*$|\s*[-–]\s*lukket(?:\s+punkt)?\s*$",
+    r"\s*[-–]?\s*\((?:for\s+)?lukkede\s+døre\)\s*$|\s*[-–]\s*lukket(?:\s+punkt)?\s*$|"
+    r"\s+\(lukket(?:\s+(?:punkt|sag))?\)\s*$",  # 'Title (Lukket punkt)'
     re.IGNORECASE,
 )
 
@@ -682,9 +684,9 @@ def _preamble_markers(
         return found  # the proposal is inline in the heading; what follows continues it
     first_text = heading.line + 1 if case is None else max(heading.line, case[2]) + 1
     limit = found[0].line if found else stop
-    if markers and not found and _only_captions(lines, first_text, limit):
-        return found
     repeated = heading.title.casefold()
+    if markers and not found and _only_captions(lines, first_text, limit, repeated):
+        return found
     for line in lines[first_text:limit]:
         if line.index == heading.number_line:
             continue  # 'Sag nr. 129' under its title
@@ -692,6 +694,8 @@ def _preamble_markers(
             continue  # the title again under its heading, attached files' links (web pages)
         if is_empty_form_line(line.clean) or is_handler_line(line.clean):
             continue  # a grid of committee codes and marks, a field left empty, a caseworker
+        if is_case_field_line(line.clean):
+            continue  # the case block's fields: 'Åbent', 'Initialer', a document's id
         if not is_noise(line.clean):
             found.insert(
                 0, Marker("implicit", UNLABELLED_SECTION, line.index, line.start, "background")
@@ -700,11 +704,16 @@ def _preamble_markers(
     return found
 
 
-def _only_captions(lines: Sequence[Line], start: int, stop: int) -> bool:
-    """True when the only line between a heading and its first label is a web page's link
-    word, not text: one or two words without sentence punctuation ('Udskriv').  Two such
-    lines may already be a field and its value ('Fraværende' / a name), which stay."""
-    texts = [line.clean for line in lines[start:stop] if not is_noise(line.clean)]
+def _only_captions(lines: Sequence[Line], start: int, stop: int, title: str) -> bool:
+    """True when the only line between a heading and its first label, besides the title
+    printed again, is a web page's link or tab word, not text: one or two words without
+    sentence punctuation ('Udskriv', 'INDHOLD').  Two such lines may already be a field and
+    its value ('Fraværende' / a name), which stay."""
+    texts = [
+        line.clean
+        for line in lines[start:stop]
+        if not is_noise(line.clean) and line.clean.casefold() != title
+    ]
     return len(texts) == 1 and len(texts[0].split()) <= 2 and texts[0][-1:] not in ".:!?;,"
 
 

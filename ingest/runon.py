@@ -25,7 +25,9 @@ _RUN_ON_BREAK_RE = re.compile(
     r"|(?P<heading>\s)(?=\d{1,3}\.\s+[A-ZÆØÅ])"  # an item heading or TOC entry '89. Title'
     r"|(?P<page_header>\s)(?=(?i:side\s+\d{1,4}(?:\s+af\s+\d|\s*$)))"  # 'Side 3 af 12'
     r"|(?P<case>\s)(?=(?i:sags?\.?\s*nr\.?\s*:?\s*\d))"  # a case line 'Sagsnr. 13/1234'
-    r"|(?P<contents>\s)(?=(?i:indholdsfortegnelse\b))"
+    r"|(?P<contents>\s)(?=(?i:indholdsfortegnelse\b|følgende\s+sager\s+behandles\b))"
+    r"|(?P<title>\s)(?=(?i:dagsorden|referat)\s+(?:fra|til|for)\s+(?:\w+\s+)?møde\b)"
+    # the document's title 'Referat fra ordinært møde' after the body's name
     r"|(?<=\.\.)(?:\d{1,4}|[ivxlc]{1,6})(?P<toc_page>\s)"  # after a TOC row's '...12'
     r"|(?P<label>\s)(?=[A-ZÆØÅ])(?i:"
     + "|".join(re.escape(w) for w in LABEL_WORDS if not _DOC_TYPE_WORD_RE.fullmatch(w))

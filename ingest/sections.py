@@ -30,6 +30,7 @@ LABEL_ROLES: dict[str, str] = {
     "sagsresume": "background", "sagsresumé": "background", "sammendrag": "background",
     "sagsfremstilling": "background", "sagsbeskrivelse": "background",
     "sagens indhold": "background", "sagens baggrund": "background",
+    "beskrivelse af sagen": "background",
     "supplerende sagsfremstilling": "background", "fremstilling": "background",
     "sagsforløb": "background", "sagens forløb": "background", "sagsprocedure": "background",
     "sagsproces": "background", "øvrige konsekvenser": "background",
@@ -98,7 +99,7 @@ body of listed areas must date it ('Miljø- og klimaudvalgets beslutning den 2. 
 _DATE_TAIL = r"(?:den\s+|d\.\s*)?(?:\d{1,2}\.?\s*[a-zæøå]+\.?\s*\d{4}|\d[\d./-]*\d)"
 _TAIL_RE = re.compile(
     rf"^(?:(?:i|på|fra)\s+(?:mødet\s+(?:i\s+)?)?[\wæøå][\wæøå.,\- ]{{0,50}}?)?"
-    rf"\s*(?:{_DATE_TAIL})?\s*$",
+    rf"\s*(?:{_DATE_TAIL}(?:,\s*(?:pkt|punkt)\.?\s*\d{{1,4}})?)?\s*$",
     re.IGNORECASE,
 )
 

@@ -96,7 +96,7 @@ FLOORS = {
     ("tune", "5"): (1.0, 1.0),
     ("tune", "6"): (1.0, 1.0),
     ("tune", "7"): (1.0, 1.0),
-    ("check", "8"): (0.53, 0.92),
+    ("tune", "8"): (0.97, 0.97),
 }
 """(recall, precision) floors per 'used_for' and round: the files looked at while fixing
 meet the product's 0.95 in rounds 1-3; the check files (layouts no fix was made for: a
@@ -125,8 +125,11 @@ The seven others held at what they scored before and after round 7: 10 of 41 ite
 precision 10 of 11.  Round 8 looked at them and fixed their layouts: all eight are 'tune'
 files now (no 'check' floor for round 7) and hold at what they score after it, 55 of 55
 items, precision 55 of 55.
-Round 8 (files 64-71, collected by a worker who wrote no code) holds at what it scored
-before and after round 8's changes: 24 of 45 items, precision 24 of 26.
+Round 8 (files 64-71, collected by a worker who wrote no code) scored 24 of 45 items,
+precision 24 of 26, before and after round 8's changes.  Round 9 looked at them and fixed
+their layouts: all eight are 'tune' files now (no 'check' floor for round 8) and hold at
+what they score after it, 44 of 45 items, precision 44 of 45 (64's one item, an Acadre
+case block flattened onto a transcript's page line, is still unread).
 A floor moves up as layouts are fixed, never down."""
 
 
@@ -611,3 +614,77 @@ def test_bulleted_labels_beside_a_deeper_list_a_caseworker_and_a_caption() -> No
     )
     assert [s.name for s in _parse(form).items[0].sections] == [
         "Sagsbeskrivelse", "Økonomiske konsekvenser", "Indstillinger"]
+
+
+def test_a_contents_table_whose_cells_blank_lines_set_apart() -> None:
+    """Round 9 (``ingest.celled_toc``, a web copy of a PDF's contents): each cell set off
+    by blank lines ('1.' / '' / title / '' / page), rows out of order (the closed group
+    after the open one: 3, 5, 4), a page run into the next group's heading
+    ('9Indholdsfortegnelse lukket møde'), a closed item marked '(Lukket punkt)' after its
+    title; the first item's status 'Åbent' and routing line '... Brevid: 4251204' are its
+    case block, and its stamp '..., pkt. 1' heads the decision."""
+    text = (
+        "Referat\n\nMøde i Forretningsudvalget\n\nfredag den 14. august 2020 kl. 09:30\n\n"
+        "Deltagere:\n\nAnne Hansen (A)Indholdsfortegnelse åbent møde\n\n"
+        "1.\n\nGodkendelse af dagsorden\n\n5\n\n2.\n\nBudgetforslag 2021\n\n6\n\n"
+        "3.\n\nRevisionsberetninger\n\n8\n\n5.\n\nMeddelelser\n\n"
+        "9Indholdsfortegnelse lukket møde\n\n4.\n\nSalg af ejendom (Lukket punkt)\n\n10\n\n\n"
+        "1. Godkendelse af dagsorden\n\nÅbent\n\nForretningsudvalget Brevid: 4251204\n\n"
+        "Beslutning i Forretningsudvalget fredag den 14. august 2020, pkt. 1\n\nGodkendt.\n"
+    )
+    meeting = _parse(text)
+    assert [(i.number, i.title, i.closed) for i in meeting.items] == [
+        ("1", "Godkendelse af dagsorden", False), ("2", "Budgetforslag 2021", False),
+        ("3", "Revisionsberetninger", False), ("5", "Meddelelser", False),
+        ("4", "Salg af ejendom", True)]
+    assert [(s.name, s.role) for s in meeting.items[0].sections] == [
+        ("Beslutning i Forretningsudvalget fredag den 14. august 2020, pkt. 1", "decision")]
+
+
+def test_case_fields_under_a_heading_are_no_text() -> None:
+    """Round 9 (``ingest.casefields``, PolWeb and staff-portal pages): the caption
+    'Initialer' over its value and the status 'Åbent' under the case number start no
+    unlabelled section; 'Sagsid.: 18/64, Sagsinitialer: jonq' states the case number."""
+    text = (
+        "Referat\n\nUdvalg: Byrådet\n\nMødedato: 9. oktober 2018\n\n"
+        "1.      Indkaldelse af stedfortrædere\n\nSagsnr.\n\n450-2018-4075\n\nInitialer\n\n"
+        "NIB\n\nÅbent\n\nSagsfremstilling\n\nGruppen har meddelt forfald.\n\n"
+        "2.      Valg til bestyrelse\n\nSagsid.: 18/64, Sagsinitialer: jonq\n\n"
+        "Sagsfremstilling\n\nDer skal vælges et medlem.\n"
+    )
+    items = _parse(text).items
+    assert [(i.number, i.case_number) for i in items] == [
+        ("1", "450-2018-4075"), ("2", "18/64")]
+    assert [[s.name for s in i.sections] for i in items] == [
+        ["Sagsfremstilling"], ["Sagsfremstilling"]]
+
+
+def test_resolutions_a_repeated_title_over_a_tab_and_an_upper_case_label() -> None:
+    """Round 9: 'Dagsorden med vedtagelser' (the agenda with its resolutions) is minutes;
+    the title printed again over a tab caption ('INDHOLD') starts no unlabelled section;
+    'BESKRIVELSE AF SAGEN:' is a background label."""
+    text = (
+        "Dagsorden med vedtagelser\n\nUdvalg:\n\nKommunalbestyrelsen\n\nMødedato:\n\n"
+        "12. december 2018\n\n1. Status på arbejdsmiljøet\n\nStatus på arbejdsmiljøet\n\n"
+        "INDHOLD\n\nINDSTILLING:\n\nDirektionen indstiller, at status tages til "
+        "efterretning.\n\nBESKRIVELSE AF SAGEN:\n\nRedegørelsen er godkendt.\n"
+    )
+    meeting = _parse(text)
+    assert meeting.doc_type == "referat"
+    assert [(s.name, s.role) for s in meeting.items[0].sections] == [
+        ("INDSTILLING", "proposal"), ("BESKRIVELSE AF SAGEN", "background")]
+
+
+def test_a_flattened_first_page_with_its_title_and_a_contents_caption() -> None:
+    """Round 9 (``ingest.runon``, an Acadre PDF as a transcript, one line a page): the
+    title 'Referat fra ordinært møde' after the body's name and the contents caption
+    'Følgende sager behandles på mødet' are where the page's lost lines start, so the
+    title line names the type, though a contents entry names the other ('... dagsorden')."""
+    entries = " ".join(f"Sag om emne nummer {n} i udvalget {n + 1}" for n in range(1, 12))
+    text = (
+        "Transkript\n\n1 Økonomiudvalget Referat fra ordinært møde Torsdag kl. 8:00 "
+        f"Følgende sager behandles på mødet Side {entries} Bemærkninger til dagsorden\n\n"
+        "Økonomiudvalget Punkt 1 Meddelelser\n\nBaggrund\n\nDer orienteres.\n"
+    )
+    assert len(text.split("\n")[2]) > 300
+    assert _parse(text, "/archive/docplayer/moede.txt").doc_type == "referat"
