@@ -86,7 +86,7 @@ def test_real_document(name: str, part: str) -> None:
         pytest.fail(f"{name} ({want['covers']})\n{outline_diff(expected, got)}")
 
 
-ROUNDS = {"1-3": (1, 29), "4": (30, 39), "5": (40, 47), "6": (48, 55), "7": (56, 63), "8": (64, 71)}
+ROUNDS = {"1-3": (1, 29), "4": (30, 39), "5": (40, 47), "6": (48, 55), "7": (56, 63), "8": (64, 71), "9": (72, 79)}
 """Files by the round that added them (their leading number): each round's files are
 scored on their own, so a round of harder pages never lowers an earlier round's floor."""
 FLOORS = {
@@ -97,6 +97,7 @@ FLOORS = {
     ("tune", "6"): (1.0, 1.0),
     ("tune", "7"): (1.0, 1.0),
     ("tune", "8"): (0.97, 0.97),
+    ("check", "9"): (0.7, 0.88),
 }
 """(recall, precision) floors per 'used_for' and round: the files looked at while fixing
 meet the product's 0.95 in rounds 1-3; the check files (layouts no fix was made for: a
@@ -130,6 +131,8 @@ precision 24 of 26, before and after round 8's changes.  Round 9 looked at them 
 their layouts: all eight are 'tune' files now (no 'check' floor for round 8) and hold at
 what they score after it, 44 of 45 items, precision 44 of 45 (64's one item, an Acadre
 case block flattened onto a transcript's page line, is still unread).
+Round 9 (files 72-79, collected by a worker who wrote no code) holds at what it scored
+before and after round 9's changes: 44 of 62 items, precision 44 of 50.
 A floor moves up as layouts are fixed, never down."""
 
 
