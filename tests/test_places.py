@@ -122,3 +122,33 @@ def test_a_name_the_archive_never_files_or_names_is_not_held_to(two_towns: Retri
     answer = Assistant(two_towns).ask("What did Copenhagen's Finance Committee decide about "
                                       "budget 2018?")
     assert "Copenhagen that answers" not in answer.answer
+
+
+def test_no_other_place_refusal_when_the_nearest_documents_are_of_that_place() -> None:
+    """'Økonomiudvalget i Hjortsø' where the archive's Økonomiudvalget pages are Nørreby's
+    and Hjortsø's pages are another body's: the refusal would say "no document of Hjortsø;
+    the nearest sources are of Hjortsø" - when the nearest documents are of the place, the
+    question is answered from them."""
+    from types import SimpleNamespace
+
+    from assistant.noanswer import _other_place
+    from assistant.places import PlaceIndex
+    from ingest.models import Meeting
+
+    def meeting(body: str, source: str) -> Meeting:
+        return Meeting(body=body, date="2024-01-01", doc_type="referat", source=source,
+                       doc_hash=source)
+
+    noerreby = meeting("Økonomiudvalget", "/arkiv/a.txt")
+    hjortsoe = meeting("Byrådet", "/arkiv/hjortsoe/b.txt")  # filed under its town
+    mentions = {noerreby.meeting_id: {"Nørreby": 3}, hjortsoe.meeting_id: {"Hjortsø": 4}}
+    places = PlaceIndex(lambda: [noerreby, hjortsoe], lambda m: mentions.get(m, {}),
+                        lambda m: m.source)
+    retriever = SimpleNamespace(places=places)
+    query = SimpleNamespace(places=("Hjortsø",), bodies=("Økonomiudvalget",))
+    hits = [SimpleNamespace(meeting=noerreby), SimpleNamespace(meeting=hjortsoe)]
+    assert _other_place(query, hits, retriever) is None  # type: ignore[arg-type]
+    only_other = [SimpleNamespace(meeting=noerreby)]
+    assert _other_place(query, only_other, retriever) == {  # type: ignore[arg-type]
+        "place": "Hjortsø", "homes": "Nørreby"}
+
