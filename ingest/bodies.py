@@ -139,11 +139,12 @@ _FOR_AREAS_RE = re.compile(
     rf"[ \t]+for[ \t]+((?!(?:den|de|det|at|mødet)\b){_AREA}"
     rf"(?:[ \t]+(?!(?:og|den|d|kl|i|på|afholdt)\b)[a-zæøå][\wæøå-]*(?=[ \t]*\n))?"
     rf"(?:(?:,[ \t]*|[ \t]+(?:og|&)[ \t]+){_AREA}){{0,4}})"
-    r"(?=[ \t]+(?:den|d\.|kl\.|i|på|afholdt)\b|[ \t]*(?:[\n,.:]|$))"
+    r"(?=[ \t]+(?:den|d\.|kl\.|i|på|afholdt)\b|[ \t]*(?:[\n,.:]|$)|['’]s[ \t]+møde\b)"
 )
 """The areas a bare body word is named by: 'Udvalget for Teknik og Miljø', 'Udvalget for
-Social, Sundhed og Ældre' (up to a date, a time, a place or the line's end); an area of an
-adjective and a noun ends the line ('Udvalg for regional udvikling')."""
+Social, Sundhed og Ældre' (up to a date, a time, a place, the line's end or the possessive
+"'s møde" an apostrophe sets off); an area of an adjective and a noun ends the line
+('Udvalg for regional udvikling')."""
 
 
 _TOWN_BEFORE_RE = re.compile(r"(?<![\wæøå])([A-ZÆØÅ][a-zæøå]+(?:-[A-ZÆØÅ][a-zæøå]+)?)[ \t]+$")

@@ -2,7 +2,8 @@
 
 Unlabelled ('SAG-2023-04402 chbn/jhp'), labelled in any shape that holds a digit
 ('Sagsnr.: 13/1234', 'J.nr. 27.00.00-A00-1-17'), a bare KLE journal number at the start of
-a line, or a bare label over its number in the cell below ('Sagsnr:' / '09/141').  A line
+a line, a bare year/serial number alone on a line ('12/15486'), or a bare label over its
+number in the cell below ('Sagsnr:' / '09/141').  A line
 'Sag nr. 129' numbers the item, not the case (:data:`ingest.toc.NUMBER_BELOW_RE`).
 """
 
@@ -38,11 +39,29 @@ def case_number(lines: Sequence[Line], start: int, end: int) -> tuple[str, str |
     """(case number as printed, handler initials, line index) of the first case line."""
     for line in lines[start:end]:
         found = _line_case(line.clean)
+        if found is not None and _JOURNAL_RE.match(line.clean):
+            line, found = _case_under_journal(lines, line, end, found)
         if found is not None:
             return found[0], found[1], line.index
         if _BARE_CASE_LABEL_RE.match(line.clean) and (below := _value_below(lines, line, end)):
             return below.clean, None, below.index
     return None
+
+
+_JOURNAL_RE = re.compile(r"^(?:j\.?\s*nr|journal\s*nr|journalnummer)\b", re.IGNORECASE)
+_SAGSNR_RE = re.compile(r"^(?:sags?\.?\s*nr|sagsnummer|sags-?id)\b", re.IGNORECASE)
+
+
+def _case_under_journal(
+    lines: Sequence[Line], journal: Line, end: int, found: tuple[str, str | None]
+) -> tuple[Line, tuple[str, str | None]]:
+    """The case number on the line under a journal number ('J.nr.: 00.01.00.A10-0001/2013'
+    / 'Sagsnr.: 6628'): a block that prints both names the case by its 'Sagsnr.'."""
+    below = next((ln for ln in lines[journal.index + 1 : end] if not ln.blank), None)
+    if below is not None and _SAGSNR_RE.match(below.clean):
+        if (case := _line_case(below.clean)) is not None:
+            return below, case
+    return journal, found
 
 
 _BARE_CASE_LABEL_RE = re.compile(rf"^{_CASE_LABEL}\s*:?$", re.IGNORECASE)
@@ -76,7 +95,14 @@ def _line_case(clean: str) -> tuple[str, str | None] | None:
     m = _STATUS_CASE_RE.match(clean)
     if m:
         return m.group(1), None
+    if _YEAR_SERIAL_RE.match(clean):
+        return clean, None
     return None
+
+
+_YEAR_SERIAL_RE = re.compile(r"^\d{2}/\d{4,6}$")
+"""A bare case number of year and serial alone on its line ('12/15486'), as an ESDH
+system prints it under the item's heading; a short fraction ('1/2', '10/100') is none."""
 
 
 _STATUS_CASE_RE = re.compile(

@@ -279,7 +279,8 @@ def _whole_document_item(text: str, lines: Sequence[Line], doc: Document) -> Age
 
 
 _CLOSED_RE = re.compile(
-    r"^\s*(?:lukket(?:\s+(?:punkt|sag))?\s*[:.\-–]\s*|\(?lukket\)?\s+)|"
+    r"^\s*(?:lukket(?:\s+(?:punkt|sag))?\s*[:.\-–]\s*|lukket\s+(?:punkt|sag)\s+(?=(?-i:[A-ZÆØÅ]))"
+    r"|\(?lukket\)?\s+)|"  # 'LUKKET SAG Title': the mark and its noun before a capital
     r"\s*[-–]?\s*\((?:for\s+)?lukkede\s+døre\)\s*$|\s*[-–]\s*lukket(?:\s+punkt)?\s*$|"
     r"\s+\(lukket(?:\s+(?:punkt|sag))?\)\s*$",  # 'Title (Lukket punkt)'
     re.IGNORECASE,

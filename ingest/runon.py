@@ -24,7 +24,8 @@ _RUN_ON_BREAK_RE = re.compile(
     # number, when the page's footer repeats it or the page opens with a heading)
     r"|(?P<heading>\s)(?=\d{1,3}\.\s+[A-ZÆØÅ])"  # an item heading or TOC entry '89. Title'
     r"|(?P<page_header>\s)(?=(?i:side\s+\d{1,4}(?:\s+af\s+\d|\s*$)))"  # 'Side 3 af 12'
-    r"|(?P<case>\s)(?=(?i:sags?\.?\s*nr\.?\s*:?\s*\d))"  # a case line 'Sagsnr. 13/1234'
+    r"|(?P<case>\s)(?=(?i:(?:sags?\.?\s*nr|sags-?id|dok\.?\s*nr)\.?\s*:?\s*\d))"
+    # a case line 'Sagsnr. 13/1234', 'Sagsid.: 14/40', or the document's 'Dok.nr.: 1965'
     r"|(?P<contents>\s)(?=(?i:indholdsfortegnelse\b|følgende\s+sager\s+behandles\b))"
     r"|(?P<title>\s)(?=(?i:dagsorden|referat)\s+(?:fra|til|for)\s+(?:\w+\s+)?møde\b)"
     # the document's title 'Referat fra ordinært møde' after the body's name
@@ -32,6 +33,7 @@ _RUN_ON_BREAK_RE = re.compile(
     r"|(?P<label>\s)(?=[A-ZÆØÅ])(?i:"
     + "|".join(re.escape(w) for w in LABEL_WORDS if not _DOC_TYPE_WORD_RE.fullmatch(w))
     + r")(?-i:(?<=[A-ZÆØÅÉ])(?:\s[A-ZÆØÅ]+)+)?"  # an upper-case label runs on in capitals
+    r"(?-i:\s[A-ZÆØÅ][\wæøå-]+\sden(?=\s[A-ZÆØÅ]))?"  # 'Beslutning Byrådet den' (date lost)
     + r":?(?P<label_text>\s)(?=[A-ZÆØÅ])"  # 'Sagsfremstilling' between title and text
     r"|(?P<status>\s)(?=(?i:åben|lukket)\s+sag\s+(?i:sags?\.?\s*nr))"  # 'Åben sag Sagsnr.:'
 )

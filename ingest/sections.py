@@ -16,13 +16,9 @@ from dataclasses import dataclass, replace
 
 from .captions import caption_under_opening
 from .danish import squash
+from .labelforms import compound_head, date_lost
 from .models import Section
-from .textlines import (
-    Line,
-    clean_inline,
-    clean_passage,
-    is_noise,
-)
+from .textlines import Line, clean_inline, clean_passage, is_noise
 
 LABEL_ROLES: dict[str, str] = {
     # background: what the case is about
@@ -158,7 +154,7 @@ def section_role(label: str) -> str | None:
     text = squash(label).rstrip(":.").strip().lower()
     if not text or len(text) > 90:
         return None
-    role = LABEL_ROLES.get(text)
+    role = LABEL_ROLES.get(text) or LABEL_ROLES.get(compound_head(text))
     if role is not None:
         return role
     for pattern, word_role in _ROLE_WORDS:
@@ -168,7 +164,8 @@ def section_role(label: str) -> str | None:
         tail = text[m.end() :].strip()
         if m.group("listed") and not re.search(r"\d{4}$", tail):
             continue  # 'Miljø- og Fødevareklagenævnets afgørelse': a subheading without date
-        if _TAIL_RE.match(tail) or (word_role == "decision" and _BODY_DATE_TAIL_RE.match(tail)):
+        dated = _BODY_DATE_TAIL_RE.match(tail) or date_lost(tail)
+        if _TAIL_RE.match(tail) or (word_role == "decision" and dated):
             return word_role
     if _PROPOSER_RE.match(text):
         return "proposal"

@@ -23,9 +23,11 @@ from typing import Any
 
 from .celled_toc import celled_toc
 from .closedgroups import close_grouped
+from .column_toc import column_toc, without_parentless_subnumbers
 from .danish import TITLE_STOPWORDS, number_key, squash
 from .glued import glued_tail
 from .labelled_toc import labelled_toc
+from .lone_entry_toc import lone_entry_toc
 from .paged_toc import paged_toc
 from .textlines import Line, strip_markup
 from .tocentries import Toc, TocEntry
@@ -154,10 +156,10 @@ def find_toc(lines: Sequence[Line], before: int) -> Toc | None:
     while i < min(before, len(lines)):
         toc = (
             _toc_run(lines, i) or labelled_toc(lines, i) or paged_toc(lines, i)
-            or celled_toc(lines, i)
+            or celled_toc(lines, i) or column_toc(lines, i) or lone_entry_toc(lines, i)
         )
         if toc is not None:
-            return close_grouped(toc, lines)
+            return close_grouped(without_parentless_subnumbers(toc, lines), lines)
         i += 1
     return None
 

@@ -86,7 +86,8 @@ def test_real_document(name: str, part: str) -> None:
         pytest.fail(f"{name} ({want['covers']})\n{outline_diff(expected, got)}")
 
 
-ROUNDS = {"1-3": (1, 29), "4": (30, 39), "5": (40, 47), "6": (48, 55), "7": (56, 63), "8": (64, 71), "9": (72, 79)}
+ROUNDS = {"1-3": (1, 29), "4": (30, 39), "5": (40, 47), "6": (48, 55), "7": (56, 63),
+          "8": (64, 71), "9": (72, 79)}
 """Files by the round that added them (their leading number): each round's files are
 scored on their own, so a round of harder pages never lowers an earlier round's floor."""
 FLOORS = {
@@ -97,7 +98,7 @@ FLOORS = {
     ("tune", "6"): (1.0, 1.0),
     ("tune", "7"): (1.0, 1.0),
     ("tune", "8"): (0.97, 0.97),
-    ("check", "9"): (0.7, 0.88),
+    ("tune", "9"): (1.0, 1.0),
 }
 """(recall, precision) floors per 'used_for' and round: the files looked at while fixing
 meet the product's 0.95 in rounds 1-3; the check files (layouts no fix was made for: a
@@ -131,8 +132,10 @@ precision 24 of 26, before and after round 8's changes.  Round 9 looked at them 
 their layouts: all eight are 'tune' files now (no 'check' floor for round 8) and hold at
 what they score after it, 44 of 45 items, precision 44 of 45 (64's one item, an Acadre
 case block flattened onto a transcript's page line, is still unread).
-Round 9 (files 72-79, collected by a worker who wrote no code) holds at what it scored
-before and after round 9's changes: 44 of 62 items, precision 44 of 50.
+Round 9 (files 72-79, collected by a worker who wrote no code) scored 44 of 62 items,
+precision 44 of 50, before and after round 9's changes.  Round 10 looked at them and fixed
+their layouts: all eight are 'tune' files now (no 'check' floor for round 9) and hold at
+what they score after it, 62 of 62 items, precision 62 of 62.
 A floor moves up as layouts are fixed, never down."""
 
 
@@ -691,3 +694,85 @@ def test_a_flattened_first_page_with_its_title_and_a_contents_caption() -> None:
     )
     assert len(text.split("\n")[2]) > 300
     assert _parse(text, "/archive/docplayer/moede.txt").doc_type == "referat"
+
+
+def test_a_contents_table_flattened_by_column() -> None:
+    """Round 10 (``ingest.column_toc``, a PDF's text layer): the number column printed
+    before the title column ('79.' ... '82.' then four titles, one wrapped in lower case),
+    then rows that kept number and title together; the numbers pair with the titles."""
+    numbers = "".join(f"{n}.\n" for n in range(79, 83))
+    text = (
+        "Økonomiudvalget\nReferat\nMødedato:\nMandag den 08-04-2013\nIndholdsfortegnelse\n"
+        f"Sag nr. Side\n{numbers}Meddelelser\nSalg af grund\nNormering af stilling\n"
+        "Genoptagelse af altansager efter fornyede\noplysninger i sagen\n"
+        "83. Teletaxi fra havnen\n84. LUKKET SAG Ny færge - kontraktforhold\n"
+        "Bilagsoversigt\n79\n80\n\n79. Meddelelser\n12/15486\n00.22.04G01\nÅben sag\n"
+    )
+    items = _parse(text).items
+    assert [(i.number, i.title, i.closed) for i in items] == [
+        ("79", "Meddelelser", False), ("80", "Salg af grund", False),
+        ("81", "Normering af stilling", False),
+        ("82", "Genoptagelse af altansager efter fornyede oplysninger i sagen", False),
+        ("83", "Teletaxi fra havnen", False), ("84", "Ny færge - kontraktforhold", True)]
+    # a bare year/serial case number, the KLE subject and 'Åben sag' are no text of 79
+    assert (items[0].case_number, items[0].sections) == ("12/15486", ())
+
+
+def test_a_spaced_number_without_its_parent_is_the_items_own() -> None:
+    """Round 10 (``column_toc.without_parentless_subnumbers``): '344 2. behandling af
+    budget' in a list of flat numbers is item 344, titled '2. behandling af budget'."""
+    text = (
+        "Referat\n\nKommunalbestyrelsen\n\nden 5. november 2019\n\nPkt. Tekst\n"
+        "343 Kirkelig ligning\n344 2. behandling af budget 2020-23\n345 Spørgetid\n\n"
+        "343. Kirkelig ligning\n\nBeslutning\n\nGodkendt.\n"
+    )
+    assert [(i.number, i.title) for i in _parse(text).items] == [
+        ("343", "Kirkelig ligning"), ("344", "2. behandling af budget 2020-23"),
+        ("345", "Spørgetid")]
+
+
+def test_a_one_line_contents_list_that_kept_only_its_first_number() -> None:
+    """Round 10 (``ingest.lone_entry_toc``): a transcript's contents line whose entries
+    lost their numbers but the first; item 1's title ends where the next sentence-case
+    title opens, the rest are no items."""
+    text = (
+        "Transkript\n\n1 Referat Udvalget for Kultur og Planlægning's møde Tirsdag den "
+        "06-04-2010 Kl. 13:30\n\nIndholdsfortegnelse Sag Tekst Sidenr.\n"
+        "1. Godkendelse af dagsorden Budget rammebesparelse for udvalget Orientering om "
+        "pendlerruten Salg af ejendom\n"
+    )
+    meeting = _parse(text)
+    assert [(i.number, i.title) for i in meeting.items] == [("1", "Godkendelse af dagsorden")]
+    assert meeting.body == "Udvalget for Kultur og Planlægning"  # "<Body>'s møde"
+
+
+def test_a_one_line_contents_list_ends_its_title_where_the_heading_does() -> None:
+    """Round 10 (``lone_entry_toc``): where the item's heading below prints the first
+    title, the list's first entry ends there ('Meddelelser' is the next title, though a
+    capitalised word follows it); the flattened heading line breaks before 'Dok.nr.' and
+    'Sagsid.' (the case number), and the decision label keeps its body and lost date."""
+    text = (
+        "Transkript\n\nIndholdsfortegnelse Side\n1. Godkendelse af dagsorden Meddelelser "
+        "Ændring af lokalplan for området Salg af grunden til boliger\n\n"
+        "3 1. Godkendelse af dagsorden Dok.nr.: 1965 Sagsid.: 14/40 Initialer: dosko Åben "
+        "sag Beslutning Økonomiudvalget den Godkendt. Afbud: Ingen Side 2\n"
+    )
+    item = _parse(text, "/archive/docplayer/referat.txt").items[0]
+    assert (item.number, item.title, item.case_number) == (
+        "1", "Godkendelse af dagsorden", "14/40")
+    assert [(s.name, s.role) for s in item.sections] == [
+        ("Beslutning Økonomiudvalget den", "decision")]
+
+
+def test_a_case_number_under_a_journal_number_and_a_label_with_a_comma() -> None:
+    """Round 10 (``casenumbers``, ``labelforms``): a case block printing 'J.nr.' above
+    'Sagsnr.' names the case by its Sagsnr.; 'Lovgrundlag, politikker' is a label."""
+    text = (
+        "Referat\n\nBestyrelsen\n\n29. januar 2016\n\nPkt. 1. Godkendelse af dagsorden (B)\n\n"
+        "J.nr.: 00.01.00.A10-0001/2013\nSagsnr.: 6628\n\nIndstilling:\nAt dagsordenen "
+        "godkendes.\n\nLovgrundlag, politikker\nStyrelsesloven.\n"
+    )
+    item = _parse(text).items[0]
+    assert item.case_number == "6628"
+    assert [(s.name, s.role) for s in item.sections] == [
+        ("Indstilling", "proposal"), ("Lovgrundlag, politikker", "background")]
