@@ -145,12 +145,34 @@ def _dated(rest: str) -> bool:
 
 
 def _date_line(head: Sequence[Line]) -> tuple[Line, tuple[str, int]] | None:
-    """The labelled date line ('Dato:', 'Tid og sted:'), else the first line with a date."""
+    """The line whose 'Tid:' gives a date and clock time (the meeting's, not a document
+    date 'Dato:' before it), else the labelled date line ('Dato:', 'Tid og sted:'), else
+    the first line with a date."""
+    for line in head:
+        if (timed := _timed_date(line.clean)) is not None:
+            return line, timed
     labelled = [line for line in head if _DATE_LABEL_RE.match(line.clean)]
     for line in labelled + list(head):
         found = find_date(line.clean)
         if found is not None:
             return line, found
+    return None
+
+
+_MEETING_TIME_LABEL_RE = re.compile(r"(?:^|(?<=\s))Tid\s*:\s*(?=\D{0,12}\d)")
+"""The meeting's own time 'Tid: Fredag den 22. maj 2015 kl. 09:30', which a page may
+print after the document's date ('Dato: 15. maj 2015 Initialer: ug ... Tid: ...')."""
+
+
+def _timed_date(text: str) -> tuple[str, int] | None:
+    """The date of a 'Tid:' label in ``text`` that a clock time follows (the meeting's
+    date and time), as (ISO date, end offset in ``text``)."""
+    for label in _MEETING_TIME_LABEL_RE.finditer(text):
+        rest = text[label.end() :]
+        found = find_date(rest[:40])
+        if found is not None and (clock := _TIME_RE.match(rest[found[1] :].lstrip())):
+            if clock.group(0).lower().startswith("kl") or ":" in clock.group(0):
+                return found[0], label.end() + found[1]
     return None
 
 

@@ -282,7 +282,8 @@ _CLOSED_RE = re.compile(
     r"^\s*(?:lukket(?:\s+(?:punkt|sag))?\s*[:.\-–]\s*|lukket\s+(?:punkt|sag)\s+(?=(?-i:[A-ZÆØÅ]))"
     r"|\(?lukket\)?\s+)|"  # 'LUKKET SAG Title': the mark and its noun before a capital
     r"\s*[-–]?\s*\((?:for\s+)?lukkede\s+døre\)\s*$|\s*[-–]\s*lukket(?:\s+punkt)?\s*$|"
-    r"\s+\(lukket(?:\s+(?:punkt|sag))?\)\s*$",  # 'Title (Lukket punkt)'
+    r"\s+\(lukket(?:\s+(?:punkt|sag))?\)\s*$|"  # 'Title (Lukket punkt)'
+    r"\s+tavshedspligt(?:en)?\s+(?:er\s+)?ikke\s+fraveget\.?\s*$",  # confidentiality kept
     re.IGNORECASE,
 )
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from .columned_toc import split_columned_tocs
 from .sections import LABEL_WORDS
 from .textlines import split_numbered_lists, split_run_on_lines
 
@@ -63,7 +64,9 @@ one item with empty fields)."""
 
 def split_run_on_text(text: str) -> str:
     """Same-length ``text`` whose flattened page lines are split before their signals,
-    and whose one-line numbered lists are split before each entry."""
+    whose one-line numbered lists are split before each entry, and whose one-line
+    'Pkt. Tekst Side' contents tables are split before each row."""
+    text = split_columned_tocs(text)
     text = split_run_on_lines(
         text, _RUN_ON_BREAK_RE, RUN_ON_MIN_LENGTH, RUN_ON_MIN_KINDS, PAGE_LINE_RE
     )

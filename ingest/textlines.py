@@ -277,21 +277,33 @@ def split_numbered_lists(text: str, min_length: int, min_entries: int) -> str:
     ``min_length`` that opens with a numbered entry ('N. Capitalised') and holds at least
     ``min_entries`` entries numbered N, N+1, N+2 ... in that order is such a list: the
     space before each following entry becomes a newline.  A number that does not continue
-    the count ('pr. 31. Marts', a list inside an entry) never splits.
+    the count ('pr. 31. Marts', a list inside an entry) never splits.  A flattened page
+    may run its header into the list ('... Dagsorden 1. Godkendelse af dagsorden 2. ...'):
+    a list that starts at '1.' inside a transcript's page line splits there too.
     """
     chars: list[str] | None = None
     pos = 0
     for raw in text.split("\n"):
-        if len(raw) > min_length and (first := _LIST_ENTRY_RE.match(raw)):
-            cuts: list[int] = []
+        if len(raw) > min_length and (first := _list_start(raw)):
+            cuts = [pos + first.start() - 1] if first.start() else []
             expected = int(first.group(1)) + 1
             for m in _LIST_ENTRY_RE.finditer(raw, first.end()):
                 if int(m.group(1)) == expected:
                     cuts.append(pos + m.start() - 1)
                     expected += 1
-            if len(cuts) + 1 >= min_entries:
+            if len(cuts) + (0 if first.start() else 1) >= min_entries:
                 chars = chars if chars is not None else list(text)
                 for cut in cuts:
                     chars[cut] = "\n"
         pos += len(raw) + 1
     return text if chars is None else "".join(chars)
+
+
+def _list_start(line: str) -> re.Match[str] | None:
+    """The numbered entry that opens ``line``, else, in a transcript's page line (it opens
+    with its page number: '1 Referat af ...'), its first entry numbered '1.'; a prose
+    paragraph's list ('partnerskaber: 1. Alsidig træning ... 5. Spring') splits no line."""
+    first = _LIST_ENTRY_RE.match(line)
+    if first is not None or not re.match(r"\d{1,4} [A-ZÆØÅ]", line):
+        return first
+    return next((m for m in _LIST_ENTRY_RE.finditer(line) if m.group(1) == "1"), None)

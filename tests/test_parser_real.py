@@ -99,7 +99,7 @@ FLOORS = {
     ("tune", "7"): (1.0, 1.0),
     ("tune", "8"): (0.97, 0.97),
     ("tune", "9"): (1.0, 1.0),
-    ("check", "10"): (0.13, 0.44),
+    ("tune", "10"): (0.6, 0.66),
 }
 """(recall, precision) floors per 'used_for' and round: the files looked at while fixing
 meet the product's 0.95 in rounds 1-3; the check files (layouts no fix was made for: a
@@ -139,7 +139,11 @@ their layouts: all eight are 'tune' files now (no 'check' floor for round 9) and
 what they score after it, 62 of 62 items, precision 62 of 62.
 Round 10 (files 80-87, collected by a worker who wrote no code; seven PDF transcripts)
 scored 3 of 30 items before round 10's changes and holds at what it scored after them: 4
-of 30, precision 4 of 9.
+of 30, precision 4 of 9.  Round 11 looked at them: all eight are 'tune' files now (no
+'check' floor for round 10) and hold at what they score after it, 18 of 30 items,
+precision 18 of 27 (80's 'Pkt. Tekst Side' table and 87's one-line agenda run on after
+its page header are read; 81's and 82's tables whose rows lost numbers, 83's list after
+an upper-case group heading and 84's items run on with their text are still unread).
 A floor moves up as layouts are fixed, never down."""
 
 
@@ -780,3 +784,60 @@ def test_a_case_number_under_a_journal_number_and_a_label_with_a_comma() -> None
     assert item.case_number == "6628"
     assert [(s.name, s.role) for s in item.sections] == [
         ("Indstilling", "proposal"), ("Lovgrundlag, politikker", "background")]
+
+
+def test_a_one_line_agenda_run_on_after_the_page_header() -> None:
+    """Round 11 (``textlines.split_numbered_lists``): a transcript's page line runs the
+    header and attendees into the agenda ('... Dagsorden Introduktion ... 1. Title 2.
+    Title ...'); a list counting on from '1.' inside the line is split there as well."""
+    names = " ".join(f"Bestyrelsesmedlem Navn{i} Efternavn" for i in range(8))
+    text = (
+        "Transkript\n\n1 Referat af bestyrelsesmøde den 27. februar 2014 Dato: 27. februar "
+        f"2014 I mødet deltager: {names} Dagsorden Introduktion til bestyrelsesarbejdet "
+        "1. Godkendelse af dagsorden 2. Formanden orienterer 3. Direktionen orienterer "
+        "4. Forretningsorden for selskabet 5. Ansøgning om lånegaranti 6. Eventuelt\n"
+    )
+    items = _parse(text, "/archive/docplayer/referat.txt").items
+    assert [(i.number, i.title) for i in items] == [
+        ("1", "Godkendelse af dagsorden"), ("2", "Formanden orienterer"),
+        ("3", "Direktionen orienterer"), ("4", "Forretningsorden for selskabet"),
+        ("5", "Ansøgning om lånegaranti"), ("6", "Eventuelt")]
+
+
+def test_a_kept_duty_of_confidentiality_closes_the_item() -> None:
+    """Round 11 (``parser.closed_title``): a company board's 'Tavshedspligt ikke fraveget'
+    after a title (the duty of confidentiality not lifted) closes the item and is no part
+    of its title."""
+    from ingest.parser import closed_title
+
+    assert closed_title("Kundeforhold Vand A/S Tavshedspligt ikke fraveget") == (
+        "Kundeforhold Vand A/S", True)
+    assert closed_title("Tavshedspligt for bestyrelsen") == ("Tavshedspligt for bestyrelsen", False)
+
+
+def test_a_one_line_contents_table_under_pkt_tekst_side() -> None:
+    """Round 11 (``columned_toc``): a transcript's page line holding the contents table
+    'Pkt. Tekst Side' runs its rows together, number, title and page in turn; each row
+    starts at a number after the previous row's page, so a number in a title stays."""
+    text = (
+        "Transkript\n\n1 Åben dagsorden til mødet i Repræsentantskabet 8. maj 2015\n\n"
+        "2 Indholdsfortegnelse Pkt. Tekst Side 1 Valg af dirigent 1 2 Regnskab for 2014 "
+        "v. direktøren 2 3 Orientering om takster pr. 1. juli 3 4 Eventuelt 5\n"
+    )
+    items = _parse(text, "/archive/docplayer/dagsorden.txt").items
+    assert [(i.number, i.title) for i in items] == [
+        ("1", "Valg af dirigent"), ("2", "Regnskab for 2014 v. direktøren"),
+        ("3", "Orientering om takster pr. 1. juli"), ("4", "Eventuelt")]
+
+
+def test_the_meeting_date_is_the_one_under_tid_not_the_document_date() -> None:
+    """Round 11 (``header._timed_date``): a page printing the document's date first
+    ('Dato: 15. maj 2015 Initialer: ug') and the meeting's time after it ('Tid: Fredag den
+    22. maj 2015 kl. 09:30-12:30') is dated by the meeting."""
+    text = (
+        "Dato: 15. maj 2015 Initialer: ug Bestyrelsesmøde Dagsorden Tid: Fredag den 22. maj "
+        "2015 kl. 09:30-12:30 Sted: Hotellet\n\n1. Godkendelse af dagsordenen\n\n"
+        "Sagsfremstilling\n\nIngen.\n"
+    )
+    meeting = _parse(text)
+    assert (meeting.date, meeting.time) == ("2015-05-22", "kl. 09:30-12:30")
