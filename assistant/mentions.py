@@ -25,12 +25,12 @@ def mentions_by_meeting(
     """:func:`municipality_mentions` of each meeting's chunks (aligned lists; a chunk with
     ``counted`` False - a closed item's content - is left out): meetings naming none are
     absent."""
-    found: dict[str, Counter[str]] = {}
+    by_meeting: dict[str, list[str]] = {}
     for meeting_id, text, use in zip(meeting_ids, texts, counted, strict=True):
         if use:
-            for m in MUNICIPALITY_RE.finditer(text):
-                found.setdefault(meeting_id, Counter())[m.group(1)] += 1
-    return {meeting_id: dict(counts) for meeting_id, counts in found.items()}
+            by_meeting.setdefault(meeting_id, []).append(text)
+    found = {meeting_id: municipality_mentions(t) for meeting_id, t in by_meeting.items()}
+    return {meeting_id: counts for meeting_id, counts in found.items() if counts}
 
 
 def summed(mentions: Iterable[Mapping[str, int]]) -> Counter[str]:

@@ -29,7 +29,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from .danish import squash
+from .glued import printed_title
 from .textlines import Line
 from .tocentries import Toc, TocEntry
 
@@ -131,7 +131,7 @@ def _spaced_row(lines: Sequence[Line], index: int) -> tuple[str, bool, int] | No
 
 
 def _title(parts: list[str]) -> str:
-    return squash(" ".join(parts)).strip(" .")
+    return printed_title(" ".join(parts))
 
 
 def _gap(lines: Sequence[Line], after: int) -> list[Line]:

@@ -14,8 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .danish import squash
-from .glued import without_full_stop
+from .glued import printed_title
 from .textlines import Line
 from .tocentries import Toc, TocEntry
 
@@ -50,7 +49,7 @@ def column_toc(lines: Sequence[Line], start: int) -> Toc | None:
         index += 1
     if len(titles) != len(numbers) or not all(t[:1].isupper() for t, _ in titles):
         return None
-    entries = [TocEntry(n, _title(t), line)
+    entries = [TocEntry(n, printed_title(t), line)
                for n, (t, line) in zip(numbers, titles, strict=True)]
     rows, end = _rows_after(lines, index, int(numbers[-1]))
     return Toc(tuple(entries + rows), start, end)
@@ -64,20 +63,15 @@ def _rows_after(lines: Sequence[Line], index: int, last: int) -> tuple[list[TocE
         clean = lines[index].clean
         m = _ROW_RE.match(clean)
         if m and int(m.group(1)) == last + 1:
-            rows.append(TocEntry(m.group(1), _title(m.group(2)), index))
+            rows.append(TocEntry(m.group(1), printed_title(m.group(2)), index))
             last += 1
         elif rows and clean[:1].islower() and not _BARE_NUMBER_RE.match(clean):
             prev = rows[-1]
-            rows[-1] = TocEntry(prev.number, _title(f"{prev.title} {clean}"), prev.line)
+            rows[-1] = TocEntry(prev.number, printed_title(f"{prev.title} {clean}"), prev.line)
         else:
             break
         index += 1
     return rows, index
-
-
-def _title(text: str) -> str:
-    """A title as printed, less the full stop that closes it (an abbreviation's is kept)."""
-    return without_full_stop(squash(text).strip())
 
 
 def without_parentless_subnumbers(toc: Toc, lines: Sequence[Line]) -> Toc:

@@ -81,3 +81,9 @@ def without_full_stop(title: str) -> str:
     if not title.endswith(".") or title.endswith("..") or _ABBREVIATION_END_RE.search(title):
         return title
     return title[:-1].rstrip()
+
+
+def printed_title(text: str) -> str:
+    """A title as a contents row or heading prints it: whitespace squashed, less the full
+    stop that closes it (an abbreviation's is kept)."""
+    return without_full_stop(squash(text))
