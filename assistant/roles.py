@@ -1,7 +1,7 @@
 """Who holds a role in a body: a question of that kind needs a passage that states it.
 
 "Who chairs X?" is not answered by a passage that names the role and X somewhere (archives
-mention "KKR formandskabet" or "formanden for CDEU" often): the answer must be a sentence
+mention "formandskabet" or "formanden for udvalget" often): the answer must be a sentence
 naming X's holder of that role, else the refusal says no passage states it.
 """
 
