@@ -43,6 +43,7 @@ from .answer import Answer, Assistant, Written
 from .glossary import translate_terms
 from .lexical import Analyzer
 from .messages import section
+from .topic import EN_FUNCTION_WORDS
 
 log = logging.getLogger("assistant.llm")
 
@@ -270,16 +271,6 @@ DECISION_WORDS = frozenset(
 )
 """Words that state a decision was taken (past forms; 'godkender'/'indstilles' do not)."""
 NEGATIONS = frozenset("ikke ingen intet endnu no not yet none".split())
-EN_FUNCTION_WORDS = frozenset(
-    """
-    there their they them these those per among into onto than then also its our your
-    each any all some such very can may must shall out up so but if while during after
-    before between within without under over again further once here where why both few
-    more most other own same too just only
-    """.split()
-)
-"""English words the Danish analyzer keeps but that carry no content (the glossary-less
-rest of an English sentence is checked by its figures, dates and names)."""
 
 
 @dataclass(frozen=True)

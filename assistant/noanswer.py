@@ -20,7 +20,9 @@ are compressed; measured again on our own question sets), so this checks what th
   them in an English one - never a translation, an intent verb or a body's name) must occur
   in the named body's documents (or the archive) or in the best evidence, unless the dense
   match is strong;
-* "who holds role X in body Y" needs a passage that states it.
+* "who holds role X in body Y" needs a passage that states it;
+* an English question's topic, which cannot be looked up word by word, must lead to the
+  best item by meaning (:mod:`assistant.topic`).
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from .messages import DEFAULT_LANGUAGE, message
 from .places import names_place
 from .query import PERIOD_RE, DateConstraint, QueryAnalysis, is_intent_word, tells_past
 from .roles import unstated_role
+from .topic import off_topic
 from .tuning import TUNING
 
 if TYPE_CHECKING:
@@ -215,6 +218,10 @@ def assess_answerable(
     salient = [w for w in salient if w.lower() not in proper]
     if salient and hits[0].dense < TUNING.refusal.missing_term_dense_floor:
         return Verdict(False, "missing_terms", {"words": ", ".join(salient)}, lang)
+    # an English question's words cannot be looked up: its topic is checked by meaning
+    topic = off_topic(query, hits, retriever, viewer)
+    if topic:
+        return Verdict(False, "off_topic", {"topic": topic, "title": hits[0].item.title}, lang)
     # a page filed under the place, or naming it as its own, is placed after all
     unplaced = [n for n in unplaced
                 if not retriever.places.of(hits[0].meeting, council_place(n) or n)]

@@ -170,6 +170,9 @@ class QueryAnalysis:
     intent: str
     bodies: tuple[str, ...] = ()
     unknown_bodies: tuple[str, ...] = ()
+    body_names: tuple[str, ...] = ()
+    """The English names it gives held bodies ('the Planning and Safety Committee'): words
+    that name a body, not the topic."""
     dates: tuple[DateConstraint, ...] = ()
     doc_type: str | None = None
     timeline: bool = False
@@ -386,6 +389,7 @@ def analyze(text: str, body_index: BodyIndex | None = None) -> QueryAnalysis:
         places=question_places(text),
         bodies=mention.held,
         unknown_bodies=mention.unknown,
+        body_names=mention.english_names,
         dates=extract_dates(text),
         doc_type=doc_type,
         timeline=any(re.search(p, low) for p in TIMELINE_PATTERNS),

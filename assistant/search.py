@@ -329,7 +329,7 @@ class Retriever:
             meta = self.chunk_meta[cid]
             passage = self._passage(cid, dense.get(cid, floor), lexical.get(cid, 0.0), weight,
                                     query)
-            passages.append((_item_key(meta["meeting_id"], meta["item_number"]), passage))
+            passages.append((item_key(meta["meeting_id"], meta["item_number"]), passage))
         hits = self._group(passages, query)
         # equal scores in a fixed order (candidates come from sets: runs would differ)
         hits.sort(key=lambda h: (-h.score, h.meeting.meeting_id, h.item.order))
@@ -374,7 +374,7 @@ class Retriever:
         among the archive-wide candidates: the passage that holds what was asked is often
         not among an archive's best few hundred (an English question's words cannot meet
         Danish text).  Its rank and score stay as they were."""
-        rows = self._item_rows().get(_item_key(hit.meeting.meeting_id, hit.item.number))
+        rows = self.item_rows().get(item_key(hit.meeting.meeting_id, hit.item.number))
         if rows is None or rows.size <= 1:
             return hit
         sims = self.vectors[rows] @ unit
@@ -394,16 +394,27 @@ class Retriever:
         ordered = [best, *(p for p in passages if p.chunk_id != best.chunk_id)]
         return replace(hit, passages=ordered)
 
-    def _item_rows(self) -> dict[str, np.ndarray]:
+    def item_rows(self) -> dict[str, np.ndarray]:
         """Each item's chunk rows (in ``chunk_ids`` order), worked out once per load."""
         cached = getattr(self, "_rows_by_item", None)
         if cached is None or cached[0] is not self.chunk_ids:
             rows: dict[str, list[int]] = {}
             for k, cid in enumerate(self.chunk_ids):
                 meta = self.chunk_meta[cid]
-                rows.setdefault(_item_key(meta["meeting_id"], meta["item_number"]), []).append(k)
+                rows.setdefault(item_key(meta["meeting_id"], meta["item_number"]), []).append(k)
             cached = (self.chunk_ids, {k: np.asarray(v, dtype=np.intp) for k, v in rows.items()})
             self._rows_by_item = cached
+        return cached[1]
+
+    def row_items(self) -> np.ndarray:
+        """The item (an index into :meth:`item_rows`' order) of each chunk row."""
+        cached = getattr(self, "_items_by_row", None)
+        if cached is None or cached[0] is not self.chunk_ids:
+            items = np.zeros(len(self.chunk_ids), dtype=np.intp)
+            for k, rows in enumerate(self.item_rows().values()):
+                items[rows] = k
+            cached = (self.chunk_ids, items)
+            self._items_by_row = cached
         return cached[1]
 
     def closed_rows(self) -> np.ndarray:
@@ -494,7 +505,7 @@ def _unit(vector: Any) -> np.ndarray:
     return q / (float(np.linalg.norm(q)) or 1.0)
 
 
-def _item_key(meeting_id: object, item_number: object) -> str:
+def item_key(meeting_id: object, item_number: object) -> str:
     return f"{meeting_id}\x00{item_number}"
 
 

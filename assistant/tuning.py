@@ -64,6 +64,13 @@ class Refusal:
     """Bodies named in a refusal that says a named body is not in the archive."""
     nearest_meetings: int = 5
     """Held meetings named when a question names a meeting date the archive lacks."""
+    topic_items_ahead: int = 60
+    """An English question's topic alone finds at least this many items nearer to it than
+    the best item: the item was found by the question's frame (:mod:`assistant.topic`)."""
+    flat_ranking_gap: float = 0.015
+    """... and the best item's fused score is within this of the item ``flat_ranking_depth``
+    places below it: no item stands out."""
+    flat_ranking_depth: int = 4
     role_evidence_depth: int = 10
     """Results a who-holds-this-role question searches for the sentence that states it."""
 

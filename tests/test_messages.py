@@ -289,6 +289,7 @@ REFUSAL_PARAMS = {
     "other_place": {"place": "Thisted", "homes": "Vejen, Skive"},
     "other_place_unsaid": {"place": "Thisted"},
     "amount_not_stated": {"title": "Højdevej 13 - Byggesag"},
+    "off_topic": {"topic": "stray cats", "title": "Støjhandlingsplan"},
 }
 
 
