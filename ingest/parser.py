@@ -65,8 +65,10 @@ from .errors import ParseError
 from .fallback import labelled_headings
 from .glued import without_full_stop
 from .header import doc_type_word, find_date, parse_header, parse_participants
+from .headings_unnumbered import unnumbered_headings
 from .models import DOC_TYPES, ISO_DATE_RE, AgendaItem, Document, Meeting, Section
 from .runon import split_run_on_text
+from .runon_items import run_on_headings
 from .sections import (
     UNLABELLED_SECTION,
     Marker,
@@ -168,8 +170,10 @@ def parse_meeting(
     skeleton = _skeleton(lines, markers)
     warnings: list[str] = []
     cycles = find_cycles(lines, _item_markers(markers)) if len(skeleton.entries) <= 1 else []
-    if not skeleton.entries and not cycles and (labelled := labelled_headings(lines)):
-        skeleton = _heading_skeleton(labelled)  # numbered headings the strict readers missed
+    if not skeleton.entries and not cycles and (
+        found := labelled_headings(lines) or run_on_headings(lines, doc.text)
+    ):
+        skeleton = _heading_skeleton(found)  # numbered headings the strict readers missed
     if cycles:  # no numbered headings, but the labels cycle item by item
         items = [_close(item, warnings, keep_closed) for item in _cycle_items(text, lines, cycles)]
         skeleton = _Skeleton([], {}, None, cycles[0].title_line, cycles[0].title_line)
@@ -342,8 +346,11 @@ def _skeleton(lines: Sequence[Line], markers: Sequence[Marker]) -> _Skeleton:
     plain = _plain_skeleton(lines, markers)
     if toc is None:
         return plain
-    headings = match_headings(toc, lines, toc.end)
-    toc_skeleton = _Skeleton(list(toc.entries), headings, toc, toc.start, toc.end)
+    labels = {m.line for m in markers if m.kind in ("label", "inline")}
+    entries, headings = unnumbered_headings(
+        toc.entries, match_headings(toc, lines, toc.end), lines, labels, toc.end
+    )
+    toc_skeleton = _Skeleton(entries, headings, toc, toc.start, toc.end)
     # The "TOC" may be the first item headings themselves ('1<TAB>Title' table rows with
     # their bodies): then the plain outline runs through its lines and goes further.
     headed = {h.line for h in plain.headings.values()}
@@ -676,6 +683,9 @@ def _preamble_markers(
     if heading.glued_label is not None:  # '1. TitleReferat': the label ends the heading
         name, role = heading.glued_label
         return [Marker("inline", name, heading.line, lines[heading.line].end, role)]
+    if heading.text_offset is not None:  # '1. Title Text ...': the text runs on after it
+        return [Marker("implicit", UNLABELLED_SECTION, heading.line, heading.text_offset,
+                       "background")]
     if heading.proposal_offset is not None:
         found.append(
             Marker("proposal", "Indstilling", heading.line, heading.proposal_offset, "proposal")

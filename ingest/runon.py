@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from .columned_toc import split_columned_tocs
+from .page_sequence import numbered_pages, without_folios
 from .sections import LABEL_WORDS
 from .textlines import split_numbered_lists, split_run_on_lines
 
@@ -17,6 +18,7 @@ header's type ('Kommunalbestyrelsen Referat Dato: ...', 'Referat Byrådet 12.03.
 _PAGE_HEADING = r"\d{1,3}\.\s+[A-ZÆØÅ].*\s\d{1,4}\s*$"
 """The rest of a transcript page that opens with an item heading ('1. Godkendelse af
 dagsorden ...') and closes with its printed page number."""
+_LABELS = "|".join(re.escape(w) for w in LABEL_WORDS if not _DOC_TYPE_WORD_RE.fullmatch(w))
 _RUN_ON_BREAK_RE = re.compile(
     r"^(?P<erase>\d{1,4})(?= \D| .*\s(?i:side)\s+(?P=erase)\s*$| (?="
     + _PAGE_HEADING
@@ -31,11 +33,14 @@ _RUN_ON_BREAK_RE = re.compile(
     r"|(?P<title>\s)(?=(?i:dagsorden|referat)\s+(?:fra|til|for)\s+(?:\w+\s+)?møde\b)"
     # the document's title 'Referat fra ordinært møde' after the body's name
     r"|(?<=\.\.)(?:\d{1,4}|[ivxlc]{1,6})(?P<toc_page>\s)"  # after a TOC row's '...12'
-    r"|(?P<label>\s)(?=[A-ZÆØÅ])(?i:"
-    + "|".join(re.escape(w) for w in LABEL_WORDS if not _DOC_TYPE_WORD_RE.fullmatch(w))
-    + r")(?-i:(?<=[A-ZÆØÅÉ])(?:\s[A-ZÆØÅ]+)+)?"  # an upper-case label runs on in capitals
+    r"|(?P<label>\s)(?=[A-ZÆØÅ])(?i:" + _LABELS + r")"
+    r"(?-i:(?<=[A-ZÆØÅÉ])(?:\s(?!(?i:" + _LABELS + r")\b)[A-ZÆØÅ]+)+"
+    r"(?:(?P<next_label>\s)(?=[A-ZÆØÅ]{2})(?i:" + _LABELS + r")(?=\s))?)?"
+    # an upper-case label runs on in capitals, up to the next label ('OPLÆG OM RÅSTOFOPGAVEN
+    # SAGSFREMSTILLING': a title in capitals, which that label ends)
     r"(?-i:\s[A-ZÆØÅ][\wæøå-]+\sden(?=\s[A-ZÆØÅ]))?"  # 'Beslutning Byrådet den' (date lost)
-    + r":?(?P<label_text>\s)(?=[A-ZÆØÅ])"  # 'Sagsfremstilling' between title and text
+    + r":?(?P<label_text>\s)(?=[A-ZÆØÅ]|at\s)"  # 'Sagsfremstilling' between title and text,
+    # which opens with a capital or with the 'at' of a proposal ('at dagsordenen godkendes')
     r"|(?P<status>\s)(?=(?i:åben|lukket)\s+sag\s+(?i:sags?\.?\s*nr))"  # 'Åben sag Sagsnr.:'
 )
 """Where a flattened page line ('89. Title Sagsfremstilling Text ... Side 3 af 12') holds
@@ -63,11 +68,13 @@ one item with empty fields)."""
 
 
 def split_run_on_text(text: str) -> str:
-    """Same-length ``text`` whose flattened page lines are split before their signals,
-    whose one-line numbered lists are split before each entry, and whose one-line
-    'Pkt. Tekst Side' contents tables are split before each row."""
-    text = split_columned_tocs(text)
+    """Same-length ``text`` whose flattened page lines are split before their signals
+    (a transcript's pages numbered in sequence however short, ``page_sequence``, their
+    closing folios blanked), whose one-line numbered lists are split before each entry,
+    and whose one-line 'Pkt. Tekst Side' contents tables are split before each row."""
+    pages = numbered_pages(text, RUN_ON_MIN_LENGTH)
+    text = split_columned_tocs(without_folios(text, pages))
     text = split_run_on_lines(
-        text, _RUN_ON_BREAK_RE, RUN_ON_MIN_LENGTH, RUN_ON_MIN_KINDS, PAGE_LINE_RE
+        text, _RUN_ON_BREAK_RE, RUN_ON_MIN_LENGTH, RUN_ON_MIN_KINDS, PAGE_LINE_RE, pages
     )
     return split_numbered_lists(text, RUN_ON_MIN_LENGTH, ONE_LINE_LIST_MIN_ENTRIES)

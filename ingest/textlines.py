@@ -8,7 +8,7 @@ words across page breaks.  Everything here is about that surface; no meeting kno
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 _BOOKMARK_RE = re.compile(r"\[(?:bookmark|image):[^\]]*\]", re.IGNORECASE)
@@ -228,6 +228,7 @@ def split_run_on_lines(
     min_length: int,
     min_kinds: int,
     page_line: re.Pattern[str] | None = None,
+    pages: Collection[int] = frozenset(),
 ) -> str:
     """``text`` with its run-on lines split where ``breaks`` finds a boundary.
 
@@ -238,12 +239,14 @@ def split_run_on_lines(
     the characters of a group named ``ERASE_GROUP`` (a page number, which is no kind)
     become spaces.  The result has the same length, so every offset into ``text`` still
     holds; every other line stays as it was.  A line that ``page_line`` matches (a page
-    by its own number and footer) is a page whatever its length.
+    by its own number and footer) is a page whatever its length, and so is a line whose
+    start offset is in ``pages`` (a page by its number in a sequence), with one kind less.
     """
     chars: list[str] | None = None
     pos = 0
     for raw in text.split("\n"):
-        if len(raw) > min_length or (page_line is not None and page_line.match(raw)):
+        paged = pos in pages
+        if len(raw) > min_length or paged or (page_line is not None and page_line.match(raw)):
             cuts: list[int] = []
             erased: list[tuple[int, int]] = []
             kinds: set[str] = set()
@@ -256,7 +259,7 @@ def split_run_on_lines(
                     elif value.isspace() and len(value) == 1:
                         cuts.append(pos + match.start(group))
                         kinds.add(next(g for g, v in match.groupdict().items() if v))
-            if len(kinds) >= min_kinds:
+            if len(kinds) >= min_kinds - paged:
                 chars = chars if chars is not None else list(text)
                 for cut in cuts:
                     chars[cut] = "\n"

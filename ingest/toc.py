@@ -25,7 +25,7 @@ from .celled_toc import celled_toc
 from .closedgroups import close_grouped
 from .column_toc import column_toc, without_parentless_subnumbers
 from .danish import TITLE_STOPWORDS, number_key, squash
-from .glued import glued_tail
+from .glued import glued_tail, printed_title
 from .labelled_toc import labelled_toc
 from .lone_entry_toc import lone_entry_toc
 from .paged_toc import paged_toc
@@ -84,6 +84,9 @@ class Heading:
     glued_label: tuple[str, str] | None = None
     """(name, role) of a section label glued to the heading's end ('...formandenReferat'):
     the item's text after the heading line is that section (``glued.glued_tail``)."""
+    text_offset: int | None = None
+    """Where the item's text begins on the heading's own line, when the heading runs on
+    with it ('1. Title Text ...', ``runon_items``): the text is the item's, under no label."""
 
 
 _SPACED_NUMBER_RE = re.compile(
@@ -130,7 +133,7 @@ def _parse_toc_line(raw: str) -> _TocLine | None:
     if dots:
         page = page or dots.group(1) is not None
         title = title[: dots.start()]
-    title = squash(title).strip(" .")
+    title = printed_title(title).strip(" ").lstrip(". ")
     if not any(ch.isalpha() for ch in title) or len(title) > 250:
         return None
     return _TocLine(number, title, signal=page or bool(dots) or table)

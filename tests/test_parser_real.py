@@ -99,7 +99,7 @@ FLOORS = {
     ("tune", "7"): (1.0, 1.0),
     ("tune", "8"): (0.97, 0.97),
     ("tune", "9"): (1.0, 1.0),
-    ("tune", "10"): (0.6, 0.66),
+    ("tune", "10"): (0.9, 0.93),
 }
 """(recall, precision) floors per 'used_for' and round: the files looked at while fixing
 meet the product's 0.95 in rounds 1-3; the check files (layouts no fix was made for: a
@@ -144,6 +144,8 @@ of 30, precision 4 of 9.  Round 11 looked at them: all eight are 'tune' files no
 precision 18 of 27 (80's 'Pkt. Tekst Side' table and 87's one-line agenda run on after
 its page header are read; 81's and 82's tables whose rows lost numbers, 83's list after
 an upper-case group heading and 84's items run on with their text are still unread).
+Round 12 read those four layouts and holds at 27 of 30 items, precision 27 of 29 (82's
+item 49, the first row of its table's second page, is still unread).
 A floor moves up as layouts are fixed, never down."""
 
 
@@ -841,3 +843,123 @@ def test_the_meeting_date_is_the_one_under_tid_not_the_document_date() -> None:
     )
     meeting = _parse(text)
     assert (meeting.date, meeting.time) == ("2015-05-22", "kl. 09:30-12:30")
+
+
+def test_where_a_title_ends_in_run_on_text() -> None:
+    """Round 12 (``titleends``): the next title opens with capitalised words after a word
+    in lower case that goes on in lower case or with a number; a name after a preposition
+    ('på Aars Rådhus'), a name before a page number ('Rådhus 31') and an acronym ('EU')
+    do not open one.  An item's text opens the same way, after a year or at a label."""
+    from ingest.titleends import next_title_at, text_at
+
+    def first(text: str, cut: int | None) -> str:
+        return text if cut is None else text[:cut]
+
+    titles = {
+        "Budgetopfølgning nr Budgetforslag 2016 med overslagsår": "Budgetopfølgning nr",
+        "Udvalgets regnskab Det Kongelige Teaters budget": "Udvalgets regnskab",
+        "Høring om NATURA 2000-planerne(kuv) Anlægsregnskaber 2010 (hjm)":
+            "Høring om NATURA 2000-planerne(kuv)",
+        "Aftale om EU s klimamål i CO2-udslip Projekt Aktiviteternes Hus Orientering om":
+            "Aftale om EU s klimamål i CO2-udslip",
+        "Køkkenet på Aars Rådhus 31 Afbud": "Køkkenet på Aars Rådhus 31 Afbud",
+        "Høringssvar til Vandplanen (kuv)": "Høringssvar til Vandplanen (kuv)",
+    }
+    assert {text: first(text, next_title_at(text)) for text in titles} == titles
+    texts = {
+        "Godkendelse af dagsorden Anne Hansen bad om en ændring.": "Godkendelse af dagsorden",
+        "Godkendelse af referatet fra den 19. august 2011 Bilag": (
+            "Godkendelse af referatet fra den 19. august 2011"),
+        "Valg til bestyrelsen for Aarhus Kommunes fond": (
+            "Valg til bestyrelsen for Aarhus Kommunes fond"),
+    }
+    assert {text: first(text, text_at(text)) for text in texts} == texts
+
+
+def test_a_contents_table_whose_rows_lost_their_numbers() -> None:
+    """Round 12 (``columned_toc``, ``headings_unnumbered``): a one-line 'Pkt. Tekst Side'
+    table whose numbers skip (8, then 11) holds the titles of the rows between in row 8,
+    and the last row may hold more: each row's title ends where the next opens, its page
+    is no part of it.  Item 8's heading prints no number (a page number and a column mark
+    before it) but repeats the row's title with the year the table lost: it heads 8's
+    sections and gives its title."""
+    text = (
+        "Transkript\n\n1 Referat Teknisk Udvalg Møde 12. marts 2012 kl. 16:00 Pkt. Tekst Side "
+        "7 Godkendelse af dagsorden 1 8 Budgetopfølgning pr. 31. marts Den nye skolestruktur 2 "
+        "11 Vejbelysning på Torvet 5 12 Kloakfornyelse (jkl) Trafikplan 2013 for byen "
+        "Eventuelt 9\n\n2 Å Budgetopfølgning pr. 31. marts 2012 Sagsfremstilling Forbruget "
+        "følger budgettet. Beslutning Godkendt. Teknisk Udvalg, 12. marts 2012 Side 2\n"
+    )
+    items = _parse(text, "/archive/docplayer/referat.txt").items
+    assert [(i.number, i.title) for i in items] == [
+        ("7", "Godkendelse af dagsorden"), ("8", "Budgetopfølgning pr. 31. marts 2012"),
+        ("11", "Vejbelysning på Torvet"), ("12", "Kloakfornyelse (jkl)")]
+    assert [(s.name, s.text.split(".")[0]) for s in items[1].sections] == [
+        ("Sagsfremstilling", "Forbruget følger budgettet"), ("Beslutning", "Godkendt")]
+
+
+def test_short_transcript_pages_numbered_in_sequence() -> None:
+    """Round 12 (``page_sequence``): transcript lines counting 1, 2, 3, 4, 5 between blank
+    lines are pages, short ones too: each is split at its labels ('Sagsfremstilling at
+    ...', an upper-case title run into an upper-case label), its page number is no text,
+    the contents page's closing folio ('5 2') is no page of row 3, and the headings
+    without numbers head the listed items."""
+    names = " ".join(f"Medlem{k} Efternavn{k}" for k in range(20))
+    text = (
+        "Transkript\n\n1 Dato: 2. maj 2016 Bestyrelsesmøde Dagsorden Tid: Fredag den 13. maj "
+        f"2016 kl. 10:00 Medlemmer: {names}\n\n"
+        "2 Indholdsfortegnelse Pkt. Tekst Side 1 Valg af dirigent 3 2 Regnskab for 2015 4 "
+        "3 OPLÆG OM TAKSTER 5 2\n\n"
+        "3 Valg af dirigent Sagsfremstilling at næstformanden vælges. Bestyrelsesmøde, d. 13. "
+        "maj\n\n4 Regnskab for 2015 Sagsfremstilling Regnskabet viser overskud. Indstilling "
+        "Til godkendelse. Bestyrelsesmøde, d. 13. maj\n\n"
+        "5 OPLÆG OM TAKSTER SAGSFREMSTILLING Taksterne stiger. Bestyrelsesmøde, d. 13. maj\n"
+    )
+    items = _parse(text, "/archive/docplayer/dagsorden.txt").items
+    assert [(i.number, i.title) for i in items] == [
+        ("1", "Valg af dirigent"), ("2", "Regnskab for 2015"), ("3", "OPLÆG OM TAKSTER")]
+    assert [[(s.name, s.text.split(".")[0]) for s in i.sections] for i in items] == [
+        [("Sagsfremstilling", "at næstformanden vælges")],
+        [("Sagsfremstilling", "Regnskabet viser overskud"), ("Indstilling", "Til godkendelse")],
+        [("SAGSFREMSTILLING", "Taksterne stiger")]]
+
+
+def test_an_entry_that_kept_its_number_after_an_upper_case_group_heading() -> None:
+    """Round 12 (``grouped_entries``): a one-line contents list that kept only its first
+    number and, after a group heading in capitals, the number of the entry under it (its
+    title ending at its page); 'gik efter punkt 14.' after the list is a reference."""
+    text = (
+        "Transkript\n\n1 Referat fra Udvalgets møde mandag den 4. september 2006 "
+        "Indholdsfortegnelse PUNKTER TIL BESLUTNING 12. Budget 2007 og overslagsårene Nyt "
+        "telefonsystem i rådhuset Renovering af skolen 8 PUNKTER TIL ORIENTERING 17. Køkkenet "
+        "på Aars Rådhus 9 Afbud Jens Hansen gik efter punkt 14. Bemærkninger til dagsordenen: "
+        "Ingen\n"
+    )
+    assert _items(text, "/archive/docplayer/referat.txt") == [
+        ("12", "Budget 2007 og overslagsårene"), ("17", "Køkkenet på Aars Rådhus")]
+
+
+def test_items_run_on_with_their_text() -> None:
+    """Round 12 (``runon_items``): minutes without labels flattened to one line, each item's
+    heading run on with its text; the headings the re-flow broke out count 1, 2, 3 (the
+    attachment 'Bilag 1.' inside item 2 does not count on), each title ends where its text
+    begins, and the text is the item's."""
+    names = ", ".join(f"Direktør{k} Efternavn{k}" for k in range(15))
+    text = (
+        "Transkript\n\n1 Referat fra møde i direktørkredsen Tid og sted: Fredag 14. oktober "
+        f"2011 Deltagere: {names} 1. Godkendelse af dagsorden Anne Hansen bad om at høringen "
+        "af udkastet til kvalitetsstandarder for området behandles under punkt 3 på "
+        "dagsordenen, da høringsfristen udløber inden næste møde, og at sagen om budgettet "
+        "udsættes til næste møde. Med de ændringer blev dagsordenen godkendt. 2. Godkendelse "
+        "af referatet fra møde den 19. august 2011 Bilag 1. Referat fra møde i kredsen 19. "
+        "august 2011 Referatet blev godkendt. 3. Høring om kvalitetsstandarder Kredsen "
+        "drøftede udkastet og afgiver et fælles høringssvar.\n"
+    )
+    items = _parse(text, "/archive/docplayer/referat.txt").items
+    assert [(i.number, i.title) for i in items] == [
+        ("1", "Godkendelse af dagsorden"),
+        ("2", "Godkendelse af referatet fra møde den 19. august 2011"),
+        ("3", "Høring om kvalitetsstandarder")]
+    assert items[0].sections[0].text.startswith("Anne Hansen bad om")
+    assert items[2].sections[0].text == (
+        "Kredsen drøftede udkastet og afgiver et fælles høringssvar.")
