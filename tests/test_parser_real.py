@@ -87,7 +87,7 @@ def test_real_document(name: str, part: str) -> None:
 
 
 ROUNDS = {"1-3": (1, 29), "4": (30, 39), "5": (40, 47), "6": (48, 55), "7": (56, 63),
-          "8": (64, 71), "9": (72, 79), "10": (80, 87)}
+          "8": (64, 71), "9": (72, 79), "10": (80, 87), "12": (88, 95)}
 """Files by the round that added them (their leading number): each round's files are
 scored on their own, so a round of harder pages never lowers an earlier round's floor."""
 FLOORS = {
@@ -100,6 +100,7 @@ FLOORS = {
     ("tune", "8"): (0.97, 0.97),
     ("tune", "9"): (1.0, 1.0),
     ("tune", "10"): (0.9, 0.93),
+    ("check", "12"): (0.76, 0.76),
 }
 """(recall, precision) floors per 'used_for' and round: the files looked at while fixing
 meet the product's 0.95 in rounds 1-3; the check files (layouts no fix was made for: a
@@ -146,6 +147,11 @@ its page header are read; 81's and 82's tables whose rows lost numbers, 83's lis
 an upper-case group heading and 84's items run on with their text are still unread).
 Round 12 read those four layouts and holds at 27 of 30 items, precision 27 of 29 (82's
 item 49, the first row of its table's second page, is still unread).
+Round 12 (files 88-95, collected by a worker who wrote no code, eight systems: five
+municipalities' own web publications, a joint fire service's page, three PDF transcripts)
+scored 16 of 21 items, precision 16 of 21, before and after round 12's changes: they are
+'check' files (their layouts: a link text glued to titles, a closed marker glued to a title,
+a contents title run on over a line break, bodies named in lower case or by a meeting word).
 A floor moves up as layouts are fixed, never down."""
 
 
