@@ -12,6 +12,7 @@ are remembered (a bounded LRU), so a follow-up or a repeated question reads noth
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -24,6 +25,18 @@ from vectorstore.sentences import SentenceStore, sentence_key
 
 from .compose import Meaning
 from .tuning import TUNING
+
+_PART_RE = re.compile(
+    r",?\s+(?:and|og)\s+(?=(?:how|what|who|whom|when|where|which|why|whether|hvordan|hvad"
+    r"|hvem|hvornår|hvor|hvilke|hvilken|hvilket|hvorfor)\b)", re.I)
+"""Where a question's next part begins (', and how is the current capacity assessed?')."""
+
+
+def question_parts(question: str) -> list[str]:
+    """The parts of a several-part question, each a question of its own; one part for most."""
+    parts = [p.strip(" ,?") for p in _PART_RE.split(question)]
+    return [p for p in parts if p] or [question]
+
 
 CACHE_SIZE = 20_000
 """Sentence vectors kept (384 floats each: about 30 MB at this size)."""
@@ -73,14 +86,20 @@ class SentenceVectors:
                 self._cache.popitem(last=False)
 
     def meaning(self, question: str) -> Meaning:
-        """A scorer of sentences against ``question`` (cosine similarity)."""
+        """A scorer of sentences against ``question`` (cosine similarity; for a several-part
+        question the closest of the whole and each part)."""
+        parts = question_parts(question)
 
         def score(sentences: Sequence[str]) -> np.ndarray:
             if not sentences:
                 return np.zeros(0, dtype=np.float32)
             head = [sentence_key(s) for s in sentences[: TUNING.answer.meaning_sentences]]
-            query = np.asarray(self.embedder.embed_query(question), dtype=np.float32)
-            sims = self.vectors(head) @ query
+            # each part of a several-part question is asked too: a sentence that answers
+            # its second part is close to that part, not to the whole
+            texts = [question, *parts] if len(parts) > 1 else [question]
+            queries = np.vstack([np.asarray(self.embedder.embed_query(t), dtype=np.float32)
+                                 for t in texts])
+            sims = (self.vectors(head) @ queries.T).max(axis=1)
             out = np.full(len(sentences), float(sims.min()), dtype=np.float32)
             out[: len(head)] = sims
             return out
