@@ -57,11 +57,22 @@ _ANY_CASE_MUNICIPALITY_RE = re.compile(
 )
 
 
+_SUBJECT_BEFORE_RE = re.compile(r"(?i:vedr\.|vedrørende|angående)[ \t]+$")
+"""A municipality after 'vedr.' ('PUNKTER VEDR. VESTHIMMERLANDS KOMMUNE') is what the
+items concern, not the body's own."""
+
+
 def municipality_in(text: str) -> str | None:
     """The first municipality named in ``text`` ('GLOSTRUP KOMMUNE' -> 'Glostrup Kommune'),
-    not counting a meeting place ('i Herning Kommune, Torvet 5')."""
+    not counting a meeting place ('i Herning Kommune, Torvet 5') or what items concern
+    ('vedr. Vesthimmerlands Kommune')."""
     m = next(
-        (m for m in _ANY_CASE_MUNICIPALITY_RE.finditer(text) if not _meeting_place(text, m)), None
+        (
+            m
+            for m in _ANY_CASE_MUNICIPALITY_RE.finditer(text)
+            if not _meeting_place(text, m) and not _SUBJECT_BEFORE_RE.search(text, 0, m.start())
+        ),
+        None,
     )
     if m is None:
         return None
@@ -104,9 +115,13 @@ _BARE_WORDS = frozenset(
 )
 """A body word alone is a label ('Udvalg<TAB>Økonomiudvalget'), not a body's name."""
 _QUALIFIER_RE = re.compile(
-    r"(?:[ \t]+for)?[ \t]+((?:[A-ZÆØÅ][\wæøåÆØÅ&./-]*)"
-    r"(?:[ \t]+[A-ZÆØÅ][\wæøåÆØÅ&./-]*){0,3})[ \t]*(?:\n|$)"
+    r"(?P<for>[ \t]+for)?[ \t]+(?P<name>(?:[A-ZÆØÅ][\wæøåÆØÅ&./-]*)"
+    r"(?:[ \t]+[A-ZÆØÅ][\wæøåÆØÅ&./-]*){0,3})"
+    r"(?:[ \t]*(?:\n|$)|(?(for)(?=[ \t]+(?:den[ \t]+)?\d{1,2}\.?[ \t]*[a-zæøå]{3})|(?!)))"
 )
+"""The rest of the body's line that names it further: capitalised words up to the line's
+end, or after 'for' up to the meeting's date ('Repræsentantskabet for Midttrafik 8. maj
+2015')."""
 _NOT_QUALIFIER = frozenset(
     "dagsorden referat mødereferat beslutningsprotokol mødedato dato tid sted mødested "
     "deltagere afbud indholdsfortegnelse".split()
@@ -127,9 +142,9 @@ def _qualifier(text: str, end: int) -> str:
     if period := _PERIOD_RE.match(text, end):
         return period.group(0).rstrip()  # 'Regionsrådet 2018-2021': the election period
     m = _QUALIFIER_RE.match(text, end)
-    if m is None or m.group(1).split()[0].lower() in _NOT_QUALIFIER:
+    if m is None or m.group("name").split()[0].lower() in _NOT_QUALIFIER:
         return ""
-    if _MUNICIPALITY_RE.fullmatch(m.group(1)):
+    if _MUNICIPALITY_RE.fullmatch(m.group("name")):
         return ""  # 'Økonomiudvalget Aarhus Kommune' is appended as ', Aarhus Kommune'
     return m.group(0).rstrip()
 
@@ -138,13 +153,14 @@ _AREA = r"[\wæøåÆØÅ][\wæøåÆØÅ-]*"
 _FOR_AREAS_RE = re.compile(
     rf"[ \t]+for[ \t]+((?!(?:den|de|det|at|mødet)\b){_AREA}"
     rf"(?:[ \t]+(?!(?:og|den|d|kl|i|på|afholdt)\b)[a-zæøå][\wæøå-]*(?=[ \t]*\n))?"
-    rf"(?:(?:,[ \t]*|[ \t]+(?:og|&)[ \t]+){_AREA}){{0,4}})"
+    rf"(?:(?:,[ \t]*|[ \t]+(?:og|&)[ \t]+){_AREA}){{0,4}}"
+    rf"(?:[ \t]+(?!(?:og|den|d|kl|i|på|afholdt)\b)[a-zæøå][\wæøå-]*(?=[ \t]*\n))?)"
     r"(?=[ \t]+(?:den|d\.|kl\.|i|på|afholdt)\b|[ \t]*(?:[\n,.:]|$)|['’]s[ \t]+møde\b)"
 )
 """The areas a bare body word is named by: 'Udvalget for Teknik og Miljø', 'Udvalget for
 Social, Sundhed og Ældre' (up to a date, a time, a place, the line's end or the possessive
 "'s møde" an apostrophe sets off); an area of an adjective and a noun ends the line
-('Udvalg for regional udvikling')."""
+('Udvalg for regional udvikling', 'Udvalg for natur, miljø og grøn omstilling')."""
 
 
 _TOWN_BEFORE_RE = re.compile(r"(?<![\wæøå])([A-ZÆØÅ][a-zæøå]+(?:-[A-ZÆØÅ][a-zæøå]+)?)[ \t]+$")

@@ -6,7 +6,8 @@ separating space when the page is stored as text:
 * a section label that opens the item's text ('1. Meddelelse fra formandenReferat':
   the item's first label, 'Referat', on the heading's line);
 * a fold/expand link that repeats the title ('1. Godkendelse af dagsordenKlik her for at
-  folde ud og læse mere om Godkendelse af dagsorden').
+  folde ud og læse mere om Godkendelse af dagsorden') or is the fold control's own text
+  ('183. Godkendelse af dagsordenÅbn/luk punkt', ``foldlinks``).
 
 Both start at a lower-case letter followed at once by a capital (a 'camel' joint that a
 Danish title does not contain), so the heading is cut there and the tail is read as a
@@ -20,6 +21,7 @@ import re
 from dataclasses import dataclass
 
 from .danish import squash
+from .foldlinks import is_fold_control
 from .sections import label_name, section_role
 
 _JOINT_RE = re.compile(r"(?<=[a-zæøå)])(?=[A-ZÆØÅ][a-zæøå])")
@@ -59,8 +61,9 @@ def glued_tail(text: str) -> GluedTail | None:
 
 
 def _is_link(head: str, tail: str) -> bool:
-    """Link text: it opens with 'Klik her'/'Tryk på', or it ends by repeating the title."""
-    if _LINK_RE.match(tail):
+    """Link text: it opens with 'Klik her'/'Tryk på', it is a fold control ('Åbn/luk
+    punkt'), or it ends by repeating the title."""
+    if _LINK_RE.match(tail) or is_fold_control(tail):
         return True
     head_words, tail_words = squash(head).casefold().split(), squash(tail).casefold().split()
     return len(tail_words) > len(head_words) >= 2 and tail_words[-len(head_words) :] == head_words

@@ -1,5 +1,5 @@
-"""Section label forms that extend a known label: a second area after a comma, and a
-decision label whose date the conversion lost.
+"""Section label forms that extend a known label: a second area after a comma, a
+decision label whose date the conversion lost, and a decision stamp with a colon inside.
 
 * 'Lovgrundlag, politikker': a known label ('Lovgrundlag') followed by a comma and one
   lower-case word that names what else the section covers; it has the known label's role.
@@ -8,11 +8,19 @@ decision label whose date the conversion lost.
 * 'Beslutning Økonomiudvalget den': the decision label naming the body and the date word
   whose date a PDF's text layer dropped (as 'Beslutning Direktionen den 6. september
   2018' without the date).
+* 'BESLUTNING: Social-, Sundheds- og Arbejdsmarkedsudvalget den 11-01-2021': the decision
+  word, a colon, and the body that decided with the date, the whole line a label (the
+  stamp of 'Beslutning Kommunalbestyrelsen den 24-04-2019' with the colon a web page sets
+  after its upper-case label words).  Only a body's name and a full date may follow the
+  colon: 'Beslutning: Godkendt den 3. maj 2024' is the decision's text after its label.
 """
 
 from __future__ import annotations
 
 import re
+
+from .bodies import guess_committee
+from .danish import squash
 
 _COMPOUND_RE = re.compile(r"^([^,]{3,40}),\s+[a-zæøå][a-zæøå-]*$")
 _DATE_LOST_RE = re.compile(r"^[\wæøå][\wæøå.,\- ]{0,50}?\s+(?:den|d\.)$", re.IGNORECASE)
@@ -29,3 +37,22 @@ def date_lost(tail: str) -> bool:
     """True for a decision label's tail that names the body and ends on the date word
     whose date is lost ('økonomiudvalget den')."""
     return bool(_DATE_LOST_RE.match(tail))
+
+
+_COLON_STAMP_RE = re.compile(
+    r"^(?:beslutning|afgørelse)\s*:\s*(?P<body>[^:]{3,70}?)\s+(?:den\s+|d\.\s*)?"
+    r"(?:\d{1,2}\.\s*[a-zæøå]+\.?\s*\d{4}|\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2}))$",
+    re.IGNORECASE,
+)
+
+
+def colon_stamp(label: str) -> bool:
+    """True for a decision stamp with a colon after the decision word whose tail is a
+    body's name (the whole of it) and a full date ('BESLUTNING: Økonomiudvalget den
+    11-01-2021'); False for a decision's text after its label ('Beslutning: Sagen sendes
+    til Byrådet den 3. maj 2024')."""
+    m = _COLON_STAMP_RE.match(squash(label).rstrip(":."))
+    if m is None:
+        return False
+    named = guess_committee(m.group("body"))
+    return named is not None and named.casefold() == m.group("body").casefold()

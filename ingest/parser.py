@@ -61,10 +61,12 @@ from .cycles import (
     title_above,
 )
 from .danish import number_key, squash
+from .doctypes import unstated_doc_type
 from .errors import ParseError
 from .fallback import labelled_headings
 from .glued import without_full_stop
 from .header import doc_type_word, find_date, parse_header, parse_participants
+from .headerbodies import header_body
 from .headings_unnumbered import unnumbered_headings
 from .models import DOC_TYPES, ISO_DATE_RE, AgendaItem, Document, Meeting, Section
 from .runon import split_run_on_text
@@ -286,7 +288,7 @@ _CLOSED_RE = re.compile(
     r"^\s*(?:lukket(?:\s+(?:punkt|sag))?\s*[:.\-–]\s*|lukket\s+(?:punkt|sag)\s+(?=(?-i:[A-ZÆØÅ]))"
     r"|\(?lukket\)?\s+)|"  # 'LUKKET SAG Title': the mark and its noun before a capital
     r"\s*[-–]?\s*\((?:for\s+)?lukkede\s+døre\)\s*$|\s*[-–]\s*lukket(?:\s+punkt)?\s*$|"
-    r"\s+\(lukket(?:\s+(?:punkt|sag))?\)\s*$|"  # 'Title (Lukket punkt)'
+    r"\s*\(lukket(?:\s+(?:punkt|sag))?\)\s*$|"  # 'Title (Lukket punkt)', 'Title(Lukket)'
     r"\s+tavshedspligt(?:en)?\s+(?:er\s+)?ikke\s+fraveget\.?\s*$",  # confidentiality kept
     re.IGNORECASE,
 )
@@ -819,6 +821,8 @@ def _meeting(
                   body_warnings)
     if body is None and (named := committee_by_areas(head_lines, text_of(lines))):
         body, body_warnings = named, []  # 'Forebyggelse og Idræt' = 'udvalget for ...'
+    if body is None and (named := header_body(head_lines, [line.clean for line in front])):
+        body, body_warnings = named, []  # 'Referat byrådet <date>', 'Bestyrelsesmøde ...'
     warnings.extend(body_warnings)
     if body and not hints.body and "," not in body and not is_known_body(body):
         # 'Økonomiudvalget' + 'GLOSTRUP KOMMUNE': keep equal names of two councils apart
@@ -829,13 +833,9 @@ def _meeting(
     if meeting_date is None:
         meeting_date = _first(places[2:], _date_of, None, "meeting date", warnings)
     doc_type = hints.doc_type or header.doc_type or fallback.doc_type
-    if doc_type is None:
-        doc_type = _first(places[2:], _doc_type_of, None, "", [])
-    if doc_type is None and any(item.decision for item in items):
-        doc_type = "referat"
-        warnings.append("document type not stated: assumed 'referat' (decisions are recorded)")
-    if doc_type is None:
-        warnings.append("document type not found: stored as unknown")
+    if doc_type is None:  # a folder names a collection: it counts after the decisions
+        decided = any(item.decision for item in items)
+        doc_type = unstated_doc_type([running, meta], name, decided, warnings)
     participants, absentees = parse_participants(front)
     return Meeting(
         body=body,
@@ -878,10 +878,6 @@ def _first(
 def _date_of(text: str) -> str | None:
     found = find_date(text)
     return found[0] if found else None
-
-
-def _doc_type_of(text: str) -> str | None:
-    return doc_type_word(text)
 
 
 def _path_text(path: str) -> str:

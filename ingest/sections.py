@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 from .captions import caption_under_opening
 from .danish import squash
-from .labelforms import compound_head, date_lost
+from .labelforms import colon_stamp, compound_head, date_lost
 from .models import Section
 from .textlines import Line, clean_inline, clean_passage, is_noise
 
@@ -169,6 +169,8 @@ def section_role(label: str) -> str | None:
             return word_role
     if _PROPOSER_RE.match(text):
         return "proposal"
+    if colon_stamp(label):
+        return "decision"
     if _STAMP_RE.match(text) or (label.rstrip().endswith(":") and _BODY_STAMP_RE.match(text)):
         return "decision"
     return None

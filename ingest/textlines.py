@@ -11,6 +11,8 @@ import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
+from .listgroups import group_heading_cuts
+
 _BOOKMARK_RE = re.compile(r"\[(?:bookmark|image):[^\]]*\]", re.IGNORECASE)
 _AUTOLINK_RE = re.compile(r"<((?:https?|ftp)://[^>\s]+|www\.[^>\s]+)>", re.IGNORECASE)
 _TAG_RE = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
@@ -282,21 +284,25 @@ def split_numbered_lists(text: str, min_length: int, min_entries: int) -> str:
     space before each following entry becomes a newline.  A number that does not continue
     the count ('pr. 31. Marts', a list inside an entry) never splits.  A flattened page
     may run its header into the list ('... Dagsorden 1. Godkendelse af dagsorden 2. ...'):
-    a list that starts at '1.' inside a transcript's page line splits there too.
+    a list that starts at '1.' inside a transcript's page line splits there too.  A group
+    heading run on at an entry's end ('... Punkter til beslutning: 4. ...') is split off
+    (``listgroups``).
     """
     chars: list[str] | None = None
     pos = 0
     for raw in text.split("\n"):
         if len(raw) > min_length and (first := _list_start(raw)):
             cuts = [pos + first.start() - 1] if first.start() else []
-            expected = int(first.group(1)) + 1
+            expected, titles = int(first.group(1)) + 1, [first.end()]
             for m in _LIST_ENTRY_RE.finditer(raw, first.end()):
                 if int(m.group(1)) == expected:
                     cuts.append(pos + m.start() - 1)
-                    expected += 1
+                    expected, titles = expected + 1, [*titles, m.end()]
             if len(cuts) + (0 if first.start() else 1) >= min_entries:
                 chars = chars if chars is not None else list(text)
-                for cut in cuts:
+                ends = [cut - pos for cut in cuts if cut - pos > first.start()] + [len(raw)]
+                groups = group_heading_cuts(raw, list(zip(titles, ends, strict=False)))
+                for cut in cuts + [pos + c for c in groups]:
                     chars[cut] = "\n"
         pos += len(raw) + 1
     return text if chars is None else "".join(chars)

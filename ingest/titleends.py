@@ -17,6 +17,12 @@ Selvejende', 'Niels Erik Kjærgaard') that
   2016 med'): the run opens a phrase in sentence case.  A number before a capitalised word
   is a page ('Aars Rådhus 31 Afbud'), which closes the title the run belongs to.
 
+A run of three or more capitalised words that opens the text is a name ('Samsam Abdikarim
+Suber Borle anmoder om ...'), not a one-word title before the next.  After a preposition a
+verbal noun with a preposition of its own ('Anmodning om', 'Ændring af') opens the next
+title: a name there goes on in capitals or closes the title, so the title before lost the
+name it ended with ('... udtræde af Anmodning om ...').
+
 Words in capitals ('EU', 'NATURA', 'CO2-udslip') are acronyms, not capitalised words.  An
 abbreviation whose number the transcript lost ('Budgetopfølgning nr') may end a title.
 Between an item's title and its text a title may also end in a number ('... den 19. august
@@ -64,8 +70,10 @@ def _run_start(text: str, *, after_number: bool, labels: bool) -> int | None:
         ends_title = bool(_ENDS_LOWER_RE.search(before)) or (
             after_number and before.rstrip(".,").isdigit()
         )
+        if _verbal_noun_opens(words, k):
+            return starts[k] - 1
         if ends_title and before.strip("()").casefold() not in LINKING_WORDS:
-            if not _in_name(words, k) and _opens_phrase(words, k):
+            if not _in_name(words, k) and not _opening_run(words, k) and _opens_phrase(words, k):
                 return starts[k] - 1
     return None
 
@@ -76,6 +84,29 @@ def _in_name(words: list[str], k: int) -> bool:
     while r >= 0 and _CAPITALISED_RE.match(words[r]):
         r -= 1
     return 0 <= r < k - 1 and words[r].casefold() in LINKING_WORDS
+
+
+_VERBAL_NOUN_RE = re.compile(r"[A-ZÆØÅ][a-zæøå]+(?:ing|else|sion|tion)$")
+
+
+def _verbal_noun_opens(words: list[str], k: int) -> bool:
+    """A verbal noun with its preposition ('Anmodning om', 'Ændring af') after a
+    preposition: a name there goes on in capitals or closes the title, so the transcript
+    lost the name that closed the title before ('... udtræde af Anmodning om ...')."""
+    before = words[k - 1].casefold()
+    if before not in LINKING_WORDS or k + 1 >= len(words):
+        return False
+    return bool(_VERBAL_NOUN_RE.match(words[k])) and words[k + 1] in LINKING_WORDS
+
+
+def _opening_run(words: list[str], k: int) -> bool:
+    """Word ``k`` is inside a run of three or more capitalised words that opens the text
+    ('Samsam Abdikarim Suber Borle anmoder om ...'): a title that opens with a name (a
+    one-word title before a title of two capitalised words is rarer than a name)."""
+    end = 0
+    while end < len(words) and _CAPITALISED_RE.match(words[end]):
+        end += 1
+    return k < end and end >= 3
 
 
 def _opens_phrase(words: list[str], k: int) -> bool:

@@ -3,9 +3,10 @@
 A council's agenda may list its items under unnumbered headings that name the committee
 each item comes from ('Fra Økonomiudvalget', 'Åbne sager').  Such a heading is no item and
 does not end the list: the numbering runs on across it.  A line counts as one when it is
-short, capitalised, closes with no sentence mark, and the next text line is the list's
-next entry (the last entry's number plus one), so the end of a list (a text paragraph, a
-body heading that restarts at 1) still ends it.
+short, capitalised, closes with no sentence mark (a colon only after two words or more:
+'Punkter til beslutning:'), and the next text line is the list's next entry (the last
+entry's number plus one), so the end of a list (a text paragraph, a body heading that
+restarts at 1) still ends it.
 """
 
 from __future__ import annotations
@@ -24,8 +25,10 @@ def is_group_heading(lines: Sequence[Line], index: int, last: TocEntry) -> bool:
     """True when line ``index`` heads a group of entries whose numbering goes on from
     ``last`` right below it."""
     clean = lines[index].clean.strip()
-    if not clean[:1].isupper() or clean.endswith((".", ":", ",", ";")):
+    if not clean[:1].isupper() or clean.endswith((".", ",", ";")):
         return False
+    if clean.endswith(":") and len(clean.split()) < 2:
+        return False  # 'Beslutning:': a label; 'Punkter til beslutning:' heads a group
     if len(clean.split()) > GROUP_HEADING_MAX_WORDS or _ENTRY_RE.match(clean):
         return False
     after = next((ln for ln in lines[index + 1 :] if not ln.blank), None)

@@ -17,7 +17,7 @@ import pytest
 from test_parser_general import _norm, outline, outline_diff
 
 from ingest.models import ITEM_NUMBER_RE, ROLES, Document, Meeting
-from ingest.parser import parse_meeting
+from ingest.parser import closed_title, parse_meeting
 from ingest.sections import UNLABELLED_SECTION, section_role
 
 CORPUS = Path(__file__).parent / "general_real"
@@ -99,8 +99,8 @@ FLOORS = {
     ("tune", "7"): (1.0, 1.0),
     ("tune", "8"): (0.97, 0.97),
     ("tune", "9"): (1.0, 1.0),
-    ("tune", "10"): (0.9, 0.93),
-    ("check", "12"): (0.76, 0.76),
+    ("tune", "10"): (0.96, 1.0),
+    ("tune", "12"): (1.0, 1.0),
 }
 """(recall, precision) floors per 'used_for' and round: the files looked at while fixing
 meet the product's 0.95 in rounds 1-3; the check files (layouts no fix was made for: a
@@ -149,9 +149,13 @@ Round 12 read those four layouts and holds at 27 of 30 items, precision 27 of 29
 item 49, the first row of its table's second page, is still unread).
 Round 12 (files 88-95, collected by a worker who wrote no code, eight systems: five
 municipalities' own web publications, a joint fire service's page, three PDF transcripts)
-scored 16 of 21 items, precision 16 of 21, before and after round 12's changes: they are
-'check' files (their layouts: a link text glued to titles, a closed marker glued to a title,
-a contents title run on over a line break, bodies named in lower case or by a meeting word).
+scored 16 of 21 items, precision 16 of 21, before and after round 12's changes: they came
+as 'check' files (their layouts: a link text glued to titles, a closed marker glued to a
+title, a contents title run on over a line break, bodies named in lower case or by a meeting
+word).  Round 13 looked at them: all eight are 'tune' files now (no 'check' floor for round
+12) and hold at what they score after it, 21 of 21 items, precision 21 of 21.  Round 13's
+group headings run into a one-line agenda ('Punkter til beslutning:') also read 87's items
+3 and 7: round 10 holds at 29 of 30 items, precision 29 of 29 (82's item 49 still unread).
 A floor moves up as layouts are fixed, never down."""
 
 
@@ -969,3 +973,134 @@ def test_items_run_on_with_their_text() -> None:
     assert items[0].sections[0].text.startswith("Anne Hansen bad om")
     assert items[2].sections[0].text == (
         "Kredsen drøftede udkastet og afgiver et fælles høringssvar.")
+
+
+def test_a_fold_control_and_a_closed_marker_glued_to_the_title() -> None:
+    """Round 13 (``foldlinks``): a web publication's fold control glued to each heading
+    ('...dagsordenÅbn/luk punkt') is no part of the title, so the title printed again under
+    the case line is the title, not text; a closed marker glued to a title ('...(Lukket)')
+    closes the item."""
+    text = (
+        "Referat\nUdvalg: Teknisk Udvalg\nMødedato: 14-03-2022\n"
+        "12. Godkendelse af dagsordenÅbn/luk punkt\nSagsnummer: 00.01.00-A00-1-22\n"
+        "Godkendelse af dagsorden\nIndstilling\nForvaltningen indstiller, at dagsordenen "
+        "godkendes.\nBeslutning\nGodkendt.\n"
+        "13. Vej ved havnenVis/skjul\nSagsnummer: 05.01.00-A00-2-22\nVej ved havnen\n"
+        "Indstilling\nForvaltningen indstiller, at vejen anlægges.\nBeslutning\nGodkendt.\n"
+    )
+    items = _parse(text, "/archive/teknik/referat.txt").items
+    assert [(i.number, i.title) for i in items] == [
+        ("12", "Godkendelse af dagsorden"), ("13", "Vej ved havnen")]
+    assert [s.name for s in items[0].sections] == ["Indstilling", "Beslutning"]
+    assert closed_title("Salg af grund ved havnen(Lukket)") == ("Salg af grund ved havnen", True)
+    assert closed_title("Vej ved havnen (Lukket punkt)") == ("Vej ved havnen", True)
+
+
+def test_a_folder_named_by_a_type_word_counts_after_the_decisions() -> None:
+    """Round 13 (``doctypes``): a page without a type word filed under a folder named
+    'dagsorden' (a site's section for agendas and minutes alike) is minutes when it records
+    decisions; without decisions the folder names its type; the file's own name counts
+    before the decisions."""
+    text = (
+        "Teknisk Udvalg - 14-03-2022\n\n1. Vejplan\n\nIndstilling\n"
+        "Det indstilles, at planen godkendes.\n"
+    )
+    decided = text + "\nBeslutning\nGodkendt.\n"
+    assert _parse(decided, "/archive/site.dk/dagsorden/teknisk-14-03-2022.txt").doc_type == (
+        "referat")
+    assert _parse(text, "/archive/site.dk/dagsorden/teknisk-14-03-2022.txt").doc_type == (
+        "dagsorden")
+    assert _parse(decided, "/archive/site.dk/moeder/dagsorden.txt").doc_type == "dagsorden"
+
+
+def test_a_decision_stamp_with_a_colon_inside_it() -> None:
+    """Round 13 (``labelforms.colon_stamp``): 'BESLUTNING: <Body> den <date>' on a line of
+    its own is the decision's label, kept whole; 'BESLUTNING: Godkendt den <date>' is the
+    label and its text."""
+    text = (
+        "Referat\n\nUdvalg: Teknik- og Miljøudvalget\n\nMødedato: 14-03-2022\n\n"
+        "1. Vejplan\n\nINDSTILLING:\n\nDet indstilles, at planen godkendes.\n\n"
+        "BESLUTNING: Teknik- og Miljøudvalget den 14-03-2022\n\nGodkendt.\n\n"
+        "2. Stiplan\n\nINDSTILLING:\n\nDet indstilles, at planen godkendes.\n\n"
+        "BESLUTNING: Godkendt den 14-03-2022\n"
+    )
+    items = _parse(text, "/archive/teknik/referat.txt").items
+    assert [(s.name, s.role) for s in items[0].sections][-1] == (
+        "BESLUTNING: Teknik- og Miljøudvalget den 14-03-2022", "decision")
+    assert items[0].decision == "Godkendt."
+    assert [(s.name, s.role) for s in items[1].sections][-1] == ("BESLUTNING", "decision")
+    assert items[1].decision == "Godkendt den 14-03-2022"
+
+
+def test_a_title_that_opens_with_a_name_or_ends_on_a_lost_name() -> None:
+    """Round 13 (``titleends``): a run of three or more capitalised words that opens a
+    title is a name ('Jens Peter Hansen anmoder ...'), where a one-word title before the
+    next title is cut ('Budgetstatus Budgetforslag 2015'); after a preposition a verbal
+    noun with its own preposition opens the next title ('... udtræde af Ansøgning om')."""
+    from ingest.titleends import next_title_at
+
+    def first(text: str) -> str:
+        cut = next_title_at(text)
+        return text if cut is None else text[:cut]
+
+    titles = {
+        "Jens Peter Hansen anmoder om at udtræde af Ansøgning om tilskud til foreningen":
+            "Jens Peter Hansen anmoder om at udtræde af",
+        "Budgetstatus Budgetforslag 2015 på udvalgets område": "Budgetstatus",
+        "Valg til bestyrelsen for Aarhus Kommunes fond": (
+            "Valg til bestyrelsen for Aarhus Kommunes fond"),
+    }
+    assert {text: first(text) for text in titles} == titles
+
+
+def test_a_body_in_lower_case_after_the_type_word_or_named_by_its_meeting() -> None:
+    """Round 13 (``headerbodies``): 'Referat økonomiudvalget <date>' names the committee in
+    lower case; 'Bestyrelsesmøde <date>' and 'Byrådsmøde' name the board and the council by
+    the meeting word (a doubled consonant written single is the same word); a 'Temamøde' or
+    an 'Udvalgsmøde' names no body."""
+    from ingest.headerbodies import lower_case_body, meeting_word_body
+
+    assert lower_case_body(["Referat økonomiudvalget 14. marts 2022"]) == "Økonomiudvalget"
+    assert lower_case_body(["Referat fra mødet 14. marts 2022"]) is None
+    assert meeting_word_body(["Bestyrelsesmøde 14-03-2022"]) == "Bestyrelsen"
+    assert meeting_word_body(["Referat af byrådsmøde den 3. maj 2022"]) == "Byrådet"
+    assert meeting_word_body(["Beredskabskommisionsmøde"]) == "Beredskabskommisionen"
+    assert meeting_word_body(["Temamøde 14-03-2022", "Udvalgsmøde 14-03-2022"]) is None
+    text = "Bestyrelsesmøde i Trafikselskabet. Dagsorden\n\n1. Godkendelse af dagsorden\n"
+    assert _parse(text, "/archive/trafik/dagsorden.txt").body == "Bestyrelsen"
+
+
+def test_a_body_for_a_name_before_the_date_listed_areas_and_a_subject_municipality() -> None:
+    """Round 13 (``bodies``): 'Repræsentantskabet for <Name>' before the meeting's date
+    keeps its name; the last of a committee's listed areas may be an adjective and a noun
+    ('grøn omstilling'); a municipality the items concern ('PUNKTER VEDR. <X> KOMMUNE') is
+    not the body's."""
+    from ingest.bodies import canonical_body, municipality_in
+
+    assert canonical_body(
+        "Dagsorden til mødet i Repræsentantskabet for Trafikselskabet 8. maj 2015 kl. 10"
+    ) == "Repræsentantskabet for Trafikselskabet"
+    assert canonical_body("Møde i Udvalg for natur, miljø og grøn omstilling\n") == (
+        "Udvalg for natur, miljø og grøn omstilling")
+    assert municipality_in("Referat PUNKTER VEDR. NORDBY KOMMUNE") is None
+    assert municipality_in("Referat NORDBY KOMMUNE") == "Nordby Kommune"
+
+
+def test_group_headings_run_into_a_one_line_list_of_items() -> None:
+    """Round 13 (``listgroups``): group headings ending in a colon that run on at the end
+    of an entry of a one-line agenda ('... orienterer Punkter til beslutning: 4. ...') are
+    no part of the titles, and the list goes on across them."""
+    text = (
+        "Transkript\n\n1 Referat af bestyrelsesmøde den 27. februar 2014 i Forsyningen A/S "
+        "Dato: 27. februar 2014 Sted: Renseanlægget I mødet deltager: Formand Jens Hansen "
+        "Næstformand Anne Jensen Direktør Ole Olsen Dagsorden 1. Godkendelse af "
+        "dagsorden 2. Formanden orienterer 3. Direktionen orienterer Punkter til beslutning: "
+        "4. Forretningsorden for selskabet 5. Ansøgning om lånegaranti 6. Kontrol af "
+        "vandkvaliteten Punkter til orientering: Drift og anlæg 7. Vandforurening i "
+        "Espergærde 8. Eventuelt\n"
+    )
+    assert _items(text, "/archive/forsyning/referat.txt") == [
+        ("1", "Godkendelse af dagsorden"), ("2", "Formanden orienterer"),
+        ("3", "Direktionen orienterer"), ("4", "Forretningsorden for selskabet"),
+        ("5", "Ansøgning om lånegaranti"), ("6", "Kontrol af vandkvaliteten"),
+        ("7", "Vandforurening i Espergærde"), ("8", "Eventuelt")]
