@@ -87,7 +87,8 @@ def test_real_document(name: str, part: str) -> None:
 
 
 ROUNDS = {"1-3": (1, 29), "4": (30, 39), "5": (40, 47), "6": (48, 55), "7": (56, 63),
-          "8": (64, 71), "9": (72, 79), "10": (80, 87), "12": (88, 95)}
+          "8": (64, 71), "9": (72, 79), "10": (80, 87), "12": (88, 95),
+          "13": (96, 103)}
 """Files by the round that added them (their leading number): each round's files are
 scored on their own, so a round of harder pages never lowers an earlier round's floor."""
 FLOORS = {
@@ -101,6 +102,7 @@ FLOORS = {
     ("tune", "9"): (1.0, 1.0),
     ("tune", "10"): (0.96, 1.0),
     ("tune", "12"): (1.0, 1.0),
+    ("check", "13"): (0.35, 0.63),
 }
 """(recall, precision) floors per 'used_for' and round: the files looked at while fixing
 meet the product's 0.95 in rounds 1-3; the check files (layouts no fix was made for: a
@@ -156,6 +158,10 @@ word).  Round 13 looked at them: all eight are 'tune' files now (no 'check' floo
 12) and hold at what they score after it, 21 of 21 items, precision 21 of 21.  Round 13's
 group headings run into a one-line agenda ('Punkter til beslutning:') also read 87's items
 3 and 7: round 10 holds at 29 of 30 items, precision 29 of 29 (82's item 49 still unread).
+Round 13 (files 96-103, collected by a worker who wrote no code: councils for the disabled,
+the elderly and the vulnerable on municipal and their own sites, a regional growth forum,
+a regional elderly council's transcript, a waste company's board) scored 21 of 60 items,
+precision 21 of 33, before and after round 13's changes: 'check' files.
 A floor moves up as layouts are fixed, never down."""
 
 
@@ -179,7 +185,7 @@ def test_real_item_recall_and_precision(use: str, round_: str) -> None:
     low, high = ROUNDS[round_]
     names = [
         n for n in DOCS
-        if EXPECTED[n].get("used_for", "tune") == use and low <= int(n[:2]) <= high
+        if EXPECTED[n].get("used_for", "tune") == use and low <= int(n.split("_")[0]) <= high
     ]
     recall, precision = _item_scores(names)
     print(f"real corpus ({use}, round {round_}, {len(names)} files): "
