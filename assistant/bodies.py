@@ -163,14 +163,18 @@ class BodyIndex:
         aliases: Mapping[str, str] | None = None,
         embedder: Any = None,
         mentions: Callable[[str], Mapping[str, int]] | None = None,
+        placed: Callable[[str, str], bool] | None = None,
     ) -> None:
         """``embedder`` (the index's model) lets an English name of a committee find the
         held body with that Danish name, or tell that the archive holds no such body;
         ``mentions`` (the municipalities a body's documents name, how often:
-        :mod:`.mentions`) tells a held council's municipality when its name does not."""
+        :mod:`.mentions`) tells a held council's municipality when its name does not;
+        ``placed(body, place)`` tells that one of the body's documents is of the place
+        (several towns' 'Byrådet' are one name: each document says its own town)."""
         self.bodies = tuple(sorted({b for b in bodies if b}))
         self.embedder = embedder
         self._mentions = mentions
+        self._placed = placed
         self._homes: frozenset[str] | None = None
         self._body_homes: dict[str, str | None] = {}
         self._vectors: np.ndarray | None = None
@@ -260,7 +264,11 @@ class BodyIndex:
             return False
         homes = self.council_homes()
         # 'Hjortsøs byråd': the genitive of the held council's municipality
-        return bool(homes) and low not in homes and low.removesuffix("s") not in homes
+        if not homes or low in homes or low.removesuffix("s") in homes:
+            return False
+        councils = [b for b in self.bodies if any(s in b.lower() for s in _COUNCIL_STEMS)]
+        return self._placed is None or not any(
+            self._placed(b, p) for b in councils for p in {place, place.removesuffix("s")})
 
     def may_be(self, name: str, body: str | None) -> bool:
         """True when ``name``, a body of a municipality the archive names nowhere ('Kommunal-

@@ -52,10 +52,11 @@ if TYPE_CHECKING:
 GENERIC_WORDS = (
     "møde", "mødet", "beslutte", "besluttet", "punkt", "kommune", "kommunerne", "region",
     "hvilke", "mange", "penge", "behandle", "behandlede", "ifølge", "udvalg", "stor", "stort",
+    "holdt", "afholdt",
 )
 """Danish words a question about any council's archive may hold without the archive
-printing them (question words - 'hvor stort' -, 'meeting', 'decided', 'dealt with',
-'according to', 'the committee'); compared by their stems."""
+printing them (question words - 'hvor stort' -, 'meeting', 'held (a meeting)', 'decided',
+'dealt with', 'according to', 'the committee'); compared by their stems."""
 GENERIC_TERMS = frozenset(stem_words(list(GENERIC_WORDS)))
 _MEETING_WORD_RE = re.compile(r"\b(?:møde\w*|meeting)\b", re.I)
 """A question that speaks of a meeting ('på mødet den ...', 'at its meeting on ...')."""

@@ -180,7 +180,7 @@ class Retriever:
         """The municipalities each meeting's open pages name, how often (by meeting id)."""
         self.bodies = BodyIndex(
             (m.body for m in self.meetings.values() if m.body), embedder=self.embedder,
-            mentions=self._body_mentions,
+            mentions=self._body_mentions, placed=self._body_placed,
         )
         with retriever_cache.gc_paused():  # a treatment per case item, all kept
             self.cases = case_index(self.meetings.values())
@@ -200,6 +200,11 @@ class Retriever:
         council's municipality from)."""
         return summed(self.mentions.get(m.meeting_id, {}) for m in self.meetings.values()
                       if m.body == body)
+
+    def _body_placed(self, body: str, place: str) -> bool:
+        """True when one of ``body``'s documents is of ``place`` (filed under it, or its
+        text names it as its own)."""
+        return any(self.places.of(m, place) for m in self.meetings.values() if m.body == body)
 
     def _load_state(self) -> retriever_cache.RetrieverState:
         """The saved state if the store's signature still matches it, else a fresh one."""

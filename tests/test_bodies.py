@@ -216,6 +216,26 @@ def test_a_council_of_another_municipality_is_a_body_the_archive_lacks() -> None
     assert named.mention("Hvad besluttede Roskilde Byråd?").unknown == ("Roskilde Byråd",)
 
 
+def test_a_town_whose_council_documents_share_a_name_with_other_towns_is_held() -> None:
+    """Several towns' 'Byrådet' are one body name, whose documents name Greve most; a
+    document of that body filed under Randers (or whose text names Randers as its own)
+    makes 'Randers Byråd' held, not another municipality's council the archive lacks."""
+    council = "Byrådet"
+    placed = {("Byrådet", "Randers"), ("Byrådet", "Hillerød")}
+    index = BodyIndex([council], aliases={},
+                      mentions=lambda body: municipality_mentions(MINUTES),
+                      placed=lambda body, place: (body, place) in placed)
+    assert index.council_homes() == {"greve"}
+    for question in ("Hvem blev indkaldt som stedfortræder i Randers Byråd?",
+                     "Which song was sung before Hillerød City Council's meeting?",
+                     "Hvad besluttede Greve Byråd om letbanen?"):
+        assert index.mention(question).held == (council,), question
+    for question in ("Hvad besluttede Roskilde Byråd om letbanen?",
+                     "What did Holstebro City Council decide in May 2019?"):
+        mention = index.mention(question)
+        assert mention.held == () and len(mention.unknown) == 1, question
+
+
 def test_a_body_whose_documents_name_no_municipality_may_be_the_one_asked_about() -> None:
     """'Kommunalbestyrelsen i Rødovre' is unknown to an archive whose only other council is
     Greve's; when the best evidence is a council whose pages never say their municipality,
