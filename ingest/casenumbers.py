@@ -92,7 +92,7 @@ def _line_case(clean: str) -> tuple[str, str | None] | None:
     m = _KLE_RE.match(clean)
     if m:
         return m.group(1), None
-    m = _STATUS_CASE_RE.match(clean)
+    m = _STATUS_CASE_RE.match(clean) or _SUBJECT_CASE_RE.match(clean)
     if m:
         return m.group(1), None
     if _YEAR_SERIAL_RE.match(clean):
@@ -112,6 +112,12 @@ _STATUS_CASE_RE = re.compile(
 )
 """An item's status line under its heading: access, KLE subject with facet, then the case
 number ('Åbent - 00.01.00A04 - 2007/34364')."""
+_SUBJECT_CASE_RE = re.compile(
+    r"^\d{2}\.\d{2}(?:\.\d{2})?[A-ZÆØÅ]\d{2}\s+[-–]\s+((?=[\w./-]*\d)[\w./-]*\w)$"
+)
+"""The same line without the access status: the KLE subject with its facet glued on, then
+the case number ('01.02G00 - 2017/27088'); the facet's letter tells it from a time span
+('12.30 - 14.00')."""
 
 
 def is_lone_case(clean: str) -> bool:

@@ -343,9 +343,9 @@ _DATE_FORMS = (
     # 04.11.2022, 4/11-2022, 21-06-2023
     ("numeric", re.compile(r"\b(?P<d>\d{1,2})[-./](?P<m>\d{1,2})[-./](?P<y>\d{4})\b")),
     ("iso", re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")),
-    # 4. november 2022, 4 Nov. 2022, den 4. nov.
+    # 4. november 2022, 4 Nov. 2022, den 4. nov., 3.april 2017 (the space lost)
     ("day_month", re.compile(
-        rf"\b(?P<d>\d{{1,2}})\.?\s+(?P<M>{_MONTH})\.?(?:\s+(?P<y>\d{{4}}))?\b", re.I)),
+        rf"\b(?P<d>\d{{1,2}})(?:\.\s*|\s+)(?P<M>{_MONTH})\.?(?:\s+(?P<y>\d{{4}}))?\b", re.I)),
     # November 4, 2022
     ("month_day", re.compile(
         rf"\b(?P<M>{_MONTH})\.?\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}})\b", re.I)),

@@ -29,10 +29,15 @@ def path_doc_types(path_text: str) -> tuple[str | None, str | None]:
 
 
 def unstated_doc_type(
-    places: Sequence[str], path_text: str, decided: bool, warnings: list[str]
+    places: Sequence[str],
+    path_text: str,
+    decided: bool,
+    warnings: list[str],
+    listed: str | None = None,
 ) -> str | None:
     """The type the first of ``places`` (running header, metadata) names, else the file's
     own name in ``path_text``, else 'referat' when ``decided`` (decisions are recorded),
+    else the type ``listed`` by the caption over the items ('Dagsorden:', ``typeclues``),
     else its folders; None when nothing names one.  Warns when the type is assumed or
     unknown."""
     own, filed = path_doc_types(path_text)
@@ -40,6 +45,6 @@ def unstated_doc_type(
     if found is None and decided:
         warnings.append("document type not stated: assumed 'referat' (decisions are recorded)")
         return "referat"
-    if (found := found or filed) is None:
+    if (found := found or listed or filed) is None:
         warnings.append("document type not found: stored as unknown")
     return found

@@ -12,7 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .danish import MONTHS, find_dates
+from .lineyears import date_with_line_year
 from .textlines import Line
+from .typeclues import is_type_caption
 
 _CLOCK = r"(?:kl\.?\s*\d{1,2}(?:[.:]\d{2})?|\d{1,2}[.:]\d{2})"
 _TIME_RE = re.compile(rf"{_CLOCK}(?:\s*[-–—]\s*(?:kl\.?\s*)?\d{{1,2}}(?:[.:]\d{{2}})?)?", re.I)
@@ -25,13 +27,14 @@ _AT_PLACE_RE = re.compile(r"^\s*,?\s*(?:i|på)\s+([A-ZÆØÅ][^\t]{1,118})$")
 """The place after the meeting's time on its date line: '... den 22. juni 2020 kl. 17:30 i
 Arden Rådhus, Øst', 'Den 09.01.2020 kl. 13:00 i Tapperiet, Sdr. Badevej 1, 4600 Køge'."""
 _DOC_TYPE_RE = re.compile(
-    r"(?<![\wæøå])(dagsorden\s+med\s+(?:vedtagelser|beslutninger)|dagsorden|tillægsdagsorden"
+    r"(?<![\wæøå])(dagsorden\s+med\s+(?:vedtagelser|beslutninger|(?:beslutnings)?referat)"
+    r"|dagsorden|tillægsdagsorden"
     r"|mødereferat|referat|beslutningsprotokol|protokol|beslutningsreferat)(?![\wæøå])",
     re.IGNORECASE,
 )
-"""A document type word.  'Dagsorden med vedtagelser' / 'med beslutninger' (the agenda with
-what was resolved on each item) records decisions: minutes ('referat'), as a
-Beslutningsprotokol does."""
+"""A document type word.  'Dagsorden med vedtagelser' / 'med beslutninger' / 'med referat'
+(the agenda with what was resolved on each item) records decisions: minutes ('referat'), as
+a Beslutningsprotokol does."""
 _PRESENT_RE = re.compile(
     r"^(deltagere|deltagerfortegnelse|til stede|fremmødte|mødedeltagere)\s*:?\s*(.*)$",
     re.I,
@@ -71,7 +74,9 @@ def find_date(text: str) -> tuple[str, int] | None:
     text = _DASHED_MONTH_RE.sub(r"\1 \2 \3", text)
     text = _US_DATE_RE.sub(r"\2/\1/\3", text)
     found = next((d for d in find_dates(text) if d.iso), None)
-    return None if found is None or found.iso is None else (found.iso, found.end)
+    if found is None or found.iso is None:
+        return date_with_line_year(text)  # '3. møde i 2012, torsdag den 23. august'
+    return found.iso, found.end
 
 
 def find_time(text: str) -> tuple[str, int] | None:
@@ -125,8 +130,8 @@ def _doc_type(head: Sequence[Line]) -> tuple[str | None, str | None]:
     first: tuple[str | None, str | None] = (None, None)
     for line in head:
         m = _DOC_TYPE_RE.search(line.clean)
-        if m is None:
-            continue
+        if m is None or is_type_caption(line.clean):
+            continue  # 'Dagsorden:' over the items, 'Godkendelse af dagsorden:' (typeclues)
         if not line.clean[: m.start()].strip(" *#-–:") or _dated(line.clean[m.end() :]):
             return _type_of(m), line.clean
         if first[0] is None and len({_type_of(t) for t in _DOC_TYPE_RE.finditer(line.clean)}) == 1:

@@ -4,8 +4,9 @@ Two ways a header names its body that the committee reader (``bodies``), which l
 capitalised body word, does not see:
 
 * the title line prints the body in lower case between the type word and the date, as a
-  sentence would ('Referat byrådet 31. oktober 2018'): what stands between them is the
-  body when, capitalised, all of it is a body's name;
+  sentence would ('Referat byrådet 31. oktober 2018', 'Dagsorden for mødet i vækstforum
+  den 5. april 2006'): what stands between them is the body when, capitalised, all of it
+  is a body's name;
 * the body is named only by the meeting word compounded with it ('Kommisionsmøde
   18-02-2020', 'Bestyrelsesmøde i Sydtrafik', 'Referat af bestyrelsesmøde den ...'): the
   meeting of the board is the board's ('Bestyrelsen').  The compound's head must be a
@@ -28,7 +29,8 @@ from .danish import find_dates, squash
 
 _TYPE_THEN_LOWER_RE = re.compile(
     r"^(?i:dagsorden|referat|mødereferat|beslutningsreferat|beslutningsprotokol|protokol)"
-    r"(?:\s+(?:for|fra))?\s+(?P<name>[a-zæøå][\wæøå,\- ]{2,80}?)\s+(?=(?:den\s+|d\.\s*)?\d)"
+    r"(?:\s+(?:for|fra|til))?(?:\s+mødet\s+i)?\s+(?P<name>[a-zæøå][\wæøå,\- ]{2,80}?)"
+    r"\s+(?=(?:den\s+|d\.\s*)?\d)"
 )
 
 

@@ -6,7 +6,9 @@ The parser works on structure, never on file names, dates or body names:
    titles; body headings are matched to it in order (``toc.match_headings``).  Without a
    TOC, numbered headings followed by section labels or case numbers are the skeleton;
    when neither they nor label cycles are found, headings in lenient forms that a label
-   follows within a few lines (``fallback``) are tried before the single unnumbered item.
+   follows within a few lines (``fallback``), headings run on with their text
+   (``runon_items``) and a plain numbered list under the meeting's line (``listed_items``)
+   are tried before the single unnumbered item.
 2. **Bodies.**  Section markers (``sections.find_markers``) are grouped into item bodies;
    a label that repeats (a second 'Baggrund') starts the next body.  Between two matched
    headings, bodies whose headings were lost in conversion are aligned with the unmatched
@@ -68,7 +70,11 @@ from .glued import without_full_stop
 from .header import doc_type_word, find_date, parse_header, parse_participants
 from .headerbodies import header_body
 from .headings_unnumbered import unnumbered_headings
+from .itemcodes import without_item_codes
+from .listed_items import listed_headings
+from .memberlines import without_member_lines
 from .models import DOC_TYPES, ISO_DATE_RE, AgendaItem, Document, Meeting, Section
+from .pathdates import typed_short_date
 from .runon import split_run_on_text
 from .runon_items import run_on_headings
 from .sections import (
@@ -90,6 +96,7 @@ from .textlines import (
     line_above,
     split_lines,
 )
+from .titlecases import leading_case, without_record_fields
 from .toc import (
     Heading,
     Toc,
@@ -99,6 +106,7 @@ from .toc import (
     headings_without_toc,
     match_headings,
 )
+from .typeclues import listed_type, records_decision
 
 PARENT_PENALTY = 5.0
 """Cost of giving a body to an item that has sub-items (bodies belong to leaves)."""
@@ -163,7 +171,7 @@ def parse_meeting(
     by default a closed item keeps only its title."""
     if not doc.text.strip():
         raise ParseError(doc.path, "the document contains no text")
-    source = split_run_on_text(doc.text)  # flattened PDF pages; same length and offsets
+    source = without_item_codes(split_run_on_text(doc.text))  # same length and offsets
     lines = blank_running_lines(
         split_lines(source), keep=lambda ln: is_case_line(ln) or label_name(ln.clean) is not None
     )
@@ -174,6 +182,7 @@ def parse_meeting(
     cycles = find_cycles(lines, _item_markers(markers)) if len(skeleton.entries) <= 1 else []
     if not skeleton.entries and not cycles and (
         found := labelled_headings(lines) or run_on_headings(lines, doc.text)
+        or listed_headings(lines)
     ):
         skeleton = _heading_skeleton(found)  # numbered headings the strict readers missed
     if cycles:  # no numbered headings, but the labels cycle item by item
@@ -353,10 +362,11 @@ def _skeleton(lines: Sequence[Line], markers: Sequence[Marker]) -> _Skeleton:
         toc.entries, match_headings(toc, lines, toc.end), lines, labels, toc.end
     )
     toc_skeleton = _Skeleton(entries, headings, toc, toc.start, toc.end)
-    # The "TOC" may be the first item headings themselves ('1<TAB>Title' table rows with
-    # their bodies): then the plain outline runs through its lines and goes further.
+    # The "TOC" may be the item headings themselves ('1<TAB>Title' table rows with their
+    # bodies): then the plain outline runs through all its lines (and may go further), and
+    # its headings keep each body with its own row.
     headed = {h.line for h in plain.headings.values()}
-    if len(plain.entries) > len(toc.entries) and {e.line for e in toc.entries} <= headed:
+    if len(plain.entries) >= len(toc.entries) and {e.line for e in toc.entries} <= headed:
         return plain
     return _with_unlisted_items(toc_skeleton, _plain_skeleton(lines, markers, toc.end))
 
@@ -647,7 +657,9 @@ _TITLE_CASE_RE = re.compile(
 
 def split_title_case(title: str) -> tuple[str, str | None]:
     """('Budget 2025', '24/1234') for 'Budget 2025 (Sagsnr. 24/1234)'; titles keep words only."""
-    title = without_empty_case_label(title)
+    title = without_record_fields(without_empty_case_label(title))
+    if (led := leading_case(title)) is not None and led[0]:
+        return led  # 'J.nr. 5 DanFiber salg af aktier'
     m = _TITLE_CASE_RE.search(title)
     if m is None or m.start() == 0:
         return title, None
@@ -702,8 +714,8 @@ def _preamble_markers(
     if markers and not found and _only_captions(lines, first_text, limit, repeated):
         return found
     for line in lines[first_text:limit]:
-        if line.index == heading.number_line:
-            continue  # 'Sag nr. 129' under its title
+        if line.index in (heading.number_line, heading.continued_line):
+            continue  # 'Sag nr. 129' under its title, the title's second line
         if line.clean.casefold() == repeated or _FILE_LINKS_RE.match(line.clean):
             continue  # the title again under its heading, attached files' links (web pages)
         if is_empty_form_line(line.clean) or is_handler_line(line.clean):
@@ -805,8 +817,8 @@ def _meeting(
     header = parse_header(lines, sk.header_end)
     front = _front_matter(lines, sk, items)
     fallback = parse_header(front, len(front))
-    head_text = "\n".join(line.clean for line in lines[: sk.header_end])
-    front_text = "\n".join(line.clean for line in front)
+    head_text = "\n".join(without_member_lines([line.clean for line in lines[: sk.header_end]]))
+    front_text = "\n".join(without_member_lines([line.clean for line in front]))
     running = doc.metadata.get("running_header", "")
     meta = "\n".join(doc.metadata.get(k, "") for k in ("title", "subject"))
     name = _path_text(doc.path)
@@ -834,8 +846,9 @@ def _meeting(
         meeting_date = _first(places[2:], _date_of, None, "meeting date", warnings)
     doc_type = hints.doc_type or header.doc_type or fallback.doc_type
     if doc_type is None:  # a folder names a collection: it counts after the decisions
-        decided = any(item.decision for item in items)
-        doc_type = unstated_doc_type([running, meta], name, decided, warnings)
+        fields = [line.clean for line in front]  # 'Godkendelse af dagsorden:' / 'Godkendt'
+        decided = any(item.decision for item in items) or records_decision(fields)
+        doc_type = unstated_doc_type([running, meta], name, decided, warnings, listed_type(fields))
     participants, absentees = parse_participants(front)
     return Meeting(
         body=body,
@@ -884,7 +897,10 @@ def _path_text(path: str) -> str:
     """The file and folder names as words: 'Byraad_den_3._maj_2024.pdf' -> '... 3. maj 2024'."""
     parts = PurePath(path).parts[-3:]
     words = [PurePath(parts[-1]).stem] + list(reversed(parts[:-1])) if parts else []
-    return "\n".join(_compact_date(_SLUG_DASH_RE.sub(" ", re.sub(r"[_+]+", " ", w))) for w in words)
+    return "\n".join(
+        _compact_date(typed_short_date(_SLUG_DASH_RE.sub(" ", re.sub(r"[_+]+", " ", w))))
+        for w in words
+    )
 
 
 _SLUG_DASH_RE = re.compile(r"-{2,}|(?<=\d)-(?=[a-zæøå]{3})|(?<=[a-zæøå]{3})-(?=\d)")

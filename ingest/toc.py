@@ -30,6 +30,7 @@ from .labelled_toc import labelled_toc
 from .lone_entry_toc import lone_entry_toc
 from .paged_toc import paged_toc
 from .textlines import Line, strip_markup
+from .toccaption import under_contents_caption
 from .tocentries import Toc, TocEntry
 from .tocgroups import is_compact, is_group_heading
 
@@ -87,6 +88,9 @@ class Heading:
     text_offset: int | None = None
     """Where the item's text begins on the heading's own line, when the heading runs on
     with it ('1. Title Text ...', ``runon_items``): the text is the item's, under no label."""
+    continued_line: int | None = None
+    """The line a title goes on to when a transcript broke it after a word that cannot end
+    it ('... besættelse af' / 'kasserer posten.', ``listed_items``): no text of the item."""
 
 
 _SPACED_NUMBER_RE = re.compile(
@@ -216,7 +220,7 @@ def _toc_run(lines: Sequence[Line], start: int) -> Toc | None:
     paged = _page_column(entries)
     if paged is not None:
         entries, signals = paged, len(paged)
-    signalled = table_head or signals * 2 >= len(entries)
+    signalled = table_head or signals * 2 >= len(entries) or under_contents_caption(lines, start)
     compact = is_compact(lines, start, end, groups)
     titled = all(e.title[:1].isupper() and not e.title.endswith((",", ";")) for e in entries)
     # a bare numbered list is a TOC only when its entries read as titles: most of them

@@ -102,7 +102,7 @@ FLOORS = {
     ("tune", "9"): (1.0, 1.0),
     ("tune", "10"): (0.96, 1.0),
     ("tune", "12"): (1.0, 1.0),
-    ("check", "13"): (0.35, 0.63),
+    ("tune", "13"): (0.98, 0.98),
 }
 """(recall, precision) floors per 'used_for' and round: the files looked at while fixing
 meet the product's 0.95 in rounds 1-3; the check files (layouts no fix was made for: a
@@ -161,7 +161,10 @@ group headings run into a one-line agenda ('Punkter til beslutning:') also read 
 Round 13 (files 96-103, collected by a worker who wrote no code: councils for the disabled,
 the elderly and the vulnerable on municipal and their own sites, a regional growth forum,
 a regional elderly council's transcript, a waste company's board) scored 21 of 60 items,
-precision 21 of 33, before and after round 13's changes: 'check' files.
+precision 21 of 33, before and after round 13's changes: 'check' files.  Round 14 looked at
+them: all eight are 'tune' files now (no 'check' floor for round 13) and hold at what they
+score after it, 59 of 60 items, precision 59 of 60 (100's item 7 keeps its contents entry's
+title, not its heading's).
 A floor moves up as layouts are fixed, never down."""
 
 
@@ -1110,3 +1113,140 @@ def test_group_headings_run_into_a_one_line_list_of_items() -> None:
         ("3", "Direktionen orienterer"), ("4", "Forretningsorden for selskabet"),
         ("5", "Ansøgning om lånegaranti"), ("6", "Kontrol af vandkvaliteten"),
         ("7", "Vandforurening i Espergærde"), ("8", "Eventuelt")]
+
+
+def test_item_numbers_after_a_councils_code_under_a_spaced_contents_caption() -> None:
+    """Round 14 (``itemcodes``, ``toccaption``): a council that prints its code before every
+    item number ('SR 1. Title') in a contents list set off line by line under the caption
+    'Indholdsfortegnelse' and over each item: the list is the contents, the code no part of
+    the number or the title; a code before numbers that do not count on stays."""
+    from ingest.itemcodes import without_item_codes
+
+    text = (
+        "Medlemmer\n\nIndholdsfortegnelse\n\nSR 1.      Valg af formand \n\n"
+        "SR 2.      Budget for rådet\n\nSR 3.      Eventuelt\n\n \n\n"
+        "SR 1. Valg af formand\n\nIndstilling\nAt formanden vælges.\n\nBeslutning:\n\nValgt.\n\n"
+        "SR 2. Budget for rådet\n\nBudgettet blev gennemgået.\n"
+    )
+    assert _items(text, "/archive/seniorraad/referat.txt") == [
+        ("1", "Valg af formand"), ("2", "Budget for rådet"), ("3", "Eventuelt")]
+    table = "KL 4. Tilskud\nKL 9. Anlæg\nKL 17. Drift\n"
+    assert without_item_codes(table) == table
+
+
+def test_a_date_in_the_file_name_after_its_type_word_and_member_group_lines() -> None:
+    """Round 14 (``pathdates``, ``memberlines``): a page without a header, its date only in
+    its address written in six digits after the type word ('referat-251119', day first);
+    a line that lists members with party letters under the group that sends them
+    ('Byrådet: Jens Hansen (V), Anne Holm (A)') names no body of the meeting."""
+    from ingest.pathdates import typed_short_date
+
+    text = (
+        "Medlemmer\n\nByrådet: Jens Hansen (V), Anne Holm (A)\n\n"
+        "Organisationer: Ole Berg, Ældre Sagen\n\n1. Valg af formand\n\nIndstilling\n"
+        "At formanden vælges.\n\nBeslutning\nValgt.\n"
+    )
+    meeting = _parse(text, "/archive/site.dk/raadets-moeder/referat-030519.txt")
+    assert (meeting.body, meeting.date) == (None, "2019-05-03")
+    assert typed_short_date("bilag 251119") == "bilag 251119"
+    assert typed_short_date("dagsorden 311319") == "dagsorden 311319"  # no 13th month
+
+
+def test_a_case_line_with_the_kle_subject_before_the_case_number() -> None:
+    """Round 14 (``casenumbers``): '01.02G00 - 2017/27088' under a heading is the KLE subject
+    with its facet, then the case number: the item's case, no text; a time span ('12.30 -
+    14.00') is no case line."""
+    from ingest.casenumbers import is_case_line
+    from ingest.textlines import split_lines
+
+    text = (
+        "Handicaprådet\n\nOnsdag den 25-10-2017 kl. 16:15\n\n"
+        "36. Høring om lokalplan\n01.02G00 - 2017/27088\n\nSagsfremstilling\nPlanen er i høring.\n"
+        "\nBeslutning\nTaget til efterretning.\n"
+    )
+    items = _parse(text, "/archive/raad/2017-10-25.txt").items
+    assert [(i.number, i.case_number, [s.name for s in i.sections]) for i in items] == [
+        ("36", "2017/27088", ["Sagsfremstilling", "Beslutning"])]
+    assert not is_case_line(split_lines("12.30 - 14.00")[0])
+
+
+def test_type_words_that_caption_a_list_or_a_field() -> None:
+    """Round 14 (``typeclues``): 'Godkendelse af dagsorden:' / 'Godkendt' above the items is
+    a field of the meeting recording its decision: minutes, whatever the folder says; the
+    caption 'Dagsorden:' over the items yields to the file's own name ('referat-...') and
+    names the type only where nothing else does; 'Dagsorden med referat' is minutes."""
+    fields = (
+        "Handicaprådet\n\nOnsdag den 25-10-2017 kl. 16:15\n\nGodkendelse af dagsorden:\n"
+        "Godkendt\n\n36. Høring om lokalplan\n\nSagsfremstilling\nPlanen er i høring.\n"
+    )
+    assert _parse(fields, "/archive/dagsordener/raadet-2017-10-25.txt").doc_type == "referat"
+    listed = (
+        "Mødet afholdt den 18. november 2021\n\nDagsorden:\n\n1. Valg af formand\n\n"
+        "Indstilling\nAt formanden vælges.\n"
+    )
+    assert _parse(listed, "/archive/site.dk/referat-fra-moedet.txt").doc_type == "referat"
+    assert _parse(listed, "/archive/site.dk/moedet.txt").doc_type == "dagsorden"
+    both = "Udvalget 3. maj 2022\n\nDagsorden med referat.\n\n1. Valg\n\nIndstilling\nValg.\n"
+    assert _parse(both, "/archive/site.dk/moedet.txt").doc_type == "referat"
+
+
+def test_a_plain_numbered_list_of_items_under_the_meeting_line() -> None:
+    """Round 14 (``listed_items``): items printed only as numbered headings opening their
+    paragraphs under the meeting's line, without any label: the number glued on, a closing
+    full stop, a decision run onto the heading ('... tilføjelser. Godkendt.'), a title a
+    transcript broke after a preposition; '2.' inside an item's text does not count on."""
+    text = (
+        "Referat af Seniorrådets møde den 3. april 2017\n\n"
+        "1.Godkendelse af dagsorden efter evt. tilføjelser. Godkendt.\n\n"
+        "2. Valg af repræsentant til bestyrelsen for\n\nældrecentret.\n\n"
+        "Jens Hansen blev valgt.\n\n"
+        "3.Eventuelt.\nIntet.\n"
+    )
+    items = _parse(text, "/archive/seniorraad/2017.txt").items
+    assert [(i.number, i.title) for i in items] == [
+        ("1", "Godkendelse af dagsorden efter evt. tilføjelser"),
+        ("2", "Valg af repræsentant til bestyrelsen for ældrecentret"), ("3", "Eventuelt")]
+    assert [s.text.strip() for s in items[0].sections + items[1].sections] == [
+        "Godkendt.", "Jens Hansen blev valgt."]
+    prose = "Notat\n\n1. Indledning\n\nTekst.\n\n2. Baggrund\n\nTekst.\n\n3. Vurdering\n"
+    assert [i.number for i in _parse(prose, "/archive/notat.txt").items] == [""]
+
+
+def test_a_year_named_apart_from_day_and_month_and_a_month_glued_to_the_day() -> None:
+    """Round 14 (``lineyears``, ``danish.find_dates``): 'Forretningsudvalgets 3. møde i
+    2012, torsdag den 23. august' dates the meeting on the year the line names; '3.april
+    2017' lost the space after the day's dot; a line of two days and a year says no date."""
+    from ingest.header import find_date
+
+    assert find_date("Udvalgets 3. møde i 2012, torsdag den 23. august kl. 12") == (
+        "2012-08-23", 48)
+    assert find_date("Mødeplan 2026: 3. maj og 5. juni") is None
+    assert find_date("Referat af mødet den 3.april 2017") == ("2017-04-03", 33)
+
+
+def test_a_lower_case_body_after_the_meeting_phrase() -> None:
+    """Round 14 (``headerbodies``): 'Dagsorden for mødet i vækstforum den 5. april 2006'
+    names the forum in lower case after 'mødet i'."""
+    from ingest.headerbodies import lower_case_body
+
+    assert lower_case_body(["Dagsorden for mødet i vækstforum den 5. april 2006"]) == (
+        "Vækstforum")
+    assert lower_case_body(["Dagsorden for mødet i morgen den 5. april 2006"]) is None
+
+
+def test_a_journal_number_before_the_title_and_record_fields_after_the_last() -> None:
+    """Round 14 (``titlecases``): '4. J.nr. 5 Salg af aktier' prints the case before the
+    title; a second 'J.nr.' in a title opens an entry whose number was lost; 'Fraværende:'
+    run on after the last title is the record's field."""
+    names = " ".join(f"Navn{k} Efternavn{k}" for k in range(12))
+    text = (
+        "Transkript\n\n1 PROTOKOL fra bestyrelsesmøde i Affald A/S onsdag d. 27. april 2011 "
+        f"kl Rådhuset, {names} 1. Formanden orienterer 2. Direktionen orienterer 3. J.nr. 5 "
+        "Salg af aktier 4. J.nr. 329 Seminar i september J.nr. 103 Vedtægtsændringer 6. Evt. "
+        "Fraværende: Mødet hævet kl Side 1 af 4\n"
+    )
+    items = _parse(text, "/archive/docplayer/protokol.txt").items
+    assert [(i.number, i.title, i.case_number) for i in items] == [
+        ("1", "Formanden orienterer", None), ("2", "Direktionen orienterer", None),
+        ("3", "Salg af aktier", "5"), ("4", "Seminar i september", "329"),
+        ("6", "Evt.", None)]
