@@ -88,7 +88,7 @@ def test_real_document(name: str, part: str) -> None:
 
 ROUNDS = {"1-3": (1, 29), "4": (30, 39), "5": (40, 47), "6": (48, 55), "7": (56, 63),
           "8": (64, 71), "9": (72, 79), "10": (80, 87), "12": (88, 95),
-          "13": (96, 103)}
+          "13": (96, 103), "14": (104, 111)}
 """Files by the round that added them (their leading number): each round's files are
 scored on their own, so a round of harder pages never lowers an earlier round's floor."""
 FLOORS = {
@@ -103,6 +103,7 @@ FLOORS = {
     ("tune", "10"): (0.96, 1.0),
     ("tune", "12"): (1.0, 1.0),
     ("tune", "13"): (0.98, 0.98),
+    ("check", "14"): (0.6, 0.83),
 }
 """(recall, precision) floors per 'used_for' and round: the files looked at while fixing
 meet the product's 0.95 in rounds 1-3; the check files (layouts no fix was made for: a
@@ -165,6 +166,10 @@ precision 21 of 33, before and after round 13's changes: 'check' files.  Round 1
 them: all eight are 'tune' files now (no 'check' floor for round 13) and hold at what they
 score after it, 59 of 60 items, precision 59 of 60 (100's item 7 keeps its contents entry's
 title, not its heading's).
+Round 14 (files 104-111, collected by a worker who wrote no code: a business region's board
+(a KKR cooperation), integration, rural-district, elderly, senior and green councils on
+municipal sites, apps and document sites) scored 26 of 43 items, precision 26 of 31, before
+and after round 14's changes: 'check' files.
 A floor moves up as layouts are fixed, never down."""
 
 
