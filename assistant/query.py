@@ -75,7 +75,8 @@ _TYPE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|what (?:amount|share|percentage)|antal(?:let)?\b|beløb"
         # 'what connection fee ... and what charge per cubic metre', 'hvilken takst'
         r"|what (?:\w+ ){0,3}(?:fee|charge|price|cost|rate|tax|sum)s?\b"
-        r"|hvilk\w* (?:\w+ ){0,2}(?:takst|pris|gebyr|afgift|bidrag|sats)\w*)", re.I)),
+        r"|(?:hvilk\w*|hvad (?:er|var)) (?:\w+ ){0,2}\w*"  # 'hvad er grundkøbesummen'
+        r"(?:takst|pris|gebyr|afgift|bidrag|sats|summen)\w*)", re.I)),
     ("date", re.compile(r"\b(hvornår|hvilken dato|when|what date|by what date|deadline"
                         # a period or year asked for is a date too ('2023-2026'), and a
                         # season ('during which part of the year', 'hvilke måneder')
@@ -100,7 +101,7 @@ _TYPE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 _MONEY_RE = re.compile(
     # Danish money words also end compounds ('frokosttaksten', 'driftstilskud')
-    r"(?:takst|gebyr|afgift|beløb|tilskud|bevilling)\w*"
+    r"(?:takst|gebyr|afgift|beløb|tilskud|bevilling|købesum)\w*"
     r"|\b(?:kr\b|kroner|koste\w*|pris\w*|bidrag\w*"
     r"|bevilg\w*|betal\w*|penge|løn\w*|diæt\w*|honorar\w*"
     r"|price|prices|priced|fee|fees|charge|charges|charged|cost|costs|pay|paid|payment\w*"
