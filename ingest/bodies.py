@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .tables import load_table
+from .townnames import hyphenated_name, lists_members, with_town
 
 ALIASES_FILE = Path(__file__).with_name("body_aliases.json")
 ALIASES_ENV = "MEETINGS_BODY_ALIASES"
@@ -71,6 +72,7 @@ def municipality_in(text: str) -> str | None:
             m
             for m in _ANY_CASE_MUNICIPALITY_RE.finditer(text)
             if not _meeting_place(text, m) and not _SUBJECT_BEFORE_RE.search(text, 0, m.start())
+            and not lists_members(text, m.start())
         ),
         None,
     )
@@ -256,9 +258,17 @@ def guess_committee(text: str) -> str | None:
     if committee.isupper():
         committee = committee.capitalize()  # 'BYRÅDET' -> 'Byrådet'
 
-    place = next((m for m in _MUNICIPALITY_RE.finditer(text) if not _meeting_place(text, m)), None)
-    if place and place.group(1) not in committee:
-        return f"{committee}, {place.group(1)}"
+    place = next(
+        (
+            m
+            for m in _MUNICIPALITY_RE.finditer(text)
+            if not _meeting_place(text, m) and not lists_members(text, m.start())
+        ),
+        None,
+    )
+    if place and place.group(1) not in committee:  # 'Lyngby Taarbæk', 'Middelfart Ældreråd'
+        name = hyphenated_name(text, place.group(1))
+        return f"{with_town(committee, name, text)}, {name}"
     return committee
 
 

@@ -71,6 +71,10 @@ def _is_link(head: str, tail: str) -> bool:
 
 _ABBREVIATION_END_RE = re.compile(r"(?:^|[\s.(])[\wæøå]{1,3}\.$|\.\w+\.$", re.IGNORECASE)
 """A title that ends in an abbreviation ('... m.m.', '... 3,5 mio. kr.', '... mv.')."""
+_CLAUSE_END_RE = re.compile(r"(?<![\w.])(?:med|af|om|til|fra|på|op|ud|ind|sig|det|dem)\.$")
+"""Short words that end a Danish clause and are never abbreviated: a preposition left at
+the end ('... hvad rådet skal arbejde med.') or a pronoun; their full stop closes the
+title."""
 
 
 def without_full_stop(title: str) -> str:
@@ -78,10 +82,14 @@ def without_full_stop(title: str) -> str:
 
     >>> without_full_stop("Udpegning af et nyt medlem.")
     'Udpegning af et nyt medlem'
+    >>> without_full_stop("Hvad rådet skal arbejde med.")
+    'Hvad rådet skal arbejde med'
     >>> without_full_stop("Opholdsplads m.m.")
     'Opholdsplads m.m.'
     """
-    if not title.endswith(".") or title.endswith("..") or _ABBREVIATION_END_RE.search(title):
+    if not title.endswith(".") or title.endswith(".."):
+        return title
+    if _ABBREVIATION_END_RE.search(title) and not _CLAUSE_END_RE.search(title):
         return title
     return title[:-1].rstrip()
 

@@ -13,6 +13,9 @@ decision label whose date the conversion lost, and a decision stamp with a colon
   stamp of 'Beslutning Kommunalbestyrelsen den 24-04-2019' with the colon a web page sets
   after its upper-case label words).  Only a body's name and a full date may follow the
   colon: 'Beslutning: Godkendt den 3. maj 2024' is the decision's text after its label.
+* 'Besluttet på Integrationsrådet den 02-11-2011 som punkt 1': the participle of deciding
+  or treating, the body (the whole of the name) with 'på'/'i', a full date and perhaps the
+  item's number in that meeting: the stamp over what that body decided.
 """
 
 from __future__ import annotations
@@ -52,6 +55,25 @@ def colon_stamp(label: str) -> bool:
     11-01-2021'); False for a decision's text after its label ('Beslutning: Sagen sendes
     til Byrådet den 3. maj 2024')."""
     m = _COLON_STAMP_RE.match(squash(label).rstrip(":."))
+    if m is None:
+        return False
+    named = guess_committee(m.group("body"))
+    return named is not None and named.casefold() == m.group("body").casefold()
+
+
+_PARTICIPLE_STAMP_RE = re.compile(
+    r"^(?:besluttet|behandlet)\s+(?:på|i)\s+(?P<body>[^:]{3,70}?)\s+(?:den\s+|d\.\s*)?"
+    r"(?:\d{1,2}\.\s*[a-zæøå]+\.?\s*\d{4}|\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2}))"
+    r"(?:\s+(?:som\s+)?(?:punkt|pkt\.?)\s*(?:nr\.?\s*)?\d{1,4})?$",
+    re.IGNORECASE,
+)
+
+
+def participle_stamp(label: str) -> bool:
+    """True for a body's dated stamp opened by a participle ('Besluttet på Integrationsrådet
+    den 02-11-2011 som punkt 1'), the body's whole name between 'på'/'i' and the date;
+    False for a sentence ('Besluttet på mødet den 3. maj 2024')."""
+    m = _PARTICIPLE_STAMP_RE.match(squash(label).rstrip(":."))
     if m is None:
         return False
     named = guess_committee(m.group("body"))

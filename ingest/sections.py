@@ -16,7 +16,8 @@ from dataclasses import dataclass, replace
 
 from .captions import caption_under_opening
 from .danish import squash
-from .labelforms import colon_stamp, compound_head, date_lost
+from .gridcells import in_grid
+from .labelforms import colon_stamp, compound_head, date_lost, participle_stamp
 from .models import Section
 from .textlines import Line, clean_inline, clean_passage, is_noise
 
@@ -169,7 +170,7 @@ def section_role(label: str) -> str | None:
             return word_role
     if _PROPOSER_RE.match(text):
         return "proposal"
-    if colon_stamp(label):
+    if colon_stamp(label) or participle_stamp(label):
         return "decision"
     if _STAMP_RE.match(text) or (label.rstrip().endswith(":") and _BODY_STAMP_RE.match(text)):
         return "decision"
@@ -267,8 +268,8 @@ def find_markers(lines: Sequence[Line], start: int, end: int) -> list[Marker]:
         if line.blank:
             continue
         name = label_name(line.clean) or _bulleted_label(lines, line)
-        if name is not None and after_label and line.clean.endswith("."):
-            name = None  # a field's value ('Punkttype' / 'Beslutning.'), not a label
+        if name and (after_label and line.clean.endswith(".") or in_grid(lines, line, label_name)):
+            name = None  # a field's value ('Punkttype' / 'Beslutning.') or a grid's cell
         if name is not None and names_proposer(name) and _in_proposal(markers):
             name = None  # 'Indstilling' / 'Borgmesteren indstiller' / 'at ...': its text
         role = (section_role(line.clean) or section_role(name) or "other") if name else ""

@@ -103,7 +103,7 @@ FLOORS = {
     ("tune", "10"): (0.96, 1.0),
     ("tune", "12"): (1.0, 1.0),
     ("tune", "13"): (0.98, 0.98),
-    ("check", "14"): (0.6, 0.83),
+    ("tune", "14"): (0.62, 0.87),
 }
 """(recall, precision) floors per 'used_for' and round: the files looked at while fixing
 meet the product's 0.95 in rounds 1-3; the check files (layouts no fix was made for: a
@@ -169,7 +169,11 @@ title, not its heading's).
 Round 14 (files 104-111, collected by a worker who wrote no code: a business region's board
 (a KKR cooperation), integration, rural-district, elderly, senior and green councils on
 municipal sites, apps and document sites) scored 26 of 43 items, precision 26 of 31, before
-and after round 14's changes: 'check' files.
+and after round 14's changes: 'check' files.  Round 15 looked at them: all eight are 'tune'
+files now (no 'check' floor for round 14) and hold at what they score after it, 27 of 43
+items, precision 27 of 31 (106's contents title closing on a stranded preposition 'med.';
+104's entries run into a title, 107's 'Pkt. 1' and 109's numbers alone on their line, 108's
+app page and 111's glued 'Ad N.' headings are still unread).
 A floor moves up as layouts are fixed, never down."""
 
 
@@ -1255,3 +1259,55 @@ def test_a_journal_number_before_the_title_and_record_fields_after_the_last() ->
         ("1", "Formanden orienterer", None), ("2", "Direktionen orienterer", None),
         ("3", "Salg af aktier", "5"), ("4", "Seminar i september", "329"),
         ("6", "Evt.", None)]
+
+
+def test_a_routing_grid_flattened_one_cell_a_line() -> None:
+    """Round 15 (``gridcells``): a routing table given one cell a line ('BY' / 'ØK' /
+    'Orientering' / 'Indstilling' / 'Beslutning' / 'x') holds no labels; a label after an
+    app's one-word fields, with text under it, is still one."""
+    grid = "\n\n".join(["BY", "ØK", "PBU", "Orientering", "Indstilling", "Beslutning"] + ["x"] * 4)
+    text = (
+        "Udvalget 18-02-2014\n\n1. Mødekalender\n\nSagsfremstilling\n\nKalenderen er vedlagt.\n\n"
+        f"Sagsgang\n\n{grid}\n\nBeskrivelse af sagen\n\nMøderne holdes tirsdag.\n"
+    )
+    sections = [s.name for s in _parse(text).items[0].sections]
+    assert sections == ["Sagsfremstilling", "Sagsgang", "Beskrivelse af sagen"]
+    fields = (
+        "Relevans\n\nNej\n\nBilag\n\nFirst-agenda Sagsfremstilling\n\nBeslutning\n\nGodkendt.\n"
+    )
+    assert [s.name for s in _parse("Mødeplan 2026\n\n" + fields).items[0].sections][:2] == [
+        "Bilag", "Beslutning"]
+
+
+def test_a_participle_stamp_and_a_title_closing_on_a_preposition() -> None:
+    """Round 15 (``labelforms``, ``glued``): 'Besluttet på <Body> den <date> som punkt N' is
+    the body's decision stamp (a sentence naming no body is not); a title ending in a
+    short word that closes a clause ('... arbejde med.') loses its full stop, an
+    abbreviation ('Evt.') keeps it."""
+    from ingest.glued import without_full_stop
+
+    assert section_role("Besluttet på Integrationsrådet den 02-11-2011 som punkt 1") == "decision"
+    assert section_role("Behandlet i Økonomiudvalget den 3. maj 2024") == "decision"
+    assert section_role("Besluttet på mødet den 3. maj 2024") is None
+    assert without_full_stop("Hvad rådet skal arbejde med.") == "Hvad rådet skal arbejde med"
+    assert without_full_stop("Evt.") == "Evt."
+    assert without_full_stop("Opholdsplads m.m.") == "Opholdsplads m.m."
+
+
+def test_member_lists_hyphenated_municipalities_and_a_town_in_the_body() -> None:
+    """Round 15 (``townnames``): a line naming three or more municipalities lists members,
+    none the body's own; 'Lyngby Taarbæk Kommune' is the hyphenated name the page prints
+    elsewhere; a council named with its town ('Middelfart Ældreråd') keeps it."""
+    from ingest.townnames import hyphenated_name, lists_members, with_town
+
+    members = "Deltagere Anne Hansen Thisted Kommune Bo Berg Rebild Kommune Ib Lund Morsø Kommune"
+    assert lists_members(members, 0)
+    assert not lists_members("Økonomiudvalget\nGlostrup Kommune\nThisted Kommune", 17)
+    page = "10.09.2015 - Lyngby Taarbæk Kommune\nReferat\nLyngby-Taarbæk Kommune\n"
+    assert hyphenated_name(page, "Taarbæk Kommune") == "Lyngby-Taarbæk Kommune"
+    assert hyphenated_name("Referat Greve Kommune", "Greve Kommune") == "Greve Kommune"
+    text = "Referat fra møde i Middelfart Ældreråd torsdag 20. august 2015"
+    assert with_town("Ældreråd", "Middelfart Kommune", text) == "Middelfart Ældreråd"
+    assert with_town("Byrådet", "Middelfart Kommune", text) == "Byrådet"
+    head = "Referat\nBestyrelse\n" + members + "\n"
+    assert _parse(head + "1. Valg af formand\n\nBeslutning\n\nValgt.\n").body == "Bestyrelse"
