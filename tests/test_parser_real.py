@@ -88,7 +88,8 @@ def test_real_document(name: str, part: str) -> None:
 
 ROUNDS = {"1-3": (1, 29), "4": (30, 39), "5": (40, 47), "6": (48, 55), "7": (56, 63),
           "8": (64, 71), "9": (72, 79), "10": (80, 87), "12": (88, 95),
-          "13": (96, 103), "14": (104, 111)}
+          "13": (96, 103), "14": (104, 111),
+          "15": (112, 119)}
 """Files by the round that added them (their leading number): each round's files are
 scored on their own, so a round of harder pages never lowers an earlier round's floor."""
 FLOORS = {
@@ -104,6 +105,7 @@ FLOORS = {
     ("tune", "12"): (1.0, 1.0),
     ("tune", "13"): (0.98, 0.98),
     ("tune", "14"): (0.62, 0.87),
+    ("check", "15"): (0.47, 0.87),
 }
 """(recall, precision) floors per 'used_for' and round: the files looked at while fixing
 meet the product's 0.95 in rounds 1-3; the check files (layouts no fix was made for: a
@@ -174,6 +176,10 @@ files now (no 'check' floor for round 14) and hold at what they score after it, 
 items, precision 27 of 31 (106's contents title closing on a stranded preposition 'med.';
 104's entries run into a title, 107's 'Pkt. 1' and 109's numbers alone on their line, 108's
 app page and 111's glued 'Ad N.' headings are still unread).
+Round 15 (files 112-119, collected by a worker who wrote no code: Gladsaxe's old Notes
+site, Movia's and NT's board papers as transcripts, Sermersooq, Slagelse's fire commission,
+and newer pages of Holbæk's, Frederikssund's and Faxe's systems) scored 21 of 44 items,
+precision 21 of 24, before and after round 15's changes: 'check' files.
 A floor moves up as layouts are fixed, never down."""
 
 
