@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from .quotednames import quoted_name
 from .tables import load_table
 from .townnames import hyphenated_name, lists_members, with_town
 
@@ -232,16 +233,19 @@ def _named_committee(text: str) -> str | None:
         areas = _FOR_AREAS_RE.match(text, m.end())
         if areas is not None:
             return f"{word} for {areas.group(1)}"
+        if (quoted := quoted_name(text, m.end())) is not None:
+            return word + quoted  # 'Udvalget "Læring og Trivsel for Børn og Unge"'
     return definite.group(1) if definite is not None else None
 
 
 _MEETING_OF_RE = re.compile(
-    r"^[ \t]*([A-ZÆØÅ][\wæøåÆØÅ]*(?:[ \t]+(?:og|&|[A-ZÆØÅa-zæøå][\wæøåÆØÅ-]*)){0,5}?)s[ \t]+møde"
+    r"^[ \t]*([A-ZÆØÅ][\wæøåÆØÅ]*(?:,?[ \t]+(?:og|&|[A-ZÆØÅa-zæøå][\wæøåÆØÅ-]*)){0,5}?)s[ \t]+møde"
     r"[ \t]+(?:den|d\.)[ \t]+\d",
     re.MULTILINE,
 )
 """A header line '<Name>s møde den <date>': names a committee that carries no body word
-('Social og sundheds møde den 17. april 2023')."""
+('Social og sundheds møde den 17. april 2023'), its areas perhaps listed with commas
+('Unge, fritid og idræts møde den 02. april 2024')."""
 
 
 def guess_committee(text: str) -> str | None:

@@ -3,6 +3,8 @@ decision label whose date the conversion lost, and a decision stamp with a colon
 
 * 'Lovgrundlag, politikker': a known label ('Lovgrundlag') followed by a comma and one
   lower-case word that names what else the section covers; it has the known label's role.
+  A dash in place of the comma ('Lovgrundlag – link': the section holds a link to the
+  law) is the same form.
   A longer tail ('Finansiering, kasseopbygning og likviditet') is a subheading inside a
   section, as a web archive prints them under 'Økonomiske konsekvenser', not a label.
 * 'Beslutning Økonomiudvalget den': the decision label naming the body and the date word
@@ -25,13 +27,13 @@ import re
 from .bodies import guess_committee
 from .danish import squash
 
-_COMPOUND_RE = re.compile(r"^([^,]{3,40}),\s+[a-zæøå][a-zæøå-]*$")
+_COMPOUND_RE = re.compile(r"^([^,]{3,40}?)(?:,|\s[-–])\s+[a-zæøå][a-zæøå-]*$")
 _DATE_LOST_RE = re.compile(r"^[\wæøå][\wæøå.,\- ]{0,50}?\s+(?:den|d\.)$", re.IGNORECASE)
 
 
 def compound_head(text: str) -> str:
-    """The known label a compound label opens with ('lovgrundlag, politikker' ->
-    'lovgrundlag'); '' when ``text`` is no such label."""
+    """The known label a compound label opens with ('lovgrundlag, politikker' or
+    'lovgrundlag – link' -> 'lovgrundlag'); '' when ``text`` is no such label."""
     m = _COMPOUND_RE.match(text)
     return m.group(1) if m else ""
 

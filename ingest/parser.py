@@ -74,6 +74,7 @@ from .itemcodes import without_item_codes
 from .listed_items import listed_headings
 from .memberlines import without_member_lines
 from .models import DOC_TYPES, ISO_DATE_RE, AgendaItem, Document, Meeting, Section
+from .opensections import open_sections
 from .pathdates import typed_short_date
 from .runon import split_run_on_text
 from .runon_items import run_on_headings
@@ -159,7 +160,6 @@ class MeetingHints:
 
 
 NO_STRUCTURE_WARNING = "no agenda structure found: stored as one unnumbered item"
-WHOLE_TEXT_SECTION = "Tekst"
 
 
 def parse_meeting(
@@ -276,9 +276,10 @@ def _whole_document_item(text: str, lines: Sequence[Line], doc: Document) -> Age
     )
     if first_text is not None:
         markers.insert(
-            0, Marker("implicit", WHOLE_TEXT_SECTION, first_text.index, first_text.start, "other")
+            0, Marker("implicit", UNLABELLED_SECTION, first_text.index, first_text.start,
+                      "background"),  # the one item's text under no label, as any item's
         )
-    sections = tuple(s for s in build_sections(text, lines, markers, len(text)) if s.text)
+    sections = build_sections(text, lines, markers, len(text))  # empty fields as printed
     start = lines[heading.index].content_start if heading is not None else 0
     end = max((s.end for s in sections), default=start)
     return AgendaItem(
@@ -341,9 +342,10 @@ def _close(item: AgendaItem, warnings: list[str], keep_closed: bool = False) -> 
         return item if title == item.title else replace(item, title=title)  # '(Åben) Title'
     if keep_closed:
         return replace(item, title=title, closed=True)
-    if item.sections:
+    kept = open_sections(item.sections)  # 'Åben beslutning': published as open
+    if len(kept) < len(item.sections):
         warnings.append(f"item {item.number}: closed item, its printed content is not stored")
-    return replace(item, title=title, closed=True, sections=(), attachments=())
+    return replace(item, title=title, closed=True, sections=kept, attachments=())
 
 
 # ----------------------------------------------------------------------- skeleton

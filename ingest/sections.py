@@ -14,8 +14,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from .bulletlabels import bulleted_label
 from .captions import caption_under_opening
 from .danish import squash
+from .endlabels import label_at_end
 from .gridcells import in_grid
 from .labelforms import colon_stamp, compound_head, date_lost, participle_stamp
 from .models import Section
@@ -27,10 +29,9 @@ LABEL_ROLES: dict[str, str] = {
     "sagsresume": "background", "sagsresumé": "background", "sammendrag": "background",
     "sagsfremstilling": "background", "sagsbeskrivelse": "background",
     "sagens indhold": "background", "sagens baggrund": "background",
-    "beskrivelse af sagen": "background",
-    "supplerende sagsfremstilling": "background", "fremstilling": "background",
-    "sagsforløb": "background", "sagens forløb": "background", "sagsprocedure": "background",
-    "sagsproces": "background", "øvrige konsekvenser": "background",
+    "beskrivelse af sagen": "background", "supplerende sagsfremstilling": "background",
+    "fremstilling": "background", "sagsforløb": "background", "sagens forløb": "background",
+    "sagsprocedure": "background", "sagsproces": "background", "øvrige konsekvenser": "background",
     "øvrige forhold": "background", "den videre proces": "background",
     "miljøvurdering": "background", "finansiering": "background", "anlæg": "background",
     "drift": "background", "likviditet": "background", "supplerende sagsbeskrivelse": "background",
@@ -39,28 +40,30 @@ LABEL_ROLES: dict[str, str] = {
     "beslutningstema": "background", "tidligere beslutninger": "background",
     "tidligere behandling": "background", "historik": "background",
     "sagens tidligere behandling": "background", "problemstilling": "background",
-    "lovgrundlag": "background", "præsentation": "background",
-    "retsgrundlag": "background", "høring": "background", "høringssvar": "background",
-    "vurdering": "background", "administrationens vurdering": "background",
-    "forvaltningens vurdering": "background", "kommunikation": "background",
-    "økonomi": "background", "økonomiske konsekvenser": "background",
-    "økonomi og finansiering": "background", "bevillingsmæssige konsekvenser": "background",
+    "lovgrundlag": "background", "præsentation": "background", "retsgrundlag": "background",
+    "høring": "background", "høringssvar": "background", "vurdering": "background",
+    "administrationens vurdering": "background", "forvaltningens vurdering": "background",
+    "kommunikation": "background", "økonomi": "background",
+    "økonomiske konsekvenser": "background", "økonomi og finansiering": "background",
+    "bevillingsmæssige konsekvenser": "background",
     "økonomiske og personalemæssige konsekvenser": "background",
-    "personalemæssige konsekvenser": "background",
-    "konsekvenser": "background", "tidsplan": "background", "videre proces": "background",
-    "forventet konsekvens": "background", "organisering og kommunikation": "background",
-    "oplæg": "background", "indledning": "background", "formål": "background",
-    "politisk behandling": "background", "sagsgang": "background", "proces": "background",
+    "personalemæssige konsekvenser": "background", "konsekvenser": "background",
+    "tidsplan": "background", "videre proces": "background", "forventet konsekvens": "background",
+    "organisering og kommunikation": "background", "oplæg": "background",
+    "indledning": "background", "formål": "background", "politisk behandling": "background",
+    "sagsgang": "background", "proces": "background",
     "handicappolitiske konsekvenser": "background", "klimamæssige konsekvenser": "background",
     "miljømæssige konsekvenser": "background", "bæredygtighed": "background",
     "anledning": "background", "sagens kerne": "background", "forventet sagsgang": "background",
     "personale": "background", "retsregler og andre forskrifter": "background",
     "sagsgang og sagstype": "background", "sagstema": "background", "redegørelse": "background",
     "andre konsekvenser": "background", "høring og sagsgang": "background",
-    "tema": "background", "punkttype": "other",
-    "bemærkninger til dagsordenen": "other", "hvem beslutter": "other",
-    "beslutningskompetence": "other", "beslutningen træffes af": "other",
-    "sagen afgøres af": "other", "sagen afgøres i": "other",
+    "retligt grundlag": "background", "sagshistorik, henvisninger": "background",
+    "konsekvenser for andre udvalg": "background",
+    "beskrivelse af alternativ indstilling": "background", "tema": "background",
+    "relateret behandling": "other", "punkttype": "other", "bemærkninger til dagsordenen": "other",
+    "hvem beslutter": "other", "beslutningskompetence": "other",
+    "beslutningen træffes af": "other", "sagen afgøres af": "other", "sagen afgøres i": "other",
     "kompetence": "other", "afgørelseskompetence": "other", "mødedeltagelse": "other",
     # proposal: what the body is asked to decide
     "indstilling": "proposal", "indstillinger": "proposal", "forslag": "proposal",
@@ -68,12 +71,13 @@ LABEL_ROLES: dict[str, str] = {
     "forvaltningens indstilling": "proposal", "direktionens indstilling": "proposal",
     "direktørens indstilling": "proposal", "indstilling til beslutning": "proposal",
     "anbefaling": "proposal", "anbefalinger": "proposal", "forslag til indstilling": "proposal",
-    "administrativ indstilling": "proposal", "indstilling og beslutning": "proposal",
+    "administrativ indstilling": "proposal", "alternativ indstilling": "proposal",
+    "indstilling og beslutning": "proposal",
     # decision: what the body decided (resolution text)
     "beslutning": "decision", "beslutninger": "decision", "afgørelse": "decision",
-    "referat": "decision", "protokoltilførsel": "decision",
-    "udvalgets beslutning": "decision", "byrådets beslutning": "decision",
-    "kommunalbestyrelsens beslutning": "decision", "vedtagelse": "decision",
+    "referat": "decision", "protokoltilførsel": "decision", "udvalgets beslutning": "decision",
+    "byrådets beslutning": "decision", "kommunalbestyrelsens beslutning": "decision",
+    "vedtagelse": "decision", "åben beslutning": "decision",
     # attachments
     "bilag": "attachments", "bilagsliste": "attachments", "vedlagte bilag": "attachments",
 }  # fmt: skip
@@ -222,6 +226,7 @@ class Marker:
     line: int
     offset: int
     role: str = "other"
+    begins: int | None = None  # where a label glued to the text above it is printed
 
 
 def printed_label(text: str) -> str:
@@ -267,7 +272,7 @@ def find_markers(lines: Sequence[Line], start: int, end: int) -> list[Marker]:
     for line in lines[start:end]:
         if line.blank:
             continue
-        name = label_name(line.clean) or _bulleted_label(lines, line)
+        name = label_name(line.clean) or bulleted_label(lines, line, label_name)
         if name and (after_label and line.clean.endswith(".") or in_grid(lines, line, label_name)):
             name = None  # a field's value ('Punkttype' / 'Beslutning.') or a grid's cell
         if name is not None and names_proposer(name) and _in_proposal(markers):
@@ -288,10 +293,12 @@ def find_markers(lines: Sequence[Line], start: int, end: int) -> list[Marker]:
         elif (m := _GLUED_LABEL_RE.match(line.raw)) and (glued := section_role(m.group(1))):
             name = printed_label(m.group(1))
             markers.append(Marker("inline", name, line.index, line.start + m.end(), glued))
+        elif at_end := label_at_end(line, section_role):  # '... skole.Økonomi'
+            role, name = section_role(at_end[0]) or "other", printed_label(at_end[0])
+            markers.append(Marker("label", name, line.index, line.end, role, at_end[1]))
     return markers
 
 
-_BULLET_RE = re.compile(r"^[•\-]\s+(?=\S)")
 _GLUED_LABEL_RE = re.compile(
     r"^\s*(" + "|".join(re.escape(w.capitalize()) for w in LABEL_WORDS if " " not in w)
     + r")(?=[A-ZÆØÅ][a-zæøå])"
@@ -300,27 +307,6 @@ _GLUED_LABEL_RE = re.compile(
 ('BeslutningGodkendt.', 'BilagIngen bilag.'): a web page that prints the label and its
 text as two blocks side by side loses the break when stored as text.  Only a capital
 right after the label word counts (a 'camel' joint no Danish word contains)."""
-
-
-def _bulleted_label(lines: Sequence[Line], line: Line) -> str | None:
-    """A label printed as a list entry ('  • Sagsfremstilling'), as a web page that folds
-    each section under a bullet shows it, when neither neighbouring text line is a list
-    entry at its level (a list of label words, '- Økonomi' / '- Bilag', is text; a list
-    indented deeper is the text of the section above)."""
-    m = _BULLET_RE.match(line.clean)
-    if m is None or (name := label_name(line.clean[m.end() :])) is None:
-        return None
-    after = next((ln for ln in lines[line.index + 1 :] if not ln.blank), None)
-    before = next((ln for ln in reversed(lines[: line.index]) if not ln.blank), None)
-    listed = any(
-        ln is not None and _BULLET_RE.match(ln.clean) and _indent(ln) <= _indent(line)
-        for ln in (before, after)
-    )
-    return None if listed else name
-
-
-def _indent(line: Line) -> int:
-    return len(line.raw) - len(line.raw.lstrip())
 
 
 def _in_proposal(markers: Sequence[Marker]) -> bool:
@@ -352,6 +338,7 @@ def build_sections(
             stop = lines[ordered[k + 1].line].start
             if ordered[k + 1].line == marker.line:
                 stop = ordered[k + 1].offset
+            stop = ordered[k + 1].begins or stop
         stop = max(stop, marker.offset)
         sections.append(
             make_section(text, lines, marker.name, marker.offset, stop, marker.role)

@@ -105,7 +105,7 @@ FLOORS = {
     ("tune", "12"): (1.0, 1.0),
     ("tune", "13"): (0.98, 0.98),
     ("tune", "14"): (0.62, 0.87),
-    ("check", "15"): (0.47, 0.87),
+    ("tune", "15"): (0.47, 0.87),
 }
 """(recall, precision) floors per 'used_for' and round: the files looked at while fixing
 meet the product's 0.95 in rounds 1-3; the check files (layouts no fix was made for: a
@@ -179,7 +179,11 @@ app page and 111's glued 'Ad N.' headings are still unread).
 Round 15 (files 112-119, collected by a worker who wrote no code: Gladsaxe's old Notes
 site, Movia's and NT's board papers as transcripts, Sermersooq, Slagelse's fire commission,
 and newer pages of Holbæk's, Frederikssund's and Faxe's systems) scored 21 of 44 items,
-precision 21 of 24, before and after round 15's changes: 'check' files.
+precision 21 of 24, before and after round 15's changes: 'check' files.  Round 16 looked at
+them: all eight are 'tune' files now (no 'check' floor for round 15) and hold at what they
+score after it, 21 of 44 items, precision 21 of 24 (its fixes were labels and bodies: 113's
+one-line agenda under group headings, 114's entries run into a title and 112's 'Sagsnr.:
+37' as the item's number are still unread).
 A floor moves up as layouts are fixed, never down."""
 
 
@@ -1317,3 +1321,70 @@ def test_member_lists_hyphenated_municipalities_and_a_town_in_the_body() -> None
     assert with_town("Byrådet", "Middelfart Kommune", text) == "Byrådet"
     head = "Referat\nBestyrelse\n" + members + "\n"
     assert _parse(head + "1. Valg af formand\n\nBeslutning\n\nValgt.\n").body == "Bestyrelse"
+
+
+def test_case_labels_a_dashed_label_and_a_label_glued_to_the_paragraph_above() -> None:
+    """Round 16 (``endlabels``, ``labelforms``): case-presentation labels ('Retligt
+    grundlag', 'Alternativ indstilling'), a known label with a dash and one word
+    ('Lovgrundlag – link'), and a label glued to the end of the paragraph before it
+    ('... skole.Økonomi') start sections; the paragraph stays the section above's text."""
+    assert section_role("Retligt grundlag") == "background"
+    assert section_role("Alternativ indstilling") == "proposal"
+    assert section_role("Lovgrundlag – link") == "background"
+    assert section_role("Lovgrundlag – se bilag 3 og 4") is None
+    text = (
+        "Referat\n\nUdvalg: Børneudvalget\n\nDato: 03-10-2022\n\n1. Dialogmøde med skolen\n\n"
+        "Resume\n\nBestyrelsen er inviteret kl. 16.30.Sagsfremstilling\n"
+        "Formanden ønsker at drøfte Terslev skole.Økonomi\nIngen konsekvenser.\n\n"
+        "Beslutning\n\nGodkendt.\n"
+    )
+    item = _parse(text).items[0]
+    assert [(s.name, s.role, s.text) for s in item.sections] == [
+        ("Resume", "background", "Bestyrelsen er inviteret kl. 16.30."),
+        ("Sagsfremstilling", "background", "Formanden ønsker at drøfte Terslev skole."),
+        ("Økonomi", "background", "Ingen konsekvenser."),
+        ("Beslutning", "decision", "Godkendt."),
+    ]
+    prose = "Mødet holdes i St. Heddinge.Der er bilag vedlagt.\n"
+    assert all(s.name != "Bilag" for s in _parse(text + prose).items[0].sections)
+
+
+def test_quoted_and_listed_committee_names_and_an_open_part_of_a_closed_item() -> None:
+    """Round 16 (``quotednames``, ``opensections``): a committee named in quotation marks
+    after its bare body word, one named by its areas listed with commas before 's møde
+    den'; a closed item keeps the decision its page marks as open ('Åben beslutning')."""
+    from ingest.bodies import guess_committee
+
+    quoted = 'UDVALG\nUdvalget "Læring og Trivsel for Børn og Unge"\nMØDE\nReferat\n'
+    assert guess_committee(quoted) == 'Udvalget "Læring og Trivsel for Børn og Unge"'
+    assert guess_committee("Udvalget\nReferat\n") is None
+    assert guess_committee("Unge, fritid og idræts møde den 02. april 2024\n") == (
+        "Unge, fritid og idræt")
+    text = (
+        "Unge, fritid og idræts møde den 02. april 2024\n\nReferat\n\n"
+        "1 Godkendelse af dagsorden\n\nBeslutning\n\nGodkendt.\n\n"
+        "2 Orientering om kontrakt (Lukket punkt)\n\nSagsfremstilling\n\nFortroligt.\n\n"
+        "Åben beslutning\n\nTaget til efterretning.\n"
+    )
+    closed = _parse(text).items[1]
+    assert closed.closed
+    assert [(s.name, s.role, s.text) for s in closed.sections] == [
+        ("Åben beslutning", "decision", "Taget til efterretning.")]
+
+
+def test_the_text_of_a_page_read_as_one_item_is_its_sagsfremstilling() -> None:
+    """Round 16: a page of one item with no number and no label ('Evt.' over paragraphs)
+    keeps its text as the item's unlabelled Sagsfremstilling, as any item's, and its empty
+    captions ('Bilag') as printed."""
+    text = "Evt.\n\nAnne Hansen (IA) spurgte til mødeplanen.\n\nForvaltningen svarede.\n"
+    item = _parse(text).items[0]
+    assert (item.number, item.title) == ("", "Evt.")
+    assert [(s.name, s.role) for s in item.sections] == [(UNLABELLED_SECTION, "background")]
+    headed = (
+        "# Meddelelser fra mødet\n\nUdvalget bad om en oversigt.\n\nBilag\n\n"
+        "Relateret behandling\n"
+    )
+    item = _parse(headed).items[0]
+    assert [(s.name, s.role, s.text) for s in item.sections] == [
+        (UNLABELLED_SECTION, "background", "Udvalget bad om en oversigt."),
+        ("Bilag", "attachments", ""), ("Relateret behandling", "other", "")]
