@@ -266,9 +266,8 @@ class BodyIndex:
         # 'Hjortsøs byråd': the genitive of the held council's municipality
         if not homes or low in homes or low.removesuffix("s") in homes:
             return False
-        councils = [b for b in self.bodies if any(s in b.lower() for s in _COUNCIL_STEMS)]
         return self._placed is None or not any(
-            self._placed(b, p) for b in councils for p in {place, place.removesuffix("s")})
+            self._placed(b, p) for b in self._councils() for p in {place, place.removesuffix("s")})
 
     def may_be(self, name: str, body: str | None) -> bool:
         """True when ``name``, a body of a municipality the archive names nowhere ('Kommunal-
@@ -296,11 +295,13 @@ class BodyIndex:
         """The municipalities of the held councils (computed once, on first need: it reads
         their documents)."""
         if self._homes is None:
-            councils = [b for b in self.bodies if any(s in b.lower() for s in _COUNCIL_STEMS)]
             mentions = self._mentions or (lambda body: {})
-            homes = (home_municipality(b, mentions(b)) for b in councils)
+            homes = (home_municipality(b, mentions(b)) for b in self._councils())
             self._homes = frozenset(h for h in homes if h)
         return self._homes
+
+    def _councils(self) -> list[str]:
+        return [b for b in self.bodies if any(s in b.lower() for s in _COUNCIL_STEMS)]
 
     def _english_names(
         self, text: str, places: Sequence[str] = ()

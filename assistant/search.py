@@ -271,7 +271,7 @@ class Retriever:
                                           with_payload=False, total=self.signature[0])
                 if h.chunk_id in self.chunk_meta
             }
-        q = _unit(vector)
+        q = unit_vector(vector)
         if mask is None:
             rows = np.arange(n)
             sims = self.vectors @ q
@@ -341,7 +341,7 @@ class Retriever:
         named = {(d.year, d.month) for d in query.dates if d.month is not None}
         if len(named) != 1 or query.timeline:  # a question naming one meeting: no cap
             hits = cap_per_meeting(hits, TUNING.ranking.max_items_per_meeting)
-        unit = _unit(vector)
+        unit = unit_vector(vector)
         found = [self._all_passages(h, unit, scaled, weight, query, filters, viewer)
                  for h in hits[:limit]]
         return viewer.hits(found)
@@ -504,7 +504,7 @@ def _title_year_bonus(query: QueryAnalysis, item: AgendaItem) -> float:
     return TUNING.ranking.title_year_bonus if titled & asked else -TUNING.ranking.title_year_bonus
 
 
-def _unit(vector: Any) -> np.ndarray:
+def unit_vector(vector: Any) -> np.ndarray:
     """``vector`` as a flat float32 unit vector (a zero vector stays zero)."""
     q = np.asarray(vector, dtype=np.float32).ravel()
     return q / (float(np.linalg.norm(q)) or 1.0)

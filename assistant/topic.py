@@ -32,7 +32,7 @@ from ingest.danish import MONTH_NAMES, STOPWORDS
 
 from .bodies import BODY_WORD
 from .query import QueryAnalysis, is_intent_word
-from .search import item_key
+from .search import item_key, unit_vector
 from .tuning import TUNING
 
 if TYPE_CHECKING:
@@ -63,8 +63,8 @@ _TOKEN_RE = re.compile(r"\||[\wæøåÆØÅ][\wæøåÆØÅ'’-]*")
 def topic_words(query: QueryAnalysis) -> tuple[str, str]:
     """(the topic's words, the phrase that shows it): the question without its frame, and
     its longest run of topic words as written ('What did the City Council decide about
-    subsidising a ferry service from Greve?' -> ('subsidising ferry service Greve',
-    'subsidising a ferry service from Greve')); ('', '') when only frame is left."""
+    subsidising a ferry service from Hjortsø?' -> ('subsidising ferry service Hjortsø',
+    'subsidising a ferry service from Hjortsø')); ('', '') when only frame is left."""
     text = query.text
     for name in (*query.body_names, *query.unknown_bodies, *query.bodies):
         text = re.sub(re.escape(name), lambda m: "|" + " " * (len(m.group()) - 1), text,
@@ -98,8 +98,7 @@ def items_nearer(retriever: Retriever, vector: np.ndarray, hit: ItemHit, viewer:
     own = retriever.item_rows().get(item_key(hit.meeting.meeting_id, hit.item.number))
     if own is None or not own.size:
         return 0
-    unit = np.asarray(vector, dtype=np.float32).ravel()
-    sims = retriever.vectors @ (unit / (float(np.linalg.norm(unit)) or 1.0))
+    sims = retriever.vectors @ unit_vector(vector)
     if not viewer.sees_closed:
         sims[retriever.closed_rows()] = -1.0
     nearer = sims > sims[own].max()
