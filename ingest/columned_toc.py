@@ -28,6 +28,9 @@ _PAGE_NUMBER_RE = re.compile(r"\d{1,4}(?= \D)")
 _ROW_RE = re.compile(r"(?<=\s)(?P<page>\d{1,3}\s)?(?P<number>\d{1,3})\s+(?=[A-ZÆØÅ])")
 """A row's start: its number before a capital; after the table's header, or after the
 previous row's page number ('... dirigent 1 2 Beretning')."""
+_FOOTER_RE = re.compile(r"\s(?:side|page)\s+\d{1,4}\s*(?:af|/|of)\s*\d{1,4}\s*$", re.IGNORECASE)
+"""The transcript page's footer closing the line ('... Liste over kommende sager 10 Side 2
+af 10'): set off on a line of its own, so the last row's page is the number before it."""
 _LAST_PAGE_RE = re.compile(r"\s\d{1,3}\s*$")
 """The last row's page number, closing the line."""
 
@@ -50,15 +53,19 @@ def split_columned_tocs(text: str) -> str:
     for raw in text.split("\n"):
         header = _HEADER_RE.search(raw)
         if header is not None:
-            rows = _rows(raw, header.end())
+            footer = _FOOTER_RE.search(raw, header.end())
+            table = raw[: footer.start()] if footer is not None else raw  # the page's footer
+            rows = _rows(table, header.end())
             if len(rows) >= 2:
                 chars = chars if chars is not None else list(text)
                 if lead := _PAGE_NUMBER_RE.match(raw):
                     chars[pos : pos + lead.end()] = " " * lead.end()
-                for cell in _cells(raw, rows):
+                for cell in _cells(table, rows):
                     chars[pos + cell] = "\t"
                 for row in rows:
                     chars[pos + row.cut] = "\n"
+                if footer is not None:
+                    chars[pos + footer.start()] = "\n"
         pos += len(raw) + 1
     return text if chars is None else "".join(chars)
 

@@ -6,7 +6,9 @@ orienterer Punkter til beslutning: 4. Forretningsorden ...'), each heading runs 
 the end of the entry before it.  A title ends in no colon, so a phrase in sentence case
 that does (a capitalised word and one to four words in lower case) after an entry's first
 word opens a heading of its own: the line is split before it as before the entries, so
-the heading and what follows it up to the next entry stay out of the title.
+the heading and what follows it up to the next entry stay out of the title.  A heading
+printed without its colon ('Sager til beslutning') is read where it closes an entry
+(``unmarkedgroups``).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import re
 
 from .danish import TITLE_STOPWORDS
+from .unmarkedgroups import closing_group_heading
 
 _GROUP_HEADING_RE = re.compile(r"(?<=\s)[A-ZÆØÅ][a-zæøå]+(?:\s+[a-zæøå]+){1,4}:(?=\s|$)")
 _WORD_BEFORE_RE = re.compile(r"(\S+)\s+$")
@@ -37,4 +40,7 @@ def group_heading_cuts(line: str, entries: list[tuple[int, int]]) -> list[int]:
             if before is not None and before.group(1).casefold() not in TITLE_STOPWORDS:
                 cuts.append(m.start() - 1)
                 break
+        else:
+            if (closing := closing_group_heading(line[title:end])) is not None:
+                cuts.append(title + closing)
     return cuts

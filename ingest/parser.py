@@ -314,11 +314,12 @@ _OPEN_RE = re.compile(
 def closed_title(title: str) -> tuple[str, bool]:
     """('Salg af grund', True) for 'Lukket: Salg af grund', 'X - (FOR LUKKEDE DØRE)'.
 
-    A title that is only 'Lukket punkt' stays as printed, still closed.
+    A title that is only 'Lukket punkt' stays as printed, still closed (in sentence case
+    where a list prints it in capitals: 'LUKKET PUNKT').
     """
     stripped = _OPEN_RE.sub("", title.strip()).strip() or title.strip()
     if re.fullmatch(r"lukket\s*(?:punkt|sag)?\.?", stripped, re.IGNORECASE):
-        return stripped, True
+        return (stripped.capitalize() if stripped.isupper() else stripped), True
     cleaned = _CLOSED_RE.sub("", stripped).strip(" -–")
     if cleaned != stripped and cleaned:
         return cleaned, True

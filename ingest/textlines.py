@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
+from .countedlists import first_counted_entry
 from .listgroups import group_heading_cuts
 
 _BOOKMARK_RE = re.compile(r"\[(?:bookmark|image):[^\]]*\]", re.IGNORECASE)
@@ -291,7 +292,7 @@ def split_numbered_lists(text: str, min_length: int, min_entries: int) -> str:
     chars: list[str] | None = None
     pos = 0
     for raw in text.split("\n"):
-        if len(raw) > min_length and (first := _list_start(raw)):
+        if len(raw) > min_length and (first := _list_start(raw, min_entries)):
             cuts = [pos + first.start() - 1] if first.start() else []
             expected, titles = int(first.group(1)) + 1, [first.end()]
             for m in _LIST_ENTRY_RE.finditer(raw, first.end()):
@@ -308,11 +309,14 @@ def split_numbered_lists(text: str, min_length: int, min_entries: int) -> str:
     return text if chars is None else "".join(chars)
 
 
-def _list_start(line: str) -> re.Match[str] | None:
+def _list_start(line: str, min_entries: int) -> re.Match[str] | None:
     """The numbered entry that opens ``line``, else, in a transcript's page line (it opens
-    with its page number: '1 Referat af ...'), its first entry numbered '1.'; a prose
-    paragraph's list ('partnerskaber: 1. Alsidig træning ... 5. Spring') splits no line."""
+    with its page number: '1 Referat af ...'), its first entry numbered '1.', or where the
+    transcript lost that number, the first that the next entries count on from
+    (``countedlists``); a prose paragraph's list ('partnerskaber: 1. Alsidig træning ...
+    5. Spring') splits no line."""
     first = _LIST_ENTRY_RE.match(line)
     if first is not None or not re.match(r"\d{1,4} [A-ZÆØÅ]", line):
         return first
-    return next((m for m in _LIST_ENTRY_RE.finditer(line) if m.group(1) == "1"), None)
+    one = next((m for m in _LIST_ENTRY_RE.finditer(line) if m.group(1) == "1"), None)
+    return one or first_counted_entry(line, min_entries)

@@ -15,7 +15,8 @@ Selvejende', 'Niels Erik Kjærgaard') that
 * and is followed by a word in lower case ('Den Selvejende institution', 'Niels Erik
   Kjærgaard anmodede') or by a number that no capitalised word follows ('Budgetforslag
   2016 med'): the run opens a phrase in sentence case.  A number before a capitalised word
-  is a page ('Aars Rådhus 31 Afbud'), which closes the title the run belongs to.
+  is a page ('Aars Rådhus 31 Afbud'), which closes the title the run belongs to; a year
+  ('Bonusopgørelsen 2007/ Nyt ...') is none.
 
 A run of three or more capitalised words that opens the text is a name ('Samsam Abdikarim
 Suber Borle anmoder om ...'), not a one-word title before the next.  After a preposition a
@@ -109,15 +110,21 @@ def _opening_run(words: list[str], k: int) -> bool:
     return k < end and end >= 3
 
 
+_YEAR_RE = re.compile(r"(?:19|20)\d\d(?:/\d{0,4})?[.,]?")
+"""A year, or a range of years ('2007/08', cut short '2007/'): never a page number."""
+
+
 def _opens_phrase(words: list[str], k: int) -> bool:
     """The run of capitalised words from word ``k`` goes on in lower case, or with a
-    number that is no page (no capitalised word follows it)."""
+    number that is no page (no capitalised word follows it, or a year)."""
     end = k
     while end < len(words) and _CAPITALISED_RE.match(words[end]):
         end += 1
     if end >= len(words):
         return False
     following = words[end]
+    if _YEAR_RE.fullmatch(following):
+        return True  # 'Bonusopgørelsen 2007/ Nyt ...': a year (a range cut short) is no page
     if following[:1].isdigit():
         return end + 1 < len(words) and not words[end + 1][:1].isupper()
     return following[:1].islower()

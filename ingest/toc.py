@@ -28,6 +28,8 @@ from .danish import TITLE_STOPWORDS, number_key, squash
 from .glued import glued_tail, printed_title
 from .labelled_toc import labelled_toc
 from .lone_entry_toc import lone_entry_toc
+from .lonenumbers import in_sub_point_run, number_over_title
+from .lostentries import without_lost_titles
 from .paged_toc import paged_toc
 from .textlines import Line, strip_markup
 from .toccaption import under_contents_caption
@@ -166,7 +168,8 @@ def find_toc(lines: Sequence[Line], before: int) -> Toc | None:
             or celled_toc(lines, i) or column_toc(lines, i) or lone_entry_toc(lines, i)
         )
         if toc is not None:
-            return close_grouped(without_parentless_subnumbers(toc, lines), lines)
+            toc = without_lost_titles(without_parentless_subnumbers(toc, lines))
+            return close_grouped(toc, lines)
         i += 1
     return None
 
@@ -483,6 +486,10 @@ def headings_without_toc(
             heading.number + "."
         )
         backed = heading.strong or child_follows or supported(heading.line, until)
+        backed = backed or number_over_title(lines, heading.line, heading.title) or (
+            bool(chain) and in_sub_point_run(
+                lines, heading.line, heading.number, (chain[-1].number, chain[-1].line))
+        )
         key = number_key(heading.number)
         if not chain:
             if backed:
