@@ -77,8 +77,15 @@ the end ('... hvad rådet skal arbejde med.') or a pronoun; their full stop clos
 title."""
 
 
+_LEADER_TAIL_RE = re.compile(r"\s*(?:\.{4,}|…{2,}|(?:\.\s){4,})[\s.…]*(?:\d{1,4})?\s*$")
+"""A contents row's dot leader and page number closing a title ('Godkendelse af dagsorden
+.......... 2'): a printed title never ends so, so no title keeps them, whichever path read
+the row."""
+
+
 def without_full_stop(title: str) -> str:
-    """``title`` without the full stop that closes it, unless it ends an abbreviation.
+    """``title`` without the full stop that closes it, unless it ends an abbreviation, and
+    without a contents row's dot leader and page number.
 
     >>> without_full_stop("Udpegning af et nyt medlem.")
     'Udpegning af et nyt medlem'
@@ -86,7 +93,11 @@ def without_full_stop(title: str) -> str:
     'Hvad rådet skal arbejde med'
     >>> without_full_stop("Opholdsplads m.m.")
     'Opholdsplads m.m.'
+    >>> without_full_stop("Godkendelse af dagsorden .................... 2")
+    'Godkendelse af dagsorden'
     """
+    if (leader := _LEADER_TAIL_RE.search(title)) and leader.start() > 0:
+        title = title[: leader.start()]
     if not title.endswith(".") or title.endswith(".."):
         return title
     if _ABBREVIATION_END_RE.search(title) and not _CLAUSE_END_RE.search(title):

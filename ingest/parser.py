@@ -367,9 +367,12 @@ def _skeleton(lines: Sequence[Line], markers: Sequence[Marker]) -> _Skeleton:
     toc_skeleton = _Skeleton(entries, headings, toc, toc.start, toc.end)
     # The "TOC" may be the item headings themselves ('1<TAB>Title' table rows with their
     # bodies): then the plain outline runs through all its lines (and may go further), and
-    # its headings keep each body with its own row.
+    # its headings keep each body with its own row - unless the body repeats most of its
+    # rows as headings of their own: then it is a contents list after all.
     headed = {h.line for h in plain.headings.values()}
-    if len(plain.entries) >= len(toc.entries) and {e.line for e in toc.entries} <= headed:
+    repeated = sum(h.line >= toc.end for h in headings.values()) * 2 >= len(toc.entries)
+    if (len(plain.entries) >= len(toc.entries) and {e.line for e in toc.entries} <= headed
+            and not repeated):
         return plain
     return _with_unlisted_items(toc_skeleton, _plain_skeleton(lines, markers, toc.end))
 
