@@ -177,8 +177,22 @@ def text_key(text: str) -> str:
 
 def number_key(number: str) -> tuple[int, ...]:
     """Sort key of an item number ('2.10' after '2.9'; an unnumbered item last)."""
-    parts = number.split(".")
-    return tuple(int(p) for p in parts) if all(p.isdigit() for p in parts) else (10**9,)
+    parts = [_number_part(p) for p in number.split(".")]
+    return tuple(p for p in parts if p is not None) if None not in parts else (10**9,)
+
+
+def _number_part(part: str) -> int | None:
+    """One level of an item number as an int: '12'; a year-sequence number '19-027' as one
+    level (19 * 10**4 + 27, so the count orders within its year); a sub-item's letter 'a'
+    as 1, 'b' as 2 ...; None for anything else."""
+    if part.isdigit():
+        return int(part)
+    if re.fullmatch(r"\d{1,4}-\d{2,4}", part):
+        year, count = part.split("-")
+        return int(year) * 10**4 + int(count)
+    if re.fullmatch(r"[a-z]", part):
+        return ord(part) - ord("a") + 1
+    return None
 
 
 WORD_RE = re.compile(r"[0-9a-zæøåéü]+(?:[-'][0-9a-zæøåéü]+)*")

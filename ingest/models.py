@@ -24,7 +24,9 @@ ROLES = ("background", "proposal", "decision", "attachments", "other")
 is the ``decision`` role)."""
 DECISION_SECTIONS = ("Beslutning", "Referat")
 PROPOSAL_SECTIONS = ("Indstilling",)
-ITEM_NUMBER_RE = re.compile(r"^\d{1,4}(\.\d{1,3})*$")
+ITEM_NUMBER_RE = re.compile(r"^\d{1,4}(-\d{2,4})?(\.(\d{1,3}|[a-z]))*$")
+"""'3', '3.1'; a year-sequence number '19-027' (items numbered by year and running count,
+as some councils print them) and a lettered sub-item '2.a' (printed '2 a.')."""
 MAX_CASE_NUMBER = 60
 ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 

@@ -23,14 +23,18 @@ from typing import Any
 
 from .celled_toc import celled_toc
 from .closedgroups import close_grouped
+from .closedrestart import with_closed_restart
+from .coded_toc import coded_toc
 from .column_toc import column_toc, without_parentless_subnumbers
 from .danish import TITLE_STOPWORDS, number_key, squash
 from .glued import glued_tail, printed_title
+from .inner_entries import with_inner_entries
 from .labelled_toc import labelled_toc
 from .lone_entry_toc import lone_entry_toc
 from .lonenumbers import in_sub_point_run, number_over_title
 from .lostentries import without_lost_titles
 from .paged_toc import paged_toc
+from .punkt_toc import punkt_toc
 from .textlines import Line, strip_markup
 from .toccaption import under_contents_caption
 from .tocentries import Toc, TocEntry
@@ -166,9 +170,11 @@ def find_toc(lines: Sequence[Line], before: int) -> Toc | None:
         toc = (
             _toc_run(lines, i) or labelled_toc(lines, i) or paged_toc(lines, i)
             or celled_toc(lines, i) or column_toc(lines, i) or lone_entry_toc(lines, i)
+            or coded_toc(lines, i) or punkt_toc(lines, i)
         )
         if toc is not None:
-            toc = without_lost_titles(without_parentless_subnumbers(toc, lines))
+            toc = without_parentless_subnumbers(with_inner_entries(toc), lines)
+            toc = with_closed_restart(without_lost_titles(toc), lines)
             return close_grouped(toc, lines)
         i += 1
     return None
