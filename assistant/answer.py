@@ -21,6 +21,7 @@ from ingest.danish_forms import present_forms
 
 from .access import PUBLIC, Viewer, withheld
 from .cases import Treatment, case_key
+from .compare import compared_hits
 from .compose import Candidate, Meaning, SentencePicker, cite, holds
 from .lexical import Analyzer
 from .meaning import SentenceVectors
@@ -153,6 +154,7 @@ class Assistant:
             hits = [h for h in hits if h.score >= floor]
             # a named span ("from November 2024 to September 2025") bounds the timeline
             hits = [h for h in hits if query.in_period(h.meeting.date or "")] or hits
+            hits = compared_hits(query, hits)  # 'how did it change between A and B'
         else:
             hits = hits[:k]
         verdict = assess_answerable(query, hits, self.retriever, evidence, viewer)

@@ -43,9 +43,9 @@ PROPOSAL_NOUN_PATTERNS = [r"\bforslag\w*", r"\bproposal\w*"]
 """A proposal named as a thing ("besluttede ... om forslaget om ...") asks for the
 proposal only when no verb asks for a decision."""
 TIMELINE_PATTERNS = [
-    r"\btrace\b", r"\bhow (?:did|has|have|was|were) .{0,160}\b(?:develop|evolv)",
+    r"\btrace\b", r"\bhow (?:did|has|have|was|were) .{0,160}\b(?:develop|evolv|chang|differ)",
     r"\bover time\b", r"\bwhich meetings\b", r"\bhistory\b", r"\btimeline\b",
-    r"\bforløb\w*", r"\bhvordan (?:har|er|blev|var) .{0,160}\budvikl",
+    r"\bforløb\w*", r"\bhvordan (?:(?:har|er|blev|var) .{0,160}\b(?:udvikl|ændr)|ændrede\b)",
     r"\bhvilke møder\b", r"\btidslinje\b",
     # a span of two named months or years ("from November 2024 to September 2025")
     r"\b(?:from|between|fra|mellem)\s+(?:\w+\s+)?(?:19|20)\d\d\s+(?:to|and|til|og)\s+"

@@ -365,8 +365,8 @@ _DATE_FORMS = (
         rf"\b(?P<M>{_MONTH})\.?\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}})\b", re.I)),
     # maj 2024, November 2022
     ("month_year", re.compile(rf"\b(?P<M>{_MONTH})\.?\s+(?P<y>\d{{4}})\b", re.I)),
-    # 2023 (not one end of a range '2022-2026')
-    ("year", re.compile(r"(?<![\d-])(?P<y>(?:19|20)\d{2})(?![\d-])")),
+    # 2023 (not one end of a range '2022-2026', nor part of a name: 'DK2020', 'COP2015')
+    ("year", re.compile(r"(?<![A-Za-zÆØÅæøå\d-])(?P<y>(?:19|20)\d{2})(?![\d-])")),
 )  # fmt: skip
 DATE_FORMS = tuple(form for form, _ in _DATE_FORMS)
 """The written forms ``find_dates`` reads, the more specific first."""

@@ -312,3 +312,11 @@ def test_base_forms_join_what_a_stemmer_cannot(word: str, forms: tuple[str, ...]
     from ingest.danish_forms import base_forms
 
     assert base_forms(word) == forms
+
+
+def test_a_year_inside_a_name_is_no_date() -> None:
+    """'DK2020' (a climate programme), 'COP2015': a name with digits, not the year; a year
+    on its own or after an underscore (a file name) still is."""
+    assert find_dates("den treårige DK2020-periode og COP2015") == []
+    assert [f.parts for f in find_dates("i 2020 vedtog byrådet")] == [(2020, None, None)]
+    assert [f.parts for f in find_dates("referat_2023")] == [(2023, None, None)]

@@ -1,0 +1,48 @@
+"""A question that compares named meetings: 'How did X change between KD-Net's meeting in
+November 2022 and the KKR minutes of June 2023?', 'Hvordan ændrede X sig fra mødet i
+februar til mødet i juni 2023?'.
+
+Such a question is a timeline (:data:`assistant.query.TIMELINE_PATTERNS`), but its answer
+is the treatments at the meetings it names, not every item near the topic in between: a
+list of whatever else those months held is no answer to "how did it change".  So a change
+question that names two or more meetings by month keeps the best items of each named
+meeting (in rank order, at most ``per_meeting`` each), when the results hold items of at
+least two of them; otherwise the timeline is left as it is.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .query import QueryAnalysis
+    from .search import ItemHit
+
+CHANGE_RE = re.compile(
+    r"\b(?:chang\w*|differ\w*|ændre\w*|ændring\w*|forskel\w*)", re.IGNORECASE
+)
+"""Words asking how a matter changed or differed from one treatment to the next."""
+
+
+def compared_hits(query: QueryAnalysis, hits: list[ItemHit], per_meeting: int = 2
+                  ) -> list[ItemHit]:
+    """``hits`` narrowed to the meetings a change question names, or ``hits`` unchanged.
+
+    Each hit is kept when its meeting's date matches one of the named dates (month or day
+    precision) and fewer than ``per_meeting`` better hits of that date were kept."""
+    if not query.timeline or not CHANGE_RE.search(query.text):
+        return hits
+    named = [d for d in query.dates if d.month is not None]
+    if len(named) < 2:
+        return hits
+    kept: list[ItemHit] = []
+    counts: dict[int, int] = {}
+    for hit in hits:
+        date = hit.meeting.date
+        which = next((i for i, d in enumerate(named) if date and d.matches(date)), None)
+        if which is None or counts.get(which, 0) >= per_meeting:
+            continue
+        counts[which] = counts.get(which, 0) + 1
+        kept.append(hit)
+    return kept if len(counts) >= 2 else hits
