@@ -55,8 +55,12 @@ _MUNICIPALITY_RE = re.compile(
     r"\b([A-ZÆØÅ][\wæøåÆØÅ-]+ (?:Kommune|Regionskommune)|Region [A-ZÆØÅ][a-zæøå]+)"
 )
 _ANY_CASE_MUNICIPALITY_RE = re.compile(
-    r"(?<![\wæøå])([A-ZÆØÅ][\wæøåÆØÅ-]+)\s+(KOMMUNE|Kommune|REGIONSKOMMUNE|Regionskommune)\b"
+    r"(?<![\wæøå])([A-ZÆØÅ][\wæøåÆØÅ-]+)[ \t]*\n?[ \t]*(?<=\s)"
+    r"(KOMMUNE|Kommune|KOMMUNIA|Kommunia|REGIONSKOMMUNE|Regionskommune)\b"
 )
+"""A municipality: its name and the word on one line or wrapped onto the next, never
+across a paragraph break ('... afholdt som: Telefonmøde' / '' / 'KOMMUNE QEQERTALIK'); the
+word in Danish or, for Greenland's municipalities, Greenlandic ('QEQQATA KOMMUNIA')."""
 
 
 _SUBJECT_BEFORE_RE = re.compile(r"(?i:vedr\.|vedrørende|angående)[ \t]+$")

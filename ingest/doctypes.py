@@ -34,9 +34,11 @@ def unstated_doc_type(
     decided: bool,
     warnings: list[str],
     listed: str | None = None,
+    told: str | None = None,
 ) -> str | None:
     """The type the first of ``places`` (running header, metadata) names, else the file's
     own name in ``path_text``, else 'referat' when ``decided`` (decisions are recorded),
+    else the type ``told`` by the tense the page tells its meeting in (``meetingclues``),
     else the type ``listed`` by the caption over the items ('Dagsorden:', ``typeclues``),
     else its folders; None when nothing names one.  Warns when the type is assumed or
     unknown."""
@@ -45,6 +47,10 @@ def unstated_doc_type(
     if found is None and decided:
         warnings.append("document type not stated: assumed 'referat' (decisions are recorded)")
         return "referat"
+    if found is None and told:
+        tense = "held" if told == "referat" else "still to come"
+        warnings.append(f"document type not stated: assumed '{told}' (meeting told as {tense})")
+        return told
     if (found := found or listed or filed) is None:
         warnings.append("document type not found: stored as unknown")
     return found

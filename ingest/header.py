@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from .danish import MONTHS, find_dates
 from .lineyears import date_with_line_year
+from .meetingclues import is_bare_date, timed_date
 from .textlines import Line
 from .typeclues import is_type_caption
 
@@ -152,7 +153,8 @@ def _dated(rest: str) -> bool:
 def _date_line(head: Sequence[Line]) -> tuple[Line, tuple[str, int]] | None:
     """The line whose 'Tid:' gives a date and clock time (the meeting's, not a document
     date 'Dato:' before it), else the labelled date line ('Dato:', 'Tid og sted:'), else
-    the first line with a date."""
+    the first line with a date; a date alone on its line yields to a line that dates the
+    meeting with its clock time."""
     for line in head:
         if (timed := _timed_date(line.clean)) is not None:
             return line, timed
@@ -160,6 +162,8 @@ def _date_line(head: Sequence[Line]) -> tuple[Line, tuple[str, int]] | None:
     for line in labelled + list(head):
         found = find_date(line.clean)
         if found is not None:
+            if line not in labelled and is_bare_date(line.clean):  # a dateline (meetingclues)
+                return next(((t, d) for t in head if (d := timed_date(t.clean))), (line, found))
             return line, found
     return None
 

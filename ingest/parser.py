@@ -72,6 +72,7 @@ from .headerbodies import header_body
 from .headings_unnumbered import unnumbered_headings
 from .itemcodes import without_item_codes
 from .listed_items import listed_headings
+from .meetingclues import running_titles, told_doc_type
 from .memberlines import without_member_lines
 from .models import DOC_TYPES, ISO_DATE_RE, AgendaItem, Document, Meeting, Section
 from .opensections import open_sections
@@ -172,9 +173,12 @@ def parse_meeting(
     if not doc.text.strip():
         raise ParseError(doc.path, "the document contains no text")
     source = without_item_codes(split_run_on_text(doc.text))  # same length and offsets
+    split = split_lines(source)
     lines = blank_running_lines(
-        split_lines(source), keep=lambda ln: is_case_line(ln) or label_name(ln.clean) is not None
+        split, keep=lambda ln: is_case_line(ln) or label_name(ln.clean) is not None
     )
+    if not doc.metadata.get("running_header") and (titles := running_titles(split, lines)):
+        doc = replace(doc, metadata={**doc.metadata, "running_header": titles})
     text = blank_spans(source, lines)  # running page headers never reach a passage
     markers = find_markers(lines, 0, len(lines))
     skeleton = _skeleton(lines, markers)
@@ -854,7 +858,8 @@ def _meeting(
     if doc_type is None:  # a folder names a collection: it counts after the decisions
         fields = [line.clean for line in front]  # 'Godkendelse af dagsorden:' / 'Godkendt'
         decided = any(item.decision for item in items) or records_decision(fields)
-        doc_type = unstated_doc_type([running, meta], name, decided, warnings, listed_type(fields))
+        clues = listed_type(fields), told_doc_type(fields)  # 'Dagsorden:'; 'Mødet blev afholdt'
+        doc_type = unstated_doc_type([running, meta], name, decided, warnings, *clues)
     participants, absentees = parse_participants(front)
     return Meeting(
         body=body,
