@@ -1,13 +1,15 @@
 """A question that compares named meetings: 'How did X change between KD-Net's meeting in
-November 2022 and the KKR minutes of June 2023?', 'Hvordan ændrede X sig fra mødet i
-februar til mødet i juni 2023?'.
+November 2022 and the KKR minutes of June 2023?', 'Hvordan ændrede X sig mellem mødet i
+februar 2023 og mødet i juni 2023?'.
 
-Such a question is a timeline (:data:`assistant.query.TIMELINE_PATTERNS`), but its answer
-is the treatments at the meetings it names, not every item near the topic in between: a
-list of whatever else those months held is no answer to "how did it change".  So a change
-question that names two or more meetings by month keeps the best items of each named
-meeting (in rank order, at most ``per_meeting`` each), when the results hold items of at
-least two of them; otherwise the timeline is left as it is.
+Such a question (:data:`CHANGE_SPAN`: a change word, then two dated ends) is a timeline
+(:data:`assistant.query.TIMELINE_PATTERNS`), but its answer is the treatments at the
+meetings it names, not every item near the topic in between: a list of whatever else those
+months held is no answer to "how did it change".  So a change question that names two or
+more meetings by month keeps the best items of each named meeting (in rank order, at most
+``per_meeting`` each), when the results hold items of at least two of them; otherwise the
+timeline is left as it is.  A change at one meeting ('How did the grant change at the June
+2023 meeting?') is no timeline at all.
 """
 
 from __future__ import annotations
@@ -23,6 +25,12 @@ CHANGE_RE = re.compile(
     r"\b(?:chang\w*|differ\w*|ændre\w*|ændring\w*|forskel\w*)", re.IGNORECASE
 )
 """Words asking how a matter changed or differed from one treatment to the next."""
+CHANGE_SPAN = (
+    r"\b(?:chang|differ|ændre|ændring|forskel)\w*\b.{0,200}?\b(?:between|from|mellem|fra)\b"
+    r".{0,120}?(?:19|20)\d\d\b.{0,120}?\b(?:and|to|og|til)\b.{0,120}?(?:19|20)\d\d\b"
+)
+"""A change asked for between two dated ends ('differ between the strategy reviewed in
+November 2022 and the outline of February 2023'): a pattern of the timeline patterns."""
 
 
 def compared_hits(query: QueryAnalysis, hits: list[ItemHit], per_meeting: int = 2
