@@ -142,6 +142,13 @@ class Composition:
     timeline_lines: int = 6
     timeline_relative_floor: float = 0.06
     """A timeline keeps the items scoring within this of the best."""
+    change_items_per_meeting: int = 2
+    """A change question naming two meetings keeps this many items of each named meeting
+    (:mod:`assistant.compare`)..."""
+    change_keep_margin: float = 0.015
+    """... and, of the meetings between them, the items scoring within this of the best (a
+    step of the same matter; greve_tune2's Lunas Ark in April 2023 between August 2022 and
+    May 2023 scores 0.005 below the best, unrelated items of the named months 0.03-0.04)."""
     meaning_sentences: int = 16
     """Sentences embedded for meaning per pick at most: the most promising by shared words,
     answer kind, rank and place (16 chosen so gave the English answers of the first 24 in
