@@ -1,6 +1,6 @@
-"""A question that compares named meetings: 'How did X change between KD-Net's meeting in
-November 2022 and the KKR minutes of June 2023?', 'Hvordan ændrede X sig mellem mødet i
-februar 2023 og mødet i juni 2023?'.
+"""A question that compares named meetings: 'How did X change between the directors'
+meeting in November 2022 and the council's minutes of June 2023?', 'Hvordan ændrede X sig
+mellem mødet i februar 2023 og mødet i juni 2023?'.
 
 Such a question (:data:`CHANGE_SPAN`: a change word, then two dated ends) is a timeline
 (:data:`assistant.query.TIMELINE_PATTERNS`), but its answer is the treatments at the
