@@ -26,6 +26,7 @@ from .decisionwords import closing_statement
 from .glued import without_full_stop
 from .textlines import Line
 from .toc import Heading
+from .wrapped_list import with_wrapped_titles
 
 _HEADING_RE = re.compile(r"^\s*(?P<number>\d{1,3})\.(?:[ \t]+|(?=[A-ZÆØÅ][a-zæøå]))(?=[A-ZÆØÅ])")
 _MEETING_RE = re.compile(r"møde|dagsorden|referat|protokol", re.IGNORECASE)
@@ -48,7 +49,7 @@ def listed_headings(lines: Sequence[Line]) -> list[Heading]:
             chain = [heading]
         elif chain and int(heading.number) == int(chain[-1].number) + 1:
             chain.append(heading)
-    return chain if len(chain) >= MIN_ITEMS else []
+    return with_wrapped_titles(lines, chain) if len(chain) >= MIN_ITEMS else []
 
 
 def _names_meeting(lines: Sequence[Line], index: int) -> bool:

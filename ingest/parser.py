@@ -75,6 +75,7 @@ from .listed_items import listed_headings
 from .meetingclues import running_titles, told_doc_type
 from .memberlines import without_member_lines
 from .models import DOC_TYPES, ISO_DATE_RE, AgendaItem, Document, Meeting, Section
+from .nested_lists import nested_list_headings
 from .opensections import open_sections
 from .pathdates import typed_short_date
 from .runon import split_run_on_text
@@ -99,6 +100,7 @@ from .textlines import (
     split_lines,
 )
 from .titlecases import leading_case, without_record_fields
+from .titlelist_type import titles_only_type
 from .toc import (
     Heading,
     Toc,
@@ -358,6 +360,8 @@ def _close(item: AgendaItem, warnings: list[str], keep_closed: bool = False) -> 
 
 def _skeleton(lines: Sequence[Line], markers: Sequence[Marker]) -> _Skeleton:
     """Find the TOC (or numbered headings) and the body headings."""
+    if nested := nested_list_headings(lines):  # items each holding a list that restarts
+        return _heading_skeleton(nested)
     structural = [m.line for m in markers if m.kind != "stop" and m.name.casefold() != "referat"]
     first_label = min(structural, default=len(lines))
     toc = find_toc(lines, first_label)
@@ -724,8 +728,8 @@ def _preamble_markers(
     if markers and not found and _only_captions(lines, first_text, limit, repeated):
         return found
     for line in lines[first_text:limit]:
-        if line.index in (heading.number_line, heading.continued_line):
-            continue  # 'Sag nr. 129' under its title, the title's second line
+        if line.index == heading.number_line or line.index <= (heading.continued_line or -1):
+            continue  # 'Sag nr. 129' under its title, the title's further lines
         if line.clean.casefold() == repeated or _FILE_LINKS_RE.match(line.clean):
             continue  # the title again under its heading, attached files' links (web pages)
         if is_empty_form_line(line.clean) or is_handler_line(line.clean):
@@ -858,7 +862,7 @@ def _meeting(
     if doc_type is None:  # a folder names a collection: it counts after the decisions
         fields = [line.clean for line in front]  # 'Godkendelse af dagsorden:' / 'Godkendt'
         decided = any(item.decision for item in items) or records_decision(fields)
-        clues = listed_type(fields), told_doc_type(fields)  # 'Dagsorden:'; 'Mødet blev afholdt'
+        clues = listed_type(fields) or titles_only_type(items), told_doc_type(fields)
         doc_type = unstated_doc_type([running, meta], name, decided, warnings, *clues)
     participants, absentees = parse_participants(front)
     return Meeting(

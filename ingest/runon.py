@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from .columned_toc import split_columned_tocs
+from .heading_pages import heading_pages
 from .page_sequence import numbered_pages, without_folios
 from .sections import LABEL_WORDS
 from .textlines import split_numbered_lists, split_run_on_lines
@@ -30,8 +31,9 @@ _RUN_ON_BREAK_RE = re.compile(
     r"|(?P<case>\s)(?=(?i:(?:sags?\.?\s*nr|sags-?id|dok\.?\s*nr)\.?\s*:?\s*\d))"
     # a case line 'Sagsnr. 13/1234', 'Sagsid.: 14/40', or the document's 'Dok.nr.: 1965'
     r"|(?P<contents>\s)(?=(?i:indholdsfortegnelse\b|følgende\s+sager\s+behandles\b))"
-    r"|(?P<title>\s)(?=(?i:dagsorden|referat)\s+(?:fra|til|for)\s+(?:\w+\s+)?møde\b)"
-    # the document's title 'Referat fra ordinært møde' after the body's name
+    r"|(?P<title>\s)(?=[DR](?i:agsorden|eferat)\s+(?:fra|til|for)\s+(?:\w+\s+)?møde\b)"
+    # the document's title 'Referat fra ordinært møde' after the body's name (capitalised:
+    # '... til referat fra møde den 3. maj' inside a title is none)
     r"|(?<=\.\.)(?:\d{1,4}|[ivxlc]{1,6})(?P<toc_page>\s)"  # after a TOC row's '...12'
     r"|(?P<label>\s)(?=[A-ZÆØÅ])(?i:" + _LABELS + r")"
     r"(?-i:(?<=[A-ZÆØÅÉ])(?:\s(?!(?i:" + _LABELS + r")\b)[A-ZÆØÅ]+)+"
@@ -72,7 +74,7 @@ def split_run_on_text(text: str) -> str:
     (a transcript's pages numbered in sequence however short, ``page_sequence``, their
     closing folios blanked), whose one-line numbered lists are split before each entry,
     and whose one-line 'Pkt. Tekst Side' contents tables are split before each row."""
-    pages = numbered_pages(text, RUN_ON_MIN_LENGTH)
+    pages = numbered_pages(text, RUN_ON_MIN_LENGTH) | heading_pages(text, RUN_ON_MIN_LENGTH)
     text = split_columned_tocs(without_folios(text, pages))
     text = split_run_on_lines(
         text, _RUN_ON_BREAK_RE, RUN_ON_MIN_LENGTH, RUN_ON_MIN_KINDS, PAGE_LINE_RE, pages

@@ -18,6 +18,7 @@ import re
 from collections.abc import Sequence
 
 from .danish import squash
+from .runon_presenter import presenter_at
 from .textlines import Line
 from .titleends import text_at
 from .toc import Heading
@@ -52,7 +53,9 @@ def run_on_headings(lines: Sequence[Line], printed: str) -> list[Heading]:
 def _heading(line: Line, m: re.Match[str]) -> Heading | None:
     """The heading of line ``line`` whose number ``m`` matched, its text's offset set."""
     rest = line.raw[m.end() :]
-    cut = text_at(rest)
+    cut = presenter_at(rest)
+    if cut is None or ((found := text_at(rest)) is not None and found < cut):
+        cut = text_at(rest)
     title = squash(rest if cut is None else rest[:cut])
     if not title or len(title.split()) > MAX_TITLE_WORDS:
         return None

@@ -33,6 +33,7 @@ from .labelled_toc import labelled_toc
 from .lone_entry_toc import lone_entry_toc
 from .lonenumbers import in_sub_point_run, number_over_title
 from .lostentries import without_lost_titles
+from .oneline_toc import one_line_toc
 from .paged_toc import paged_toc
 from .punkt_toc import punkt_toc
 from .textlines import Line, strip_markup
@@ -95,8 +96,9 @@ class Heading:
     """Where the item's text begins on the heading's own line, when the heading runs on
     with it ('1. Title Text ...', ``runon_items``): the text is the item's, under no label."""
     continued_line: int | None = None
-    """The line a title goes on to when a transcript broke it after a word that cannot end
-    it ('... besættelse af' / 'kasserer posten.', ``listed_items``): no text of the item."""
+    """The last line a title goes on to when a transcript broke it after a word that cannot
+    end it ('... besættelse af' / 'kasserer posten.', ``listed_items``) or a page wrapped
+    it (``wrapped_list``): it and the lines above it are no text of the item."""
 
 
 _SPACED_NUMBER_RE = re.compile(
@@ -170,7 +172,7 @@ def find_toc(lines: Sequence[Line], before: int) -> Toc | None:
         toc = (
             _toc_run(lines, i) or labelled_toc(lines, i) or paged_toc(lines, i)
             or celled_toc(lines, i) or column_toc(lines, i) or lone_entry_toc(lines, i)
-            or coded_toc(lines, i) or punkt_toc(lines, i)
+            or coded_toc(lines, i) or punkt_toc(lines, i) or one_line_toc(lines, i)
         )
         if toc is not None:
             toc = without_parentless_subnumbers(with_inner_entries(toc), lines)
