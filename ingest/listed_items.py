@@ -29,8 +29,12 @@ from .toc import Heading
 from .wrapped_list import with_wrapped_titles
 
 _HEADING_RE = re.compile(r"^\s*(?P<number>\d{1,3})\.(?:[ \t]+|(?=[A-ZÆØÅ][a-zæøå]))(?=[A-ZÆØÅ])")
-_MEETING_RE = re.compile(r"møde|dagsorden|referat|protokol", re.IGNORECASE)
-"""A meeting word ('Mødet afholdt', 'Ældrerådsmøde') or a type word above the list."""
+_MEETING_RE = re.compile(
+    r"møde|dagsorden|referat|protokol|fremmødt|afbud|til stede|deltager|fraværende",
+    re.IGNORECASE,
+)
+"""A meeting word ('Mødet afholdt', 'Ældrerådsmøde'), a type word, or the attendance that
+only a meeting's record opens with ('Fremmødte:', 'Afbud:', 'Til stede:') above the list."""
 MIN_ITEMS = 3
 MAX_TITLE_WORDS = 20
 """A longer line is a paragraph that opens with a number, no heading."""
@@ -58,7 +62,7 @@ def _names_meeting(lines: Sequence[Line], index: int) -> bool:
 
 def _heading(lines: Sequence[Line], line: Line) -> Heading | None:
     """Line ``line`` as a heading that opens its paragraph, else None."""
-    if line.blank or (line.index > 0 and not lines[line.index - 1].blank):
+    if line.blank or (line.index > 0 and not _opens_paragraph(lines[line.index - 1], line)):
         return None
     m = _HEADING_RE.match(line.clean)
     if m is None:
@@ -78,6 +82,20 @@ def _heading(lines: Sequence[Line], line: Line) -> Heading | None:
     return Heading(
         m.group("number"), title, line.index, False, text_offset=offset, continued_line=continued
     )
+
+
+def _opens_paragraph(before: Line, line: Line) -> bool:
+    """A blank line before it, or - in a list a web page indents ('  1. Title' /
+    '    its text' / '  2. Title') - a line before it indented deeper (the previous item's
+    text) or another numbered line at its own depth (an item without text)."""
+    if before.blank:
+        return True
+    depth = len(line.raw) - len(line.raw.lstrip())
+    before_depth = len(before.raw) - len(before.raw.lstrip())
+    if depth == 0:
+        return False  # a flush list line after text: a list inside the text
+    return before_depth > depth or (
+        before_depth == depth and _HEADING_RE.match(before.clean) is not None)
 
 
 def _continued_line(lines: Sequence[Line], index: int, title: str) -> int | None:
