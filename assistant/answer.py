@@ -31,6 +31,7 @@ from .query import QueryAnalysis, analyze, detect_language
 from .records import Hit
 from .roles import role_evidence
 from .search import Filters, ItemHit, Retriever
+from .spantext import timeline_search_text
 from .tuning import TUNING
 
 FACT_KINDS = ("number", "amount", "date", "person")
@@ -134,6 +135,8 @@ class Assistant:
         several = len(query.bodies) > 1 and not query.timeline
         if several:
             limit = max(limit, TUNING.answer.case_search_limit)
+        if query.timeline and search_text is None:  # its dates bound it, they are no topic
+            search_text = timeline_search_text(question)
         hits = self.retriever.search(query, filters, limit=limit, search_text=search_text,
                                      viewer=viewer)
         if several:
