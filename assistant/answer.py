@@ -23,6 +23,7 @@ from .access import PUBLIC, Viewer, withheld
 from .cases import Treatment, case_key
 from .compare import compared_hits
 from .compose import Candidate, Meaning, SentencePicker, cite, holds
+from .decisionnote import decision_note
 from .lexical import Analyzer
 from .meaning import SentenceVectors
 from .messages import section
@@ -251,7 +252,8 @@ class Assistant:
                 sentence = " ".join(c.text for c in picked)
                 if hit.decision and _squash_text(hit.decision) not in _squash_text(sentence):
                     told = TUNING.answer.decision_sentences if query.wants_decision else 1
-                    sentence += f" {t['decided']} {_first_sentences(hit.decision, told)}"
+                    note = decision_note(hit.decision, _first_sentences(hit.decision, told))
+                    sentence += f" {t['decided']} {note}"
                 label = item_label(hit.item.number, hit.item.title)
                 entries.append(((hit.meeting.date or "", hit.item.order),
                                 f"- {_where(hit, lang)}, {label}: {sentence} [{n}]"))
