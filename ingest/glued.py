@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from .danish import squash
 from .foldlinks import is_fold_control
+from .name_stops import ends_in_name
 from .sections import label_name, section_role
 
 _JOINT_RE = re.compile(r"(?<=[a-zæøå)])(?=[A-ZÆØÅ][a-zæøå])")
@@ -100,7 +101,8 @@ def without_full_stop(title: str) -> str:
         title = title[: leader.start()]
     if not title.endswith(".") or title.endswith(".."):
         return title
-    if _ABBREVIATION_END_RE.search(title) and not _CLAUSE_END_RE.search(title):
+    if (_ABBREVIATION_END_RE.search(title) and not _CLAUSE_END_RE.search(title)
+            and not ends_in_name(title)):
         return title
     return title[:-1].rstrip()
 

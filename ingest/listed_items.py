@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from .agenda_caption import under_agenda_caption
 from .danish import TITLE_STOPWORDS, squash
 from .decisionwords import closing_statement
 from .glued import without_full_stop
@@ -53,7 +54,8 @@ def listed_headings(lines: Sequence[Line]) -> list[Heading]:
             chain = [heading]
         elif chain and int(heading.number) == int(chain[-1].number) + 1:
             chain.append(heading)
-    return with_wrapped_titles(lines, chain) if len(chain) >= MIN_ITEMS else []
+    captioned = len(chain) >= 2 and under_agenda_caption(lines, chain[0].line)
+    return with_wrapped_titles(lines, chain) if len(chain) >= MIN_ITEMS or captioned else []
 
 
 def _names_meeting(lines: Sequence[Line], index: int) -> bool:

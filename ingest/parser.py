@@ -46,6 +46,7 @@ from .bodies import (
     labelled_body,
     municipality_in,
 )
+from .captioned_runon_toc import split_captioned_agenda
 from .casefields import is_case_field_line
 from .casenumbers import (
     case_number,
@@ -69,7 +70,9 @@ from .fallback import labelled_headings
 from .glued import without_full_stop
 from .header import doc_type_word, find_date, parse_header, parse_participants
 from .headerbodies import header_body
+from .headerends import content_start
 from .headings_unnumbered import unnumbered_headings
+from .inner_lists import without_inner_lists
 from .itemcodes import without_item_codes
 from .listed_items import listed_headings
 from .meetingclues import running_titles, told_doc_type
@@ -81,6 +84,7 @@ from .pathdates import typed_short_date
 from .runon import split_run_on_text
 from .runon_items import run_on_headings
 from .sections import (
+    PRIMARY_BACKGROUND,
     UNLABELLED_SECTION,
     Marker,
     build_sections,
@@ -174,7 +178,7 @@ def parse_meeting(
     by default a closed item keeps only its title."""
     if not doc.text.strip():
         raise ParseError(doc.path, "the document contains no text")
-    source = without_item_codes(split_run_on_text(doc.text))  # same length and offsets
+    source = without_item_codes(split_captioned_agenda(split_run_on_text(doc.text)))  # same offsets
     split = split_lines(source)
     lines = blank_running_lines(
         split, keep=lambda ln: is_case_line(ln) or label_name(ln.clean) is not None
@@ -183,7 +187,7 @@ def parse_meeting(
         doc = replace(doc, metadata={**doc.metadata, "running_header": titles})
     text = blank_spans(source, lines)  # running page headers never reach a passage
     markers = find_markers(lines, 0, len(lines))
-    skeleton = _skeleton(lines, markers)
+    skeleton = _skeleton(without_inner_lists(lines), markers)  # a list set in is item text
     warnings: list[str] = []
     cycles = find_cycles(lines, _item_markers(markers)) if len(skeleton.entries) <= 1 else []
     if not skeleton.entries and not cycles and (
@@ -197,7 +201,10 @@ def parse_meeting(
     elif not skeleton.entries:
         items = [_whole_document_item(text, lines, doc)]
         warnings.append(NO_STRUCTURE_WARNING)
-        skeleton = _Skeleton([], {}, None, len(lines), len(lines))
+        opening = [m.line for m in _item_markers(markers)
+                   if m.kind == "label" and m.name.lower() in PRIMARY_BACKGROUND]
+        end = content_start(lines, opening)  # the header ends where the content starts
+        skeleton = _Skeleton([], {}, None, end, end)
     else:
         body_markers = [m for m in markers if m.line >= skeleton.body_start]
         owners = _assign_blocks(lines, skeleton, body_markers)

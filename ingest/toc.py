@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any
 
+from .captioned_runon_toc import captioned_run_on_toc
 from .celled_toc import celled_toc
 from .closedgroups import close_grouped
 from .closedrestart import with_closed_restart
@@ -36,6 +37,7 @@ from .lostentries import without_lost_titles
 from .oneline_toc import one_line_toc
 from .paged_toc import paged_toc
 from .punkt_toc import punkt_toc
+from .selected_items import skips_to
 from .textlines import Line, strip_markup
 from .toccaption import under_contents_caption
 from .tocentries import Toc, TocEntry
@@ -173,6 +175,7 @@ def find_toc(lines: Sequence[Line], before: int) -> Toc | None:
             _toc_run(lines, i) or labelled_toc(lines, i) or paged_toc(lines, i)
             or celled_toc(lines, i) or column_toc(lines, i) or lone_entry_toc(lines, i)
             or coded_toc(lines, i) or punkt_toc(lines, i) or one_line_toc(lines, i)
+            or captioned_run_on_toc(lines, i)
         )
         if toc is not None:
             toc = without_parentless_subnumbers(with_inner_entries(toc), lines)
@@ -507,6 +510,11 @@ def headings_without_toc(
         if key not in _next_numbers(number_key(chain[-1].number)):
             if key == (1,) or continues_inner:
                 inner = key  # '1. Overborgmester ...' restarts a numbered list in the item
+            elif (backed or _stands_alone(lines, heading, chain[0])) and skips_to(
+                lines, candidates, k, chain
+            ):
+                chain.append(heading)  # a page of selected items: '4.' after '2.', no '3.'
+                inner = None
             continue
         if backed:
             chain.append(heading)
