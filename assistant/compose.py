@@ -73,6 +73,10 @@ _FREQUENCY_RE = re.compile(
 _ATTACHMENT_RE = re.compile(r"^\s*(?:\./\.|bilag\s*\d*\s*[:.)–-]|bilag\s+\d+\b)", re.I)
 """A line that refers to an attachment ('./.' is the Danish margin mark for one)."""
 _LIST_LINE_RE = re.compile(r"^(?:[-•*–]\s|\d{1,2}[.)]\s|[a-zæøå][.)]\s)")
+_INLINE_LIST_RE = re.compile(
+    r":\s+[^\s:;][^:;]{0,80}?,\s*[^:;,]{1,80}?\s(?:og|samt|eller|and|or)\s+\S")
+"""An enumeration run into its sentence after a colon ('... tre strategispor: Det hele
+menneske, Fagligt stærke specialområder og Ét Socialområde.')."""
 _MARK_RE = re.compile(r"^[-•*–]\s")
 
 
@@ -91,7 +95,8 @@ def holds(kind: str, sentence: str) -> bool:
     if kind == "person":
         return bool(_NAME_RE.search(sentence))
     if kind == "list":
-        return bool(_LIST_LINE_RE.match(sentence)) or sentence.rstrip().endswith(":")
+        return (bool(_LIST_LINE_RE.match(sentence)) or sentence.rstrip().endswith(":")
+                or bool(_INLINE_LIST_RE.search(sentence)))
     if kind == "decision":
         return bool(_DECIDED_RE.search(sentence))
     if kind == "reason":
