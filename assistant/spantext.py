@@ -1,13 +1,14 @@
 """The words a timeline question searches by: the question without its dates and meetings.
 
-"Beskriv forløbet for klimasamarbejdet fra KD-Nets møde i november 2022 over KKR-mødet i
-februar 2023 til dagsordenen i april 2025" names its span by meetings and months.  Those
+"Beskriv forløbet for klimasamarbejdet fra direktørernes møde i november 2022 over
+byrådsmødet i februar 2023 til dagsordenen i april 2025" names its span by meetings and
+months.  Those
 words bound the timeline (:meth:`assistant.query.QueryAnalysis.period`, the named bodies),
 but searched as words they find every item that speaks of a meeting in those months - the
 approval of the last minutes, the list of coming meetings - and crowd out the treatments of
 the matter.  So a timeline is searched by what it is about: the question without its date
 expressions, bare month names and years, and the words that name a meeting or its papers
-(møde, dagsorden, referat, meeting, agenda, minutes and their compounds: 'KKR-mødet').
+(møde, dagsorden, referat, meeting, agenda, minutes and their compounds: 'byrådsmødet').
 The question itself still decides the span, the bodies and how the answer is composed.
 """
 
