@@ -27,11 +27,7 @@ def bulleted_label(
     after = next((ln for ln in lines[line.index + 1 :] if not ln.blank), None)
     before = next((ln for ln in reversed(lines[: line.index]) if not ln.blank), None)
     listed = any(
-        ln is not None and _BULLET_RE.match(ln.clean) and _indent(ln) <= _indent(line)
+        ln is not None and _BULLET_RE.match(ln.clean) and ln.indent <= line.indent
         for ln in (before, after)
     )
     return None if listed else name
-
-
-def _indent(line: Line) -> int:
-    return len(line.raw) - len(line.raw.lstrip())

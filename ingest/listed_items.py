@@ -92,12 +92,10 @@ def _opens_paragraph(before: Line, line: Line) -> bool:
     text) or another numbered line at its own depth (an item without text)."""
     if before.blank:
         return True
-    depth = len(line.raw) - len(line.raw.lstrip())
-    before_depth = len(before.raw) - len(before.raw.lstrip())
-    if depth == 0:
+    if line.indent == 0:
         return False  # a flush list line after text: a list inside the text
-    return before_depth > depth or (
-        before_depth == depth and _HEADING_RE.match(before.clean) is not None)
+    return before.indent > line.indent or (
+        before.indent == line.indent and _HEADING_RE.match(before.clean) is not None)
 
 
 def _continued_line(lines: Sequence[Line], index: int, title: str) -> int | None:

@@ -28,13 +28,9 @@ def skips_to(
     last, key = number_key(chain[-1].number), number_key(candidates[k].number)
     if len(last) != 1 or len(key) != 1 or key[0] <= last[0] + 1:
         return False
-    if _indent(lines[candidates[k].line]) != _indent(lines[chain[0].line]):
+    if lines[candidates[k].line].indent != lines[chain[0].line].indent:
         return False
     skipped = set(range(last[0] + 1, key[0]))
     return not any(
         len(n := number_key(c.number)) == 1 and n[0] in skipped for c in candidates[k + 1 :]
     )
-
-
-def _indent(line: Line) -> int:
-    return len(line.raw) - len(line.raw.lstrip())

@@ -42,10 +42,14 @@ class Line:
         return not self.clean
 
     @property
+    def indent(self) -> int:
+        """Characters of whitespace before the line's text."""
+        return len(self.raw) - len(self.raw.lstrip())
+
+    @property
     def content_start(self) -> int:
         """Offset of the first non-whitespace character (``end`` for blank lines)."""
-        stripped = len(self.raw) - len(self.raw.lstrip())
-        return min(self.start + stripped, self.end)
+        return min(self.start + self.indent, self.end)
 
     @property
     def content_end(self) -> int:
