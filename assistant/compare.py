@@ -25,12 +25,11 @@ if TYPE_CHECKING:
     from .query import QueryAnalysis
     from .search import ItemHit
 
-CHANGE_RE = re.compile(
-    r"\b(?:chang\w*|differ\w*|ændre\w*|ændring\w*|forskel\w*)", re.IGNORECASE
-)
-"""Words asking how a matter changed or differed from one treatment to the next."""
+_CHANGE_WORD = r"\b(?:chang|differ|ændre|ændring|forskel)\w*"
+"""A word asking how a matter changed or differed from one treatment to the next."""
+CHANGE_RE = re.compile(_CHANGE_WORD, re.IGNORECASE)
 CHANGE_SPAN = (
-    r"\b(?:chang|differ|ændre|ændring|forskel)\w*\b.{0,200}?\b(?:between|from|mellem|fra)\b"
+    _CHANGE_WORD + r"\b.{0,200}?\b(?:between|from|mellem|fra)\b"
     r".{0,120}?(?:19|20)\d\d\b.{0,120}?\b(?:and|to|og|til)\b.{0,120}?(?:19|20)\d\d\b"
 )
 """A change asked for between two dated ends ('differ between the strategy reviewed in

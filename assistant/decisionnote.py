@@ -1,8 +1,8 @@
 """The sentence of a recorded decision that says what was decided.
 
 A timeline entry quotes its item's decision briefly (the first sentence), but minutes often
-open a decision with what was said ('Stine Johansen gav en kort status på forhandlingerne
-...') and only then record what the body did ('KKR Midtjylland godkendte indstillingerne.').
+open a decision with what was said ('Formanden gav en kort status på forhandlingerne ...')
+and only then record what the body did ('Udvalget godkendte indstillingerne.').
 A reader preparing a briefing needs the second: so when the first sentences quoted hold no
 operative word - approved, decided, adopted, recommended, rejected, granted, postponed,
 noted - the quote runs on to the first sentence that does (within the decision's first few

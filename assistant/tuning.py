@@ -147,8 +147,9 @@ class Composition:
     (:mod:`assistant.compare`)..."""
     change_keep_margin: float = 0.015
     """... and, of the meetings between them, the items scoring within this of the best (a
-    step of the same matter; greve_tune2's Lunas Ark in April 2023 between August 2022 and
-    May 2023 scores 0.005 below the best, unrelated items of the named months 0.03-0.04)."""
+    step of the same matter: in greve_tune2's one such question the treatment between the
+    two named meetings scores 0.005 below the best, unrelated items of the named months
+    0.03-0.04 below it)."""
     meaning_sentences: int = 16
     """Sentences embedded for meaning per pick at most: the most promising by shared words,
     answer kind, rank and place (16 chosen so gave the English answers of the first 24 in
