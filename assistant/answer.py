@@ -28,7 +28,7 @@ from .lexical import Analyzer
 from .meaning import SentenceVectors
 from .messages import section
 from .noanswer import assess_answerable
-from .query import QueryAnalysis, analyze, detect_language
+from .query import QueryAnalysis, analyze, detect_language, within_archive
 from .records import Hit
 from .roles import role_evidence
 from .search import Filters, ItemHit, Retriever
@@ -128,7 +128,8 @@ class Assistant:
         unusable = self._unusable(question, language)
         if unusable is not None:
             return unusable
-        query = analyze(question, self.retriever.bodies)
+        query = within_archive(analyze(question, self.retriever.bodies, self.retriever.cognates),
+                               *self.retriever.span)
         if timeline is not None:
             query = replace(query, timeline=timeline)
         lang = language or query.language
@@ -429,7 +430,7 @@ class Assistant:
         'afgør'/'afgørelse')."""
         verbs = " ".join(f for w in query.text.split() for f in present_forms(w.strip("?,.!"))[:1])
         return (self.analyzer.tokens(query.text) + self.analyzer.tokens(query.lexical_text)
-                + self.analyzer.tokens(verbs))
+                + list(query.lexical_stems) + self.analyzer.tokens(verbs))
 
 
 def _item_text(hit: ItemHit) -> str:

@@ -130,9 +130,10 @@ class LexicalIndex:
         )
         return index
 
-    def scores(self, query: str) -> np.ndarray:
-        """Raw BM25 score per chunk (zeros when nothing matches)."""
-        tokens = [t for t in self.analyzer.tokens(query) if t in self.vocabulary]
+    def scores(self, query: str, stems: Sequence[str] = ()) -> np.ndarray:
+        """Raw BM25 score per chunk (zeros when nothing matches); ``stems`` are searched
+        as they are (already the index's tokens)."""
+        tokens = [t for t in [*self.analyzer.tokens(query), *stems] if t in self.vocabulary]
         if not self.ids or not tokens:
             return np.zeros(len(self.ids), dtype=np.float32)
         return np.asarray(self._bm25.get_scores(tokens), dtype=np.float32)

@@ -8,12 +8,13 @@ on the same topic is meant, and whether the archive can answer at all.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from ingest.danish import ENGLISH_MONTHS, find_dates
 from ingest.danish import MONTH_NAMES as MONTHS
-from ingest.danish import find_dates
 
 from .bodies import BodyIndex, BodyMention
+from .cognates import Cognates
 from .compare import CHANGE_SPAN
 from .glossary import translate_terms
 from .places import question_places
@@ -32,6 +33,8 @@ EN_MARKERS = {
 DECISION_PATTERNS = [
     r"\bbeslut\w*", r"\bvedt\w*", r"\btiltr\w*", r"\bgodkend\w*", r"\budfald\w*",
     r"\bdecid\w*", r"\bdecision\w*", r"\boutcome\b", r"\bresolv\w*", r"\bapprov\w*",
+    # 'What came out of the discussion', 'Hvad kom der ud af drøftelsen'
+    r"\bcame out of\b", r"\bkom der ud af\b",
     r"\bconclu\w*", r"\bagreed\b", r"\bkonklu\w*", r"\bresultat\w* af drøftelsen",
     # a vote is recorded with the decision ('how did the two votes go', 'hvem stemte imod')
     r"\bvot(?:e|es|ed|ing)\b", r"\bstemte\b", r"\bafstemning\w*",
@@ -78,7 +81,12 @@ _TYPE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|what (?:\w+ ){0,3}(?:fee|charge|price|cost|rate|tax|sum)s?\b"
         r"|(?:hvilk\w*|hvad (?:er|var)) (?:\w+ ){0,2}\w*"  # 'hvad er grundkøbesummen'
         r"(?:takst|pris|gebyr|afgift|bidrag|sats|summen)\w*)", re.I)),
-    ("date", re.compile(r"\b(hvornår|hvilken dato|when|what date|by what date|deadline"
+    ("date", re.compile(r"\b(hvornår|hvilken dato|what date|by what date|deadline"
+                        # 'when' that asks ('When is', 'and when will', 'until when?'), not
+                        # one that opens a clause ('which points did it stress when it met')
+                        r"|when\s+(?:is|was|are|were|did|does|do|will|would|should|shall|can"
+                        r"|could|has|have|had|must|may|might)|(?:until|till|since|by) when"
+                        r"|when(?=\s*[?,]|\s*$)"
                         # a period or year asked for is a date too ('2023-2026'), and a
                         # season ('during which part of the year', 'hvilke måneder')
                         r"|(?:in )?(?:which|what) (?:period|year|months?|season)"
@@ -186,6 +194,9 @@ class QueryAnalysis:
     """Bare years that may name a recurring matter ('Budget 2025', 'the 2024 forecast'), not
     the start or end of something ('from 2025', 'by 2030', 'until 2026')."""
     lexical_text: str = ""
+    lexical_stems: tuple[str, ...] = ()
+    """Stems of the archive an English question's words are spelled like (already stemmed:
+    searched as they are, beside ``lexical_text``)."""
     kind: str = "statement"
     """The main kind of answer expected (one of ``ANSWER_TYPES``)."""
     kinds: tuple[str, ...] = ("statement",)
@@ -361,6 +372,14 @@ def act_years(text: str) -> tuple[int, ...]:
     return tuple(dict.fromkeys(int(m[1]) for m in _ACT_YEAR_RE.finditer(text)))
 
 
+def spelled_like(text: str, cognates: Cognates) -> tuple[str, ...]:
+    """The archive's stems that the lower-case words of an English question (names are
+    searched as written) are spelled like, dates left out."""
+    words = re.findall(r"(?<![\w-])[a-z]+(?![\w-])", text)
+    return tuple(dict.fromkeys(
+        stem for w in words if w not in ENGLISH_MONTHS for stem in cognates.of(w)))
+
+
 def _without(text: str, names: tuple[str, ...]) -> str:
     """``text`` without the English body names it uses (their words name a body - 'the
     Planning and Safety Committee' - and are no topic to translate and search for)."""
@@ -369,9 +388,41 @@ def _without(text: str, names: tuple[str, ...]) -> str:
     return text
 
 
-def analyze(text: str, body_index: BodyIndex | None = None) -> QueryAnalysis:
+_YEAR_SPAN_RE = re.compile(
+    r"\b(?:from|between|fra|mellem)\s+((?:19|20)\d\d)\s+(?:to|and|til|og)\s+((?:19|20)\d\d)\b",
+    re.I)
+
+
+def within_archive(query: QueryAnalysis, first: str, last: str) -> QueryAnalysis:
+    """``query`` read against the archive's first and last meeting dates (ISO).
+
+    A span of bare years reaching outside them ('How much did spending rise from 2018 to
+    2022?' of an archive that starts in 2022) cannot be the meetings asked about: it is the
+    period a matter's figures cover.  Its years then bound no timeline and are no meeting
+    dates, and the span alone makes no timeline."""
+    if not first or not last:
+        return query
+    outside = [m for m in _YEAR_SPAN_RE.finditer(query.text)
+               if int(m[1]) < int(first[:4]) or int(m[2]) > int(last[:4])]
+    if not outside:
+        return query
+    years = {int(y) for m in outside for y in m.groups()}
+    rest = query.text.lower()
+    for m in outside:
+        rest = rest.replace(m.group().lower(), " ")
+    return replace(
+        query,
+        dates=tuple(d for d in query.dates if d.month is not None or d.year not in years),
+        timeline=query.timeline and any(re.search(p, rest) for p in TIMELINE_PATTERNS),
+    )
+
+
+def analyze(
+    text: str, body_index: BodyIndex | None = None, cognates: Cognates | None = None
+) -> QueryAnalysis:
     """Analyse a question; ``body_index`` (the archive's bodies) resolves the bodies it
-    names - without it no body is recognised."""
+    names - without it no body is recognised; ``cognates`` (the archive's vocabulary)
+    finds the Danish words an English question's words are spelled like."""
     low = text.lower()
     mention = body_index.mention(text) if body_index is not None else BodyMention()
     doc_type = next((t for t, p in DOC_TYPE_PATTERNS.items() if re.search(p, low)), None)
@@ -382,6 +433,8 @@ def analyze(text: str, body_index: BodyIndex | None = None) -> QueryAnalysis:
         language=language,
         lexical_text=text if language == "da" else " ".join(
             names_in(text) + translate_terms(_without(text, mention.english_names))),
+        lexical_stems=() if language == "da" or cognates is None else spelled_like(
+            _without(text, mention.english_names), cognates),
         intent=detect_intent(text),
         kind=answer_type(text),
         kinds=answer_types(text),

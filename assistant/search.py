@@ -36,6 +36,7 @@ from . import retriever_cache
 from .access import PUBLIC, Viewer, is_closed_content
 from .bodies import BodyIndex
 from .cases import case_index
+from .cognates import Cognates
 from .lexical import LexicalIndex
 from .mentions import mentions_by_meeting, summed
 from .places import PlaceIndex
@@ -176,6 +177,10 @@ class Retriever:
         self._has_vector = np.any(state.vectors != 0, axis=1)
         self._columns: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.lexical = state.lexical
+        self.cognates = Cognates(self.lexical.open_vocabulary)
+        held = sorted(m.date for m in self.meetings.values() if m.date)
+        self.span = (held[0], held[-1]) if held else ("", "")
+        """The first and last meeting dates the archive holds (ISO; '' when none)."""
         self.mentions = state.mentions
         """The municipalities each meeting's open pages name, how often (by meeting id)."""
         self.bodies = BodyIndex(
@@ -360,11 +365,9 @@ class Retriever:
     ) -> np.ndarray:
         """Every chunk's lexical (BM25) score scaled to 0..1 by the best; hidden rows 0."""
         # English words cannot match Danish text: BM25 gets the lexical form of the text
-        raw = self.lexical.scores(
-            query.lexical_text
-            if search_text is None
-            else analyze(search_text, self.bodies).lexical_text
-        )
+        read = query if search_text is None else analyze(
+            search_text, self.bodies, self.cognates)
+        raw = self.lexical.scores(read.lexical_text, read.lexical_stems)
         if hidden.size:
             raw = raw.copy()
             raw[hidden] = 0.0

@@ -28,9 +28,10 @@ class Ranking:
     always is): 2 / 8 / 12 ms at 51k / 100k / 150k chunks on 2 cores, against HNSW's 2-4 ms,
     but exact, and a cold process then never opens Chroma to answer (docs/BENCHMARKS.md,
     "Cold ask")."""
-    lexical_weight: dict[str, float] = field(default_factory=lambda: {"da": 0.06, "en": 0.02})
+    lexical_weight: dict[str, float] = field(default_factory=lambda: {"da": 0.06, "en": 0.04})
     """BM25's share by question language: Danish questions share words with the documents,
-    English ones mostly do not."""
+    English ones only their names, glossary terms and the words spelled alike
+    (:mod:`assistant.cognates`; with those, 0.04 over 0.02: docs/BENCHMARKS.md)."""
     lexical_weight_other: float = 0.03
     body_match_bonus: float = 0.012
     body_mismatch_penalty: float = 0.03

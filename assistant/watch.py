@@ -353,7 +353,7 @@ def find_matches(
     filters = [Filters(body=body, date_from=a, date_to=b) for a, b in ranges]
     if "" in dates:  # undated meetings: no date filter can reach them
         filters.append(Filters(body=body))
-    query = analyze(query_text, retriever.bodies)
+    query = analyze(query_text, retriever.bodies, retriever.cognates)
 
     def search(viewer: Viewer) -> dict[Key, ItemHit]:
         found: dict[Key, ItemHit] = {}

@@ -40,6 +40,8 @@ def test_language(question: str, lang: str) -> None:
         ("What was decided about KlimaMidt funding?", "decision"),
         ("Hvad blev der besluttet om afbureaukratisering?", "decision"),
         ("What was the outcome of the discussion of lægevagten?", "decision"),
+        ("What came out of the directors' discussion of the rate agreement?", "decision"),
+        ("Hvad kom der ud af drøftelsen af takstaftalen?", "decision"),
         ("Hvad indstilles KKR Midtjylland til?", "proposal"),
         ("What is KKR asked to do with the practice plan?", "proposal"),
         ("Hvad skal KKR tage stilling til vedrørende høringssvaret?", "proposal"),
@@ -139,3 +141,41 @@ def test_a_vote_asks_for_the_decision_and_a_period_for_a_date() -> None:
     assert detect_intent("Hvem stemte imod forslaget?") == "decision"
     assert "date" in answer_types("How much did it inherit, and in which period must it be spent?")
     assert answer_types("Hvilket år blev skolen bygget?")[0] == "date"
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [
+        ("When is the constituent meeting scheduled?", ("date",)),
+        ("Who stepped in, and until when?", ("person", "date")),
+        ("And when will the new school open?", ("date",)),
+        # a 'when' that opens a clause asks for nothing
+        ("Which points did the council stress when it discussed the strategy?", ("list",)),
+        ("When the council met in June, what did it decide?", ("statement",)),
+    ],
+)
+def test_when_asks_for_a_date_only_as_a_question_word(
+    question: str, kinds: tuple[str, ...]
+) -> None:
+    from assistant.query import answer_types
+
+    assert answer_types(question) == kinds
+
+
+def test_a_span_of_years_outside_the_archive_is_the_matter_s_period() -> None:
+    from assistant.query import within_archive
+
+    question = "How much did spending rise from 2018 to 2022, and how does that compare?"
+    read = analyze(question)
+    assert read.timeline and {d.year for d in read.dates} == {2018, 2022}
+    # an archive from 2022 holds no meetings of 2018: the span is what the figures cover
+    matter = within_archive(read, "2022-11-04", "2025-04-08")
+    assert not matter.timeline and matter.dates == ()
+    # an archive that holds those years reads the span as the meetings asked about
+    held = within_archive(read, "2017-01-10", "2025-04-08")
+    assert held == read
+    # a named month stays a meeting date, and other timeline words keep the timeline
+    traced = within_archive(
+        analyze("Trace the budget from 2018 to 2022 up to the June 2023 meeting"),
+        "2022-11-04", "2025-04-08")
+    assert traced.timeline and [(d.year, d.month) for d in traced.dates] == [(2023, 6)]
