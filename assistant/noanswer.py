@@ -45,6 +45,7 @@ from .query import PERIOD_RE, DateConstraint, QueryAnalysis, is_intent_word, tel
 from .roles import unstated_role
 from .topic import off_topic
 from .tuning import TUNING
+from .unnamed import unmentioned_name
 
 if TYPE_CHECKING:
     from .search import ItemHit, Retriever
@@ -172,6 +173,10 @@ def assess_answerable(
     if unstated is not None:  # "who chairs X" and no passage names X's chair
         role = message(f"refusal.role.{unstated[0]}", lang)  # 'formand' / 'the chair'
         return Verdict(False, "no_role_evidence", {"role": role, "body": unstated[1]}, lang)
+    name = unmentioned_name(query, hits, retriever, viewer)
+    if name:  # 'Randers Kommune' asked of items that never name Randers
+        return Verdict(False, "name_not_mentioned", {"name": name, "title": hits[0].item.title},
+                       lang)
     own = query.own_words
     # a question naming a body is answered from that body's documents: its words must be
     # in them, not merely somewhere in the archive

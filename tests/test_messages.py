@@ -280,6 +280,7 @@ REFUSAL_PARAMS = {
     "unknown_body": {"names": "KKR Nordjylland", "listed": "KD-Net"},
     "no_meeting": {"date": "03.03.2024", "nearest": "04.11.2022"},
     "period_not_stated": {"period": "2031-34", "title": "Budget"},
+    "name_not_mentioned": {"name": "Skive", "title": "Landstallet for flygtninge 2024"},
     "year_not_held": {"year": "2019", "first": "2022", "last": "2025", "title": "Budget"},
     "year_after_archive": {"year": "2026", "last": "08.04.2025", "title": "Budget"},
     "no_body_meeting": {"date": "03.03.2024", "nearest": "10.02.2023", "body": "KD-Net"},
@@ -981,3 +982,24 @@ def test_a_decision_quoted_in_part_is_completed() -> None:
     assert Assistant._decision_note("da", hit, []) == f"Beslutning: {decision}"
     whole = [Candidate(1, n, s, 1.0) for n, s in enumerate(decision.split(". "))]
     assert Assistant._decision_note("da", hit, whole) == ""
+
+
+def test_a_figure_asked_of_a_name_the_best_items_never_mention_is_refused(
+    retriever: Retriever,
+) -> None:
+    verdict, hits = _verdict(retriever, "Hvor mange flygtninge skal Skive Kommune modtage i 2024?")
+    assert verdict.code == "name_not_mentioned"
+    assert verdict.params == {"name": "Skive", "title": hits[0].item.title}
+    # the region the items do name is answered
+    region = _verdict(retriever, "Hvor mange flygtninge skal Midtjylland modtage i 2024?")[0]
+    assert region.answerable
+    # an English question names places as English writes them: not checked
+    english = _verdict(retriever, "How many refugees must Skive Kommune receive in 2024?")[0]
+    assert english.code != "name_not_mentioned"
+
+
+def test_question_names_are_capitalised_words_inside_the_question() -> None:
+    from assistant.unnamed import question_names
+
+    query = analyze("Hvor mange elever går på Tune Skole i Greve i januar? Hvem er Anne Holm?")
+    assert question_names(query) == ["Tune", "Skole", "Greve", "Anne", "Holm"]
