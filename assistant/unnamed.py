@@ -6,7 +6,8 @@ Randers', and the item states others.  A name here is a capitalised word that do
 the question (a place, a person, an organisation) which the archive itself writes somewhere
 (its stem is in the lexical index): a name the archive never writes is the missing-terms
 check's, an English word the archive does not know is no name of its.  Body names are the
-body checks' and are left out, as are months and weekdays.
+body checks' and are left out, as are months and weekdays, and names that fill the
+archive's passages (its own town: ``Composition.person_word_idf``).
 
 Only a Danish question that asks for a figure, a date or a person is checked: an English
 question names places as English writes them ('Copenhagen', which some Danish page may write
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING
 from ingest.danish import MONTH_NAMES, WEEKDAYS
 
 from .query import QueryAnalysis
+from .tuning import TUNING
 
 if TYPE_CHECKING:
     from .access import Viewer
@@ -57,8 +59,12 @@ def unmentioned_name(query: QueryAnalysis, hits: list[ItemHit], retriever: Retri
     stem = lexical.analyzer.stem
     vocabulary = lexical.vocabulary if viewer.sees_closed else lexical.open_vocabulary
     names = [(n, stem([n.lower()])[0]) for n in question_names(query)]
+    # the archive's own town or region fills its passages: it names the archive, not a
+    # place of the question (the same measure tells a person's name from a place's)
+    floor = TUNING.answer.person_word_idf
     names = [(n, s) for n, s in names
-             if s in vocabulary and s not in retriever.bodies.naming_stems]
+             if s in vocabulary and s not in retriever.bodies.naming_stems
+             and lexical.idf(s, restricted=viewer.sees_closed) >= floor]
     if not names:
         return ""
     said: set[str] = set()
