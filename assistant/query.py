@@ -47,14 +47,17 @@ PROPOSAL_PATTERNS = [
 PROPOSAL_NOUN_PATTERNS = [r"\bforslag\w*", r"\bproposal\w*"]
 """A proposal named as a thing ("besluttede ... om forslaget om ...") asks for the
 proposal only when no verb asks for a decision."""
+_SPAN_OPEN = r"\b(?:from|between|fra|mellem)\s+"
+_SPAN_JOIN = r"\s+(?:to|and|til|og)\s+"
+_YEAR = r"(?:19|20)\d\d"
+"""The parts of a span of years ('from 2018 to 2022', 'mellem 2022 og 2024')."""
 TIMELINE_PATTERNS = [
     r"\btrace\b", r"\bhow (?:did|has|have|was|were) .{0,160}\b(?:develop|evolv)",
     r"\bover time\b", r"\bwhich meetings\b", r"\bhistory\b", r"\btimeline\b",
     r"\bforløb\w*", r"\bhvordan (?:har|er|blev|var) .{0,160}\budvikl",
     r"\bhvilke møder\b", r"\btidslinje\b",
     # a span of two named months or years ("from November 2024 to September 2025")
-    r"\b(?:from|between|fra|mellem)\s+(?:\w+\s+)?(?:19|20)\d\d\s+(?:to|and|til|og)\s+"
-    r"(?:\w+\s+)?(?:19|20)\d\d\b",
+    _SPAN_OPEN + rf"(?:\w+\s+)?{_YEAR}" + _SPAN_JOIN + rf"(?:\w+\s+)?{_YEAR}\b",
     r"\bfulgt op\b", r"\bfollowed up\b", r"\bhvordan blev .* behandlet\b", CHANGE_SPAN,
 ]
 
@@ -132,6 +135,16 @@ class QueryAnalysis:
     """The words the archive must hold for the question to be about it: all of a Danish
     question's; of an English one only those written as the documents write them (Danish
     letters, digits) - never a translation, and no English name of a Danish thing."""
+
+    def masked_bodies(self) -> str:
+        """The text with every body name it gives (held, unknown, or a held one's English
+        name) blanked to '|' and spaces of the same length: words that name a body, not
+        the topic or a place, at the offsets of the text."""
+        text = self.text
+        for name in (*self.body_names, *self.unknown_bodies, *self.bodies):
+            text = re.sub(re.escape(name), lambda m: "|" + " " * (len(m.group()) - 1), text,
+                          flags=re.I)
+        return text
 
     @property
     def wants_decision(self) -> bool:
@@ -275,8 +288,8 @@ _PROSPECT_RE = re.compile(
     r"\b(?:expect|forecast|project|plan|budget|estimat|target|will|would|should|allocat"
     r"|reserv|set aside|forvent|prognos|planl|skøn|estimer|skal|skulle|ville|mål|afsat"
     r"|afsætt|bidrag)\w*", re.I)
-"""Words that look ahead or set money aside for a year ('How many residents was Greve
-expected to have in 2030?', 'Hvor meget blev afsat i 2026?'): the year is then what was
+"""Words that look ahead or set money aside for a year ('How many residents was the
+town expected to have in 2030?', 'Hvor meget blev afsat i 2026?'): the year is then what was
 foreseen or funded, not when something was done."""
 
 
@@ -310,9 +323,8 @@ def _without(text: str, names: tuple[str, ...]) -> str:
     return text
 
 
-_YEAR_SPAN_RE = re.compile(
-    r"\b(?:from|between|fra|mellem)\s+((?:19|20)\d\d)\s+(?:to|and|til|og)\s+((?:19|20)\d\d)\b",
-    re.I)
+_YEAR_SPAN_RE = re.compile(_SPAN_OPEN + f"({_YEAR})" + _SPAN_JOIN + rf"({_YEAR})\b", re.I)
+"""A span of bare years: a timeline's span without the month words it may name."""
 
 
 def within_archive(query: QueryAnalysis, first: str, last: str) -> QueryAnalysis:

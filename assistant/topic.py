@@ -65,10 +65,7 @@ def topic_words(query: QueryAnalysis) -> tuple[str, str]:
     its longest run of topic words as written ('What did the City Council decide about
     subsidising a ferry service from Hjortsø?' -> ('subsidising ferry service Hjortsø',
     'subsidising a ferry service from Hjortsø')); ('', '') when only frame is left."""
-    text = query.text
-    for name in (*query.body_names, *query.unknown_bodies, *query.bodies):
-        text = re.sub(re.escape(name), lambda m: "|" + " " * (len(m.group()) - 1), text,
-                      flags=re.I)
+    text = query.masked_bodies()
     words: list[str] = []
     runs: list[list[tuple[int, int]]] = [[]]
     for m in _TOKEN_RE.finditer(text):

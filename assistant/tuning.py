@@ -1,9 +1,9 @@
 """Every ranking, refusal and answer-composition constant, in one place.
 
-The figures were set on the tuning questions (``../shared/eval/dev.jsonl`` over the samples,
-``eval/greve_tune.jsonl`` over a mixed archive) and checked on questions never tuned on
-(``eval/greve_heldout.jsonl`` over the mixed and a whole real archive); the measurements
-behind each are in docs/BENCHMARKS.md ("Answers ..." sections).  Nothing here names a body,
+The figures were set on the tuning questions (``../shared/eval/dev.jsonl`` over the samples
+and the tuning sets of ``eval/README.md`` over real archives) and checked on that file's
+held-out sets, never tuned on; the measurements behind each are in docs/BENCHMARKS.md
+("Answers ..." sections).  Nothing here names a body,
 a meeting or a topic: these are weights of kinds of evidence.
 
 Code reads them through :data:`TUNING`; an experiment (or a test) swaps in another
@@ -148,7 +148,7 @@ class Composition:
     (:mod:`assistant.compare`)..."""
     change_keep_margin: float = 0.015
     """... and, of the meetings between them, the items scoring within this of the best (a
-    step of the same matter: in greve_tune2's one such question the treatment between the
+    step of the same matter: in the one such tuning question the treatment between the
     two named meetings scores 0.005 below the best, unrelated items of the named months
     0.03-0.04 below it)."""
     meaning_sentences: int = 16

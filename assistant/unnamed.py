@@ -35,9 +35,7 @@ _NAME_RE = re.compile(r"(?<![\w.-])[A-ZÆØÅ][\wæøåÆØÅ]{2,}(?:['’]s)?(?
 def question_names(query: QueryAnalysis) -> list[str]:
     """The capitalised words of the question that do not open it or a sentence, outside
     the body names it gives."""
-    text = query.text
-    for name in (*query.body_names, *query.unknown_bodies, *query.bodies):
-        text = re.sub(re.escape(name), lambda m: "|" * len(m.group()), text, flags=re.I)
+    text = query.masked_bodies()
     found = []
     for m in _NAME_RE.finditer(text):
         before = text[: m.start()].rstrip()
